@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Role, User
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ("node",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleInline]
+    list_display = ("username", "full_name", "phone", "email", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "phone", "email")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("联系信息"), {"fields": ("full_name", "phone", "address")}),
+    )
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "node", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__full_name", "node__name")
+    autocomplete_fields = ("user", "node")

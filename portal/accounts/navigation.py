@@ -1,0 +1,54 @@
+"""Per-role navigation: what each role's home page and menu offer.
+
+Entries name URL patterns; a later feature adds its links here, so menus stay in one place.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.enums import RoleKind
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+@dataclass(frozen=True)
+class RoleHome:
+    title: str
+    intro: str
+    links: list[NavLink] = field(default_factory=list)
+
+
+ROLE_HOMES = {
+    RoleKind.WORKER: RoleHome(_("职工首页"), _("拍下身边的安全隐患和整改后的照片，提交作品并跟踪评选进度。"), [
+        NavLink(_("我的作品"), "submissions:my_entries"),
+        NavLink(_("提交新作品"), "submissions:entry_create"),
+    ]),
+    RoleKind.UNIT: RoleHome(_("单位工会首页"), _("查看本单位职工的作品，填写隐患举报价值评价，择优向上推荐。"), [
+        NavLink(_("待处理作品"), "review:queue"),
+    ]),
+    RoleKind.COUNTY: RoleHome(_("县级/集团初评"), _("对下属单位推荐的作品进行初评、评出等次，择优报送市或产业工会。"), [
+        NavLink(_("初评队列"), "review:queue"),
+    ]),
+    RoleKind.CITY: RoleHome(_("市/产业工会甄选"), _("甄选本地区、本产业的作品，评出等次，9月30日前择优推荐不超过50个案例参加省级评审。"), [
+        NavLink(_("甄选队列"), "review:queue"),
+    ]),
+    RoleKind.EXPERT: RoleHome(_("省级专家评审"), _("对分配给您的作品进行在线评分。"), [
+        NavLink(_("我的评审任务"), "experts:my_assignments"),
+    ]),
+    RoleKind.COMMITTEE: RoleHome(_("省活动组委会办公室"), _("配置活动、组织目录、用户与专家，确定奖项并发布展示。"), [
+        NavLink(_("后台管理"), "admin:index"),
+    ]),
+}

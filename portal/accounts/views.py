@@ -1,0 +1,49 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.accounts.enums import RoleKind
+from portal.accounts.forms import SignupForm
+from portal.accounts.navigation import ROLE_HOMES
+from portal.accounts.services import register_worker
+
+
+def landing(request):
+    """The public front page: logged-in users go straight to their own home."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    return render(request, "accounts/landing.html")
+
+
+@login_required
+def home(request):
+    role = request.user.primary_role
+    if role is None:
+        return render(request, "accounts/home_none.html")
+    return redirect("accounts:role_home", kind=role.kind)
+
+
+@login_required
+def role_home(request, kind):
+    if kind not in RoleKind.values or not request.user.has_role(kind):
+        raise Http404
+    roles = request.user.roles_of(kind)
+    return render(request, f"accounts/home_{kind}.html", {
+        "role_kind": RoleKind(kind), "roles": roles, "home": ROLE_HOMES[kind]})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = register_worker(form, request=request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("注册成功，欢迎参加随手拍活动。"))
+        return redirect("accounts:home")
+    return render(request, "accounts/signup.html", {"form": form})

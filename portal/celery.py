@@ -1,0 +1,25 @@
+"""The Celery application.
+
+Without REDIS_URL, settings make Celery run tasks inline (eager), so development and the default
+test run need no broker; with REDIS_URL a real worker (`make worker`) consumes them.
+"""
+
+import os
+
+from celery import Celery
+from django.db import transaction
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task` with the given (JSON-serialisable) arguments once the current transaction commits.
+
+    A task queued inside a transaction that later rolls back would act on rows that never existed,
+    and a worker could pick it up before the commit makes the rows visible.
+    """
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))

@@ -1,0 +1,49 @@
+import os
+import re
+import unicodedata
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+
+from portal.files.registry import ServedFile
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def ascii_fallback_name(name: str, default: str = "download") -> str:
+    """An ASCII-only file name for old clients: accents folded, everything else replaced by '_'."""
+    stem, ext = os.path.splitext(os.path.basename(name.replace("\\", "/")))
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = _UNSAFE.sub("_", folded).strip("._") or default
+    ext = _UNSAFE.sub("", ext)[:10]
+    return f"{stem[:80]}{ext}"
+
+
+def content_disposition(name: str, *, inline: bool = False) -> str:
+    """Both an ASCII `filename` and the RFC 5987 UTF-8 `filename*`, as RFC 6266 recommends."""
+    disposition = "inline" if inline else "attachment"
+    # Control and bidi-override characters never reach a header or a saved file name.
+    cleaned = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    cleaned = os.path.basename(cleaned.replace("\\", "/")) or "download"
+    return f"{disposition}; filename=\"{ascii_fallback_name(cleaned)}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
+
+
+def private_file_response(served: ServedFile) -> HttpResponse:
+    """Serve a private file: through nginx (X-Accel-Redirect), Apache (X-Sendfile) or Django itself."""
+    mode = settings.PORTAL_SERVE_FILES_WITH
+    storage_name = served.file.name
+    if mode == "x-accel-redirect":
+        response = HttpResponse(content_type=served.content_type)
+        response["X-Accel-Redirect"] = settings.PORTAL_X_ACCEL_PREFIX.rstrip("/") + "/" + quote(storage_name)
+    elif mode == "x-sendfile":
+        response = HttpResponse(content_type=served.content_type)
+        response["X-Sendfile"] = served.file.storage.path(storage_name)
+    else:
+        served.file.open("rb")
+        response = FileResponse(served.file, content_type=served.content_type)
+    response["Content-Disposition"] = content_disposition(served.download_name, inline=served.inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600" if served.inline else "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts import views as account_views
+
+admin.site.site_header = _("随手拍活动管理后台")
+admin.site.site_title = _("随手拍活动")
+admin.site.index_title = _("省活动组委会办公室")
+
+urlpatterns = [
+    path("", account_views.landing, name="landing"),
+    path("accounts/", include("portal.accounts.urls")),
+    path("directory/", include("portal.directory.urls")),
+    path("files/", include("portal.files.urls")),
+    path("health/", include("portal.health_urls")),
+    path("admin/", admin.site.urls),
+]
