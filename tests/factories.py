@@ -111,3 +111,28 @@ class OrgTree:
             "expert": make_user(RoleKind.EXPERT, self.city_b),
             "committee": make_user(RoleKind.COMMITTEE, self.province),
         }
+
+
+def make_entry(author, *, campaign=None, unit=None, state=None, tier=None, **fields):
+    """An entry with every 附件1 field filled, placed in the directory like the submission service does."""
+    from submissions.enums import EntryState, Tier
+    from submissions.models import Entry
+
+    campaign = campaign or CampaignFactory()
+    unit = unit or author.worker_unit
+    entry = Entry(
+        campaign=campaign, author=author, author_name=author.get_full_name(), unit=unit,
+        contact_address="某某路1号", contact_phone=author.phone or "13900000000",
+        contact_email=author.email, industry=campaign.industries.first(),
+        category=campaign.hazard_categories.first(), title="配电箱门未上锁",
+        description="配电箱门未上锁，存在触电风险，已加锁整改。", taken_on=timezone.localdate(),
+        location="一号车间", hazard="配电箱门未上锁", suggestion="加锁并张贴警示标识",
+        rectification_note="已加锁", declaration_accepted=True, declaration_name=author.get_full_name(),
+        declaration_date=timezone.localdate(), state=state or EntryState.DRAFT,
+        tier=Tier.UNIT if tier is None else tier, **fields,
+    )
+    entry.place_in_directory()
+    if entry.state != EntryState.DRAFT and entry.submitted_at is None:
+        entry.submitted_at = timezone.now()
+    entry.save()
+    return entry
