@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     # Axes last, as its documentation requires, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render through TEMPLATES, so project templates (templates/directory/widgets/...) are found.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -218,7 +218,7 @@ def _validate_bytes(data: bytes, rules: PhotoRules) -> PhotoCheck:
         if not layout.complete:
             raise _rejected("truncated")
         mode = im.mode
-        _decode_reduced(im)
+        _decode_reduced(im, progressive=frame.progressive)
         is_mpo = im.format == "MPO"
         jfif_dpi = _jfif_dpi(im.info)
     finally:
@@ -289,7 +289,7 @@ def _open_headers(data: bytes, layout: js.JpegLayout) -> JpegImagePlugin.JpegIma
     return im
 
 
-def _decode_reduced(im: JpegImagePlugin.JpegImageFile) -> None:
+def _decode_reduced(im: JpegImagePlugin.JpegImageFile, *, progressive: bool) -> None:
     """Decode every scan at 1/8 scale: libjpeg still reads all the data, so damage shows up.
 
     Missing end markers were already caught by the segment walker, so this does not depend on
@@ -301,6 +301,23 @@ def _decode_reduced(im: JpegImagePlugin.JpegImageFile) -> None:
         im.load()
     except Exception as exc:  # OSError, SyntaxError, ValueError, struct.error, MemoryError, ...
         raise _rejected("corrupt") from exc
+    if not progressive and _ends_in_fill(im):
+        raise _rejected("truncated")
+
+
+def _ends_in_fill(im: Image.Image) -> bool:
+    """True when the last row is libjpeg's stand-in for missing data.
+
+    When scan data stops early but an end marker follows (a cut file with FF D9 re-appended, a frame
+    header claiming more rows than the data holds, a photo damaged on a memory card), libjpeg only warns
+    and fills every remaining block with zero coefficients: exact mid-grey (128, or 127 once Pillow
+    un-inverts Adobe CMYK). At 1/8 scale a row is one block high, and a real photo's bottom block row is
+    never that exact colour across the whole width. Progressive files keep their first (DC) scan in
+    such cases, so this only applies to sequential ones.
+    """
+    extrema = im.crop((0, im.height - 1, im.width, im.height)).getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    return all(low == high and low in (127, 128) for low, high in bands)
 
 
 def _read_exif(im: Image.Image) -> tuple[int, datetime | None, int | None]:

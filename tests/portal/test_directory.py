@@ -131,3 +131,36 @@ def test_unit_search_returns_only_units_matching(client, org):
     response = client.get("/directory/units/", {"q": "甲市一区"})
     names = [item["name"] for item in response.json()["results"]]
     assert names == sorted([org.unit_a1a.name, org.unit_a1b.name])
+
+
+def test_import_directory_command_imports_and_export_command_writes(tmp_path):
+    from django.core.management import call_command
+
+    source = tmp_path / "目录.xlsx"
+    source.write_bytes(xlsx_bytes(GOOD_ROWS))
+    call_command("import_directory", str(source))
+    assert OrgNode.objects.count() == 7
+    target = tmp_path / "out.csv"
+    call_command("export_directory", str(target))
+    text = target.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0] == "单位全称,简称,类型,上级单位"
+    assert "太原市小店区恒安机械制造有限公司" in text
+
+
+def test_import_directory_command_bad_file_fails_and_imports_nothing(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    source = tmp_path / "bad.xlsx"
+    source.write_bytes(xlsx_bytes([*GOOD_ROWS, ["某公司", "", "基层单位", "无此单位"]]))
+    with pytest.raises(CommandError):
+        call_command("import_directory", str(source))
+    assert OrgNode.objects.count() == 0
+
+
+def test_export_neutralises_formula_cells():
+    from portal.exports.base import neutralise
+
+    assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert neutralise("@SUM") == "'@SUM"
+    assert neutralise("正常文本") == "正常文本"
+    assert neutralise(5) == 5
