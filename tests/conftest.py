@@ -3,14 +3,10 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
+from portal.celery import app as celery_app
 from tests.factories import CampaignFactory, OrgTree
 
 DEMO_PASSWORD = "Demo@2025"
-
-
-def pytest_collection_modifyitems(config, items):
-    # Tests that must talk to PostgreSQL are marked; on SQLite they still run their SQLite-safe half.
-    pass
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -20,16 +16,30 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter._session.exitstatus = 1  # noqa: SLF001 - pytest offers no public setter
 
 
+def uses_real_worker(request) -> bool:
+    """True for tests marked `celery_worker` when REDIS_URL is set (CI starts the worker)."""
+    return request.node.get_closest_marker("celery_worker") is not None and not django_settings.CELERY_TASK_ALWAYS_EAGER
+
+
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Each test stores files in its own folder, unless a real worker must read the same files."""
-    if django_settings.CELERY_TASK_ALWAYS_EAGER:
-        settings.STORAGES = {**settings.STORAGES, "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media", "base_url": "/private-not-served/"},
-        }}
-        settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def isolated_tasks_and_media(request, settings, tmp_path):
+    """Run tasks inline and store files in the test's own folder, except in tests meant for a real worker.
+
+    A real worker cannot see rows of a test's uncommitted transaction, nor files in its private folder;
+    only tests marked `celery_worker` (with transactional_db and the shared PORTAL_MEDIA_ROOT) use it.
+    """
+    if uses_real_worker(request):
+        yield settings.MEDIA_ROOT
+        return
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "media", "base_url": "/private-not-served/"},
+    }}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield settings.MEDIA_ROOT
+    celery_app.conf.task_always_eager = was_eager
 
 
 @pytest.fixture

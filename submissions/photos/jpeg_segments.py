@@ -156,8 +156,8 @@ def walk(data: bytes) -> JpegLayout:
         if found is None:
             break
         start = found.start()
-        # Leading 0xFF fill bytes are legal; anything else before the marker is garbage.
-        stray += len(data[pos:start].lstrip(b"\xff")) if start > pos else 0
+        # 0xFF fill bytes right before a marker are legal; anything else before it is garbage.
+        stray += len(data[pos:start].rstrip(b"\xff")) if start > pos else 0
         marker = data[start + 1]
         if marker == EOI:
             segments.append(Segment(EOI, start, start + 2))

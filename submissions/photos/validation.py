@@ -354,6 +354,8 @@ def _parse_exif_datetime(value: Any) -> datetime | None:
 def _number(value: Any) -> float | None:
     if isinstance(value, tuple) and len(value) == 1:
         value = value[0]
+    if isinstance(value, str | bytes):  # a density written as text is not a density
+        return None
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
         return value[0] / value[1] if value[1] else None
     try:
