@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("directory/", include("portal.directory.urls")),
     path("files/", include("portal.files.urls")),
+    path("submissions/", include("submissions.urls")),
     path("health/", include("portal.health_urls")),
+    path("scoring/", include("scoring.urls")),
+    path("review/", include("review.urls")),
     path("admin/", admin.site.urls),
 ]

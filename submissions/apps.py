@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class Config(AppConfig):
     name = "submissions"
     verbose_name = _("作品提交")
+
+    def ready(self):
+        # Registers the "photo" resolver with the private download view.
+        from submissions import files  # noqa: F401

@@ -61,6 +61,11 @@ class Campaign(models.Model):
     def __str__(self):
         return self.title
 
+    def validate_constraints(self, exclude=None):
+        # Ticking "当前活动" on another campaign is allowed: the admin then calls make_campaign_current,
+        # which unsets the previous one. The database constraint still refuses two current campaigns.
+        super().validate_constraints(exclude={*(exclude or ()), "is_current"})
+
     def phase(self, kind: str) -> "Phase | None":
         return next((phase for phase in self.phases.all() if phase.kind == kind), None)
 

@@ -45,6 +45,8 @@ class OrgNodeAdmin(admin.ModelAdmin):
         return render(request, "admin/directory/orgnode/import.html", context)
 
     def export_view(self, request):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
         fmt = request.GET.get("format", "xlsx")
         exporter = DirectoryExporter()
         if fmt == "csv":

@@ -25,7 +25,9 @@ def content_disposition(name: str, *, inline: bool = False) -> str:
     disposition = "inline" if inline else "attachment"
     # Control and bidi-override characters never reach a header or a saved file name.
     cleaned = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    cleaned = os.path.basename(cleaned.replace("\\", "/")) or "download"
+    # No directory part, and no dot-only name ("..") or leading/trailing dots and spaces (hidden on Unix,
+    # dropped by Windows).
+    cleaned = os.path.basename(cleaned.replace("\\", "/")).strip(" .") or "download"
     return f"{disposition}; filename=\"{ascii_fallback_name(cleaned)}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 

@@ -16,6 +16,13 @@ except ImportError:  # pragma: no cover
 # handed something else. Matches the default PhotoRules.max_megapixels.
 MAX_SOURCE_PIXELS = 200_000_000
 
+# After the reduced decode the remaining downscale is by less than 2x. Pillow's bilinear is a proper
+# (antialiased) triangle filter at that ratio; bicubic is a little closer to a full-size Lanczos
+# reference but costs ~20 ms more per 1600 px preview, which breaks the 120 ms budget for a 12 MP photo
+# on the CI machine (the decode alone takes ~60 ms). Huffman-optimised output would add another ~10 ms
+# for ~5 % fewer bytes. Figures: docs/perf/photos.md.
+RESAMPLE = Image.Resampling.BILINEAR
+
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")) if ImageCms else None
 
 
@@ -37,14 +44,16 @@ def make_derivative(fileobj: BinaryIO | bytes, max_side: int, quality: int = 85)
             raise ValueError(f"{im.width}x{im.height} is over the derivative source limit")
         icc = im.info.get("icc_profile")
         im.draft(im.mode, _fit(im.size, max_side))
-        upright = ImageOps.exif_transpose(im)  # loads the reduced decode
-    target = _fit(upright.size, max_side)
-    if upright.size != target:
-        upright = upright.resize(target, Image.Resampling.LANCZOS)
-    rgb = _to_srgb(upright, icc)
+        im.load()
+        target = _fit(im.size, max_side)
+        # Resize before turning: the turn then moves the small image, and no full-size copy is made.
+        # The resized image keeps the source's info, EXIF orientation included.
+        small = im.resize(target, RESAMPLE) if im.size != target else im.copy()
+    ImageOps.exif_transpose(small, in_place=True)
+    rgb = _to_srgb(small, icc)
     rgb.info = {}  # Pillow would otherwise carry a JPEG comment over into the new file
     out = io.BytesIO()
-    rgb.save(out, "JPEG", quality=quality, progressive=False, optimize=True)
+    rgb.save(out, "JPEG", quality=quality, progressive=False, optimize=False)
     return out.getvalue()
 
 

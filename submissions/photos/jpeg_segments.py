@@ -7,6 +7,7 @@ scan data (the photo itself) is never re-encoded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -113,7 +114,7 @@ class JpegLayout:
     eoi_end: int | None  # offset just past the first image's EOI; None when the stream is cut short
     size: int
     scan_count: int
-    stray_bytes: int  # ignored garbage between header segments
+    stray_bytes: int  # fill 0xFF bytes and garbage between header segments, which decoders skip
 
     @property
     def complete(self) -> bool:
@@ -156,8 +157,7 @@ def walk(data: bytes) -> JpegLayout:
         if found is None:
             break
         start = found.start()
-        # 0xFF fill bytes right before a marker are legal; anything else before it is garbage.
-        stray += len(data[pos:start].rstrip(b"\xff")) if start > pos else 0
+        stray += start - pos
         marker = data[start + 1]
         if marker == EOI:
             segments.append(Segment(EOI, start, start + 2))
@@ -397,7 +397,7 @@ def _read_all(src: bytes | bytearray | memoryview | BinaryIO | str | os.PathLike
     if isinstance(src, str | os.PathLike):
         with open(src, "rb") as fh:
             return fh.read()
-    if src.seekable():
+    with contextlib.suppress(AttributeError, OSError):  # a stream that cannot rewind is read as it is
         src.seek(0)
     return src.read()
 
@@ -450,7 +450,7 @@ def write_clean_original(src, dst, *, relabel_dpi: int | None = None) -> str:
         if segment.marker == COM or kind == "mpf":
             continue
         chunk = data[segment.start : segment.end]
-        if relabel_dpi is not None and kind == "jfif" and not jfif_done:
+        if relabel_dpi is not None and kind == "jfif":  # every one: Pillow reads the last
             chunk = _relabel_jfif(chunk, relabel_dpi)
             jfif_done = True
         elif relabel_dpi is not None and kind == "exif" and not exif_done:

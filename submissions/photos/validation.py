@@ -39,6 +39,10 @@ MIN_BYTES_PER_PIXEL = 0.001
 # CPU-exhaustion trick. Encoders write about 10 (libjpeg) to 20-odd (mozjpeg) scans.
 MAX_SCANS = 100
 
+# Decoders skip fill bytes and garbage between header segments, Pillow one byte at a time in Python:
+# megabytes of it would stall the worker. Real files have none or a few bytes.
+MAX_STRAY_BYTES = 4096
+
 MIN_PLAUSIBLE_DPI = 1
 MAX_PLAUSIBLE_DPI = 10_000
 CM_PER_INCH = 2.54
@@ -89,7 +93,7 @@ class PhotoRejected(Exception):
     """A photo that breaks the rules; ``message`` is for the uploader, ``code`` for programs."""
 
     def __init__(self, message: str, code: str, params: dict[str, Any] | None = None):
-        super().__init__(message)
+        super().__init__(message, code, params or {})  # all of them, so Celery can pickle the error
         self.message = message
         self.code = code
         self.params = params or {}
@@ -98,9 +102,7 @@ class PhotoRejected(Exception):
         return self.message
 
 
-def validate_photo(
-    fileobj: BinaryIO | bytes, rules: PhotoRules, *, size: int | None = None
-) -> PhotoCheck:
+def validate_photo(fileobj: BinaryIO | bytes, rules: PhotoRules, *, size: int | None = None) -> PhotoCheck:
     """Check an uploaded photo against ``rules``; return what was found or raise PhotoRejected.
 
     ``fileobj`` is a binary file object (read from the start; left at the start afterwards) or bytes.
@@ -185,8 +187,9 @@ def _read_upload(fileobj: BinaryIO | bytes, rules: PhotoRules, size: int | None)
             fileobj.seek(0)
     if len(data) < MIN_FILE_BYTES:
         raise _rejected("empty")
-    if len(data) > limit:
-        raise _rejected("too_large", size=_format_mb(size or len(data), round_up=True), limit=_format_mb(limit))
+    if len(data) > limit:  # the declared size was wrong, or unknown on a stream that cannot seek
+        measured = max(size or 0, len(data))
+        raise _rejected("too_large", size=_format_mb(measured, round_up=True), limit=_format_mb(limit))
     return data
 
 
@@ -267,7 +270,7 @@ def _check_pixels(data: bytes, layout: js.JpegLayout, frame: js.FrameHeader, rul
     # An interrupted upload is also short of bytes; it gets the "incomplete" message later instead.
     if layout.complete and len(data) < pixels * MIN_BYTES_PER_PIXEL:
         raise _rejected("inconsistent", size=_format_bytes(len(data)), w=w, h=h)
-    if layout.scan_count > MAX_SCANS:
+    if layout.scan_count > MAX_SCANS or layout.stray_bytes > MAX_STRAY_BYTES:
         raise _rejected("corrupt")
 
 

@@ -107,7 +107,7 @@ def test_walk_tolerates_stray_bytes_between_segments():
     data = pf.jpeg((320, 240))
     at = 2 + 2 + struct.unpack(">H", data[4:6])[0]  # after the JFIF APP0
     layout = walk(data[:at] + b"\x00junk\xff\xff" + data[at:])
-    assert layout.complete and layout.stray_bytes == 5
+    assert layout.complete and layout.stray_bytes == 7
 
 
 def test_walk_keeps_restart_markers_inside_scan():
@@ -149,7 +149,7 @@ def test_walk_long_ff_runs_are_linear():
     started = time.perf_counter()
     walk(data[:sos] + b"\xff" * 10_000_000 + data[sos:])
     walk(data[:-2] + b"\xff" * 10_000_000 + b"\xff\xd9")
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # quadratic behaviour would take minutes
 
 
 def test_iter_header_segments_stops_at_sos():
@@ -261,6 +261,13 @@ def test_relabel_rewrites_jfif_density():
 def test_relabel_converts_dots_per_cm_to_inches():
     out = clean(pf.set_jfif_density(pf.jpeg((64, 48)), 2, 28), relabel_dpi=300)
     assert out[13] == 1 and struct.unpack(">HH", out[14:18]) == (300, 300)
+
+
+def test_relabel_rewrites_every_jfif_segment():
+    data = pf.jpeg((64, 48), dpi=72)
+    app0 = data[2 : 4 + struct.unpack(">H", data[4:6])[0]]
+    doubled = data[:2] + app0 + data[2:]
+    assert dpi_of(clean(doubled, relabel_dpi=300)) == (300, "jfif")
 
 
 def test_relabel_inserts_jfif_when_missing():

@@ -20,8 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="在 PORTAL_DEBUG=0 时也执行")
         parser.add_argument("--notice-dates", action="store_true",
                             help="使用通知中的2025年日程（默认各阶段均在当前开放，便于演示）")
+        parser.add_argument("--entries", type=int, default=0, metavar="N",
+                            help="补足N件演示作品（分布在各单位和各评审层级；已有的不重复生成）")
+        parser.add_argument("--no-photos", action="store_true", help="演示作品不生成照片（用于性能测试）")
 
-    def handle(self, *args, force=False, notice_dates=False, **options):
+    def handle(self, *args, force=False, notice_dates=False, entries=0, no_photos=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo 会创建使用公开密码的账号；生产环境（PORTAL_DEBUG=0）请勿运行，确需运行请加 --force")
         with transaction.atomic():
@@ -29,6 +32,11 @@ class Command(BaseCommand):
             phases = None if notice_dates else open_phases(timezone.now())
             ensure_notice_campaign(phases=phases)
             self.build_accounts(nodes)
+        if entries > 0:
+            from review.demo_entries import add_demo_entries
+
+            added = add_demo_entries(entries, photos=not no_photos, stdout=self.stdout)
+            self.stdout.write(f"新增演示作品 {added} 件")
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{OrgNode.objects.count()} 个组织，{User.objects.count()} 个账号"))
 
     def node(self, name, kind, parent=None, short_name=""):

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from scoring.models import Assessment
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Read-only: an assessment changes only through scoring.services.assess_entry, which keeps D equal
+    to L×E×C×X×Y, copies the unit's D to the entry and writes the audit record an admin edit would skip."""
+
+    list_display = ("entry", "tier", "assessor", "l", "e", "c", "x", "y", "d_shown", "updated_at")
+    list_filter = ("tier", "entry__campaign", "entry__state")
+    search_fields = ("entry__title", "entry__author_name", "entry__unit__name", "assessor__username",
+                     "assessor__full_name")
+    list_select_related = ("entry__campaign", "assessor")
+    date_hierarchy = "updated_at"
+    readonly_fields = ("entry", "assessor", "tier", "l", "e", "c", "x", "y", "d", "comment", "created_at",
+                       "updated_at")
+    list_per_page = 100
+
+    @admin.display(description=_("价值评价得分 D"), ordering="d")
+    def d_shown(self, obj):
+        return obj.d_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,126 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.accounts.enums import RoleKind
+from portal.campaigns.models import Campaign
+from scoring.aggregation import summarise
+from scoring.forms import AssessmentForm, RankingFilterForm
+from scoring.formula import SCALES, format_score
+from scoring.models import Assessment
+from scoring.rules import ASSESSABLE_STATES_EXCLUDED, can_assess, can_view_scores
+from scoring.selectors import ranking_rows
+from scoring.services import assess_entry
+from submissions.enums import Tier
+from submissions.scoping import entries_for_user
+
+RANKING_PAGE_SIZE = 50
+
+
+def _visible_entry(request, pk):
+    """The entry if the scoping query shows it to the user; 404 otherwise (existence is not revealed)."""
+    entries = entries_for_user(request.user).select_related("campaign", "unit", "category", "industry")
+    return get_object_or_404(entries, pk=pk)
+
+
+def _hides_author(entry, tier) -> bool:
+    # Experts score blind when the campaign says so; the page for their tier then names no one.
+    return tier == Tier.PROVINCE and entry.campaign.blind_review
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request, pk, tier):
+    """The 隐患举报价值评价 form of one entry at one tier, prefilled with the user's own assessment."""
+    entry = _visible_entry(request, pk)
+    if not can_assess(request.user, entry, tier):
+        raise PermissionDenied
+    existing = Assessment.objects.filter(entry=entry, assessor=request.user, tier=tier).first()
+    form = AssessmentForm(request.POST if request.method == "POST" else None, assessment=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = assess_entry(entry, actor=request.user, tier=tier, values=form.factor_values(),
+                                      comment=form.cleaned_data["comment"], request=request)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("价值评价已保存：D = %(d)s。") % {"d": assessment.d_display})
+            if can_view_scores(request.user, entry):
+                return redirect("scoring:entry_summary", pk=entry.pk)
+            return redirect("scoring:assess", pk=entry.pk, tier=tier)
+    return render(request, "scoring/assess.html", {
+        "entry": entry, "tier": tier, "form": form, "existing": existing,
+        "hide_author": _hides_author(entry, tier),
+        "d_preview": _server_preview(form, existing),
+        "can_view_scores": can_view_scores(request.user, entry),
+    })
+
+
+def _server_preview(form, existing) -> str:
+    # What the page shows before (or without) JavaScript; assess.js recomputes it on every change.
+    d = getattr(form, "cleaned_data", {}).get("d") if form.is_bound else (existing.d if existing else None)
+    return format_score(d) if d is not None else "—"
+
+
+def _stats(summary):
+    def shown(value):
+        return format_score(value) if value is not None else "—"
+
+    return [(_("份数"), summary.count), (_("平均"), shown(summary.mean)), (_("中位数"), shown(summary.median)),
+            (_("最低"), shown(summary.min)), (_("最高"), shown(summary.max)), (_("标准差"), shown(summary.stdev))]
+
+
+@login_required
+@require_GET
+def entry_summary(request, pk):
+    """Every tier's assessments of one entry with count, mean, median, min, max and standard deviation."""
+    entry = _visible_entry(request, pk)
+    if not can_view_scores(request.user, entry):
+        raise PermissionDenied
+    assessments = list(entry.assessments.select_related("assessor").order_by("tier", "created_at", "id"))
+    show_experts = rules.has_perm("scoring.view_expert_identity", request.user)
+    tiers = []
+    for tier in Tier:
+        items = [assessment for assessment in assessments if assessment.tier == tier]
+        if not items and tier > entry.tier:
+            continue
+        rows = []
+        for number, assessment in enumerate(items, start=1):
+            if tier == Tier.PROVINCE and not show_experts:
+                name = _("专家%(number)d") % {"number": number}
+            else:
+                name = assessment.assessor.get_full_name()
+            rows.append({"assessment": assessment, "name": name})
+        tiers.append({
+            "tier": tier, "label": tier.label, "rows": rows, "stats": _stats(summarise(a.d for a in items)),
+            "can_assess": can_assess(request.user, entry, tier),
+        })
+    return render(request, "scoring/entry_summary.html", {
+        "entry": entry, "tiers": tiers, "scales": SCALES,
+        "unit_score_display": format_score(entry.unit_score) if entry.unit_score is not None else ""})
+
+
+@login_required
+@require_GET
+def ranking(request):
+    """Entries in the user's scope ranked by D (unit assessment; at province, experts' mean when present)."""
+    if not rules.has_perm("scoring.view_ranking", request.user):
+        raise Http404
+    campaign = Campaign.objects.current()
+    filter_form = RankingFilterForm(request.GET or None, campaign=campaign)
+    rows = []
+    use_experts = request.user.has_role(RoleKind.COMMITTEE)
+    if campaign is not None:
+        entries = (entries_for_user(request.user, campaign)
+                   .exclude(state__in=ASSESSABLE_STATES_EXCLUDED).filter(**filter_form.filters()))
+        rows = ranking_rows(entries, use_experts=use_experts)
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scoring/ranking.html", {
+        "campaign": campaign, "filter_form": filter_form, "page": page, "use_experts": use_experts,
+        "total": len(rows), "ranked": sum(1 for row in rows if row.rank is not None)})

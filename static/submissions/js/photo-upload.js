@@ -1,0 +1,280 @@
+// Photo groups: each chosen photo uploads on its own (XMLHttpRequest, with a progress bar), after a quick
+// check in the browser that warns, before mobile data is spent, about files the server will refuse.
+// The server stays the authority: the user may upload anyway. Without this script the forms post normally.
+(function () {
+  "use strict";
+  var texts = document.getElementById("photo-upload-texts");
+  document.documentElement.classList.add("js-photo-upload");
+
+  function t(key, values) {
+    var text = (texts && texts.getAttribute("data-" + key)) || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  // --- checks in the browser ------------------------------------------------------------------------
+
+  function readHead(file, bytes) {
+    return new Promise(function (resolve) {
+      var reader = new FileReader();
+      reader.onload = function () { resolve(new Uint8Array(reader.result)); };
+      reader.onerror = function () { resolve(null); };
+      reader.readAsArrayBuffer(file.slice(0, bytes));
+    });
+  }
+
+  // Width and height from the JPEG frame header, without decoding the photo (a phone would need
+  // hundreds of MB to decode a 200 MP image). Size stays unknown when the header is further in.
+  function jpegInfo(file) {
+    return readHead(file, 262144).then(function (b) {
+      if (!b || b.length < 4 || b[0] !== 0xFF || b[1] !== 0xD8 || b[2] !== 0xFF) { return { jpeg: false }; }
+      var i = 2;
+      while (i + 9 < b.length) {
+        if (b[i] !== 0xFF) { i += 1; continue; }
+        var marker = b[i + 1];
+        if (marker === 0xFF) { i += 1; continue; }
+        if (marker === 0x01 || (marker >= 0xD0 && marker <= 0xD8)) { i += 2; continue; }
+        if (marker === 0xD9 || marker === 0xDA) { break; }
+        if (marker >= 0xC0 && marker <= 0xCF && marker !== 0xC4 && marker !== 0xC8 && marker !== 0xCC) {
+          return { jpeg: true, height: (b[i + 5] << 8) | b[i + 6], width: (b[i + 7] << 8) | b[i + 8] };
+        }
+        i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+      }
+      return { jpeg: true };
+    });
+  }
+
+  function sizeByDecoding(file) {
+    if (!window.createImageBitmap || file.size > 30 * 1024 * 1024) { return Promise.resolve(null); }
+    return window.createImageBitmap(file).then(function (bitmap) {
+      var size = { width: bitmap.width, height: bitmap.height };
+      if (bitmap.close) { bitmap.close(); }
+      return size;
+    }, function () { return null; });
+  }
+
+  function precheck(file, group) {
+    var warnings = [];
+    var maxBytes = parseInt(group.getAttribute("data-max-bytes"), 10);
+    var minLong = parseInt(group.getAttribute("data-min-long"), 10);
+    var minShort = parseInt(group.getAttribute("data-min-short"), 10);
+    if (file.size > maxBytes) {
+      warnings.push(t("too-big", { name: file.name, size: (file.size / 1048576).toFixed(1),
+                                   limit: Math.round(maxBytes / 1048576) }));
+    }
+    return jpegInfo(file).then(function (info) {
+      if (!info.jpeg || (file.type && file.type !== "image/jpeg")) {
+        warnings.push(t("not-jpeg", { name: file.name }));
+        return warnings;
+      }
+      var sized = info.width ? Promise.resolve(info) : sizeByDecoding(file);
+      return sized.then(function (size) {
+        if (size && size.width && size.height) {
+          var longSide = Math.max(size.width, size.height);
+          var shortSide = Math.min(size.width, size.height);
+          if (longSide < minLong || shortSide < minShort) {
+            warnings.push(t("too-small", { name: file.name, w: size.width, h: size.height,
+                                           long: minLong, short: minShort }));
+          }
+        }
+        return warnings;
+      });
+    });
+  }
+
+  // --- upload -----------------------------------------------------------------------------------------
+
+  function send(form, file, status) {
+    var row = element("div", "mb-2");
+    var label = element("div", "small text-truncate", t("uploading", { name: file.name }));
+    var progress = element("div", "progress");
+    var bar = element("div", "progress-bar");
+    progress.setAttribute("role", "progressbar");
+    progress.setAttribute("aria-label", file.name);
+    bar.style.width = "0%";
+    progress.appendChild(bar);
+    row.appendChild(label);
+    row.appendChild(progress);
+    status.appendChild(row);
+
+    var data = new FormData();
+    form.querySelectorAll("input[type=hidden]").forEach(function (input) { data.append(input.name, input.value); });
+    data.append("photo", file, file.name);
+    return new Promise(function (resolve) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (event) {
+        if (event.lengthComputable) { bar.style.width = Math.round(100 * event.loaded / event.total) + "%"; }
+      };
+      xhr.onload = function () {
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (error) { body = null; }
+        progress.remove();
+        if (body && body.ok) {
+          label.className = "small text-success";
+          label.textContent = t("done", { name: file.name });
+        } else {
+          label.className = "alert alert-danger py-1 px-2 mb-0 small";
+          label.textContent = t("failed", { name: file.name,
+                                            error: body && body.error ? body.error : t("http-error", { status: xhr.status }) });
+        }
+        resolve(body);
+      };
+      xhr.onerror = function () {
+        progress.remove();
+        label.className = "alert alert-danger py-1 px-2 mb-0 small";
+        label.textContent = t("failed", { name: file.name, error: t("network") });
+        resolve(null);
+      };
+      xhr.send(data);
+    });
+  }
+
+  function applyResponse(wrapper, body) {
+    if (!body) { return; }
+    if (body.group_html) {
+      var group = wrapper.querySelector("[data-photo-group]");
+      var holder = element("div");
+      holder.innerHTML = body.group_html;
+      var fresh = holder.firstElementChild;
+      group.replaceWith(fresh);
+      watchPending(fresh);
+    }
+    if (body.missing_html !== undefined) {
+      var panel = document.querySelector("[data-missing-panel]");
+      if (panel) {
+        var box = element("div");
+        box.innerHTML = body.missing_html;
+        panel.replaceWith(box.firstElementChild);
+      }
+    }
+    var takenOn = document.querySelector("input[name=taken_on]");
+    if (takenOn && !takenOn.value && body.entry && body.entry.taken_on) { takenOn.value = body.entry.taken_on; }
+  }
+
+  function uploadAll(form, files, wrapper, status) {
+    var last = null;
+    return files.reduce(function (chain, file) {
+      return chain.then(function () {
+        return send(form, file, status).then(function (body) { if (body) { last = body; } });
+      });
+    }, Promise.resolve()).then(function () { applyResponse(wrapper, last); });
+  }
+
+  function handleFiles(form, files) {
+    var wrapper = form.closest("[data-photo-group-wrapper]");
+    var group = wrapper.querySelector("[data-photo-group]");
+    var status = wrapper.querySelector("[data-upload-status]");
+    if (!files.length) { return; }
+    status.innerHTML = "";
+    var replacing = !!form.querySelector("input[name=replace]");
+    var left = parseInt(group.getAttribute("data-cap"), 10) - parseInt(group.getAttribute("data-count"), 10);
+    Promise.all(files.map(function (file) { return precheck(file, group); })).then(function (lists) {
+      var warnings = [].concat.apply([], lists);
+      if (!replacing && files.length > left) {
+        warnings.push(t("over-cap", { cap: group.getAttribute("data-cap"), left: Math.max(left, 0) }));
+      }
+      if (!warnings.length) {
+        uploadAll(form, files, wrapper, status);
+        return;
+      }
+      var box = element("div", "alert alert-warning");
+      box.appendChild(element("div", "fw-semibold mb-1", t("warning-title")));
+      var list = element("ul", "mb-2 ps-3");
+      warnings.forEach(function (warning) { list.appendChild(element("li", "", warning)); });
+      box.appendChild(list);
+      var go = element("button", "btn btn-sm btn-primary me-2", t("continue"));
+      var stop = element("button", "btn btn-sm btn-outline-secondary", t("cancel"));
+      go.type = stop.type = "button";
+      go.addEventListener("click", function () { box.remove(); uploadAll(form, files, wrapper, status); });
+      stop.addEventListener("click", function () { box.remove(); });
+      box.appendChild(go);
+      box.appendChild(stop);
+      status.appendChild(box);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var form = input.closest && input.closest("form[data-photo-upload-form]");
+    if (!form || input.type !== "file") { return; }
+    var files = Array.prototype.slice.call(input.files || []);
+    input.value = "";
+    handleFiles(form, files);
+  });
+
+  function release(form) {
+    form.dataset.submitted = "";
+    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = false; });
+  }
+
+  // Registered after portal.js, so a cancelled data-confirm has already prevented the default.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented) { return; }
+    if (form.matches("form[data-photo-upload-form]")) {
+      event.preventDefault();
+      var files = [];
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        files = files.concat(Array.prototype.slice.call(input.files || []));
+        input.value = "";
+      });
+      release(form);
+      handleFiles(form, files);
+      return;
+    }
+    if (!form.matches("form[data-photo-action]")) { return; }
+    event.preventDefault();
+    var wrapper = form.closest("[data-photo-group-wrapper]");
+    var status = wrapper.querySelector("[data-upload-status]");
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return null; });
+    }).then(function (body) {
+      status.innerHTML = "";
+      if (!body || !body.ok) {
+        status.appendChild(element("div", "alert alert-danger py-1 px-2 small",
+                                   body && body.error ? body.error : t("network")));
+        release(form);
+      }
+      applyResponse(wrapper, body);
+    }, function () {
+      status.innerHTML = "";
+      status.appendChild(element("div", "alert alert-danger py-1 px-2 small", t("network")));
+      release(form);
+    });
+  });
+
+  // Display copies are made in the background: keep trying until the thumbnail exists.
+  function watchPending(root) {
+    root.querySelectorAll("img[data-pending-src]").forEach(function (img) {
+      var src = img.getAttribute("data-pending-src");
+      var tries = 0;
+      img.removeAttribute("data-pending-src");
+      function attempt() {
+        var probe = new Image();
+        probe.onload = function () { img.src = probe.src; };
+        probe.onerror = function () {
+          tries += 1;
+          if (tries < 40) { window.setTimeout(attempt, 3000); }
+        };
+        probe.src = src + "?try=" + tries;
+      }
+      window.setTimeout(attempt, 1000);
+    });
+  }
+  watchPending(document);
+})();

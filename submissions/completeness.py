@@ -1,0 +1,58 @@
+"""What an entry still lacks before it can be submitted, in words the author understands.
+
+A draft may be saved half-filled; only submission requires the complete 附件1 form.
+"""
+
+from django.utils.translation import gettext as _
+
+from portal.campaigns.enums import PhaseKind
+from submissions.enums import PhotoKind
+
+# The 附件1 fields that must be filled; 电子信箱 and 整改后说明 are optional because many workers have no
+# e-mail and a hazard not yet rectified may still be reported.
+REQUIRED_FIELDS = ["title", "author_name", "unit", "contact_address", "contact_phone", "industry", "category",
+                   "description", "taken_on", "location", "hazard", "suggestion"]
+
+
+def normalised_name(name: str) -> str:
+    return "".join((name or "").split())
+
+
+def missing_items(entry, photo_counts: dict[str, int] | None = None) -> list[str]:
+    """Every reason the entry cannot be submitted yet, in form order; empty when it can.
+
+    `photo_counts` maps PhotoKind to a count; the entry's photos are counted when it is not given.
+    """
+    campaign = entry.campaign
+    missing = []
+    for name in REQUIRED_FIELDS:
+        field = entry._meta.get_field(name)
+        value = getattr(entry, field.attname)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(_("请填写“%(field)s”") % {"field": field.verbose_name})
+    if len(entry.description or "") > campaign.description_max_chars:
+        missing.append(_("文字说明不超过%(max)d字（现为%(count)d字）") % {
+            "max": campaign.description_max_chars, "count": len(entry.description)})
+    if not entry.declaration_accepted:
+        missing.append(_("请勾选原创申明"))
+    if not normalised_name(entry.declaration_name):
+        missing.append(_("请在原创申明中填写申明人姓名"))
+    elif normalised_name(entry.declaration_name) != normalised_name(entry.author_name):
+        missing.append(_("原创申明的签名（%(signed)s）须与作者姓名（%(author)s）一致") % {
+            "signed": entry.declaration_name, "author": entry.author_name})
+    if entry.declaration_date is None:
+        missing.append(_("请填写原创申明日期"))
+    if photo_counts is None:
+        photo_counts = {kind: entry.photos.filter(kind=kind).count() for kind in PhotoKind.values}
+    hazard_count = photo_counts.get(PhotoKind.HAZARD, 0)
+    cap = campaign.max_photos_per_group
+    if hazard_count < 1:
+        missing.append(_("请上传至少1幅隐患照片"))
+    elif hazard_count > cap:
+        missing.append(_("隐患照片不超过%(max)d幅（现有%(count)d幅）") % {"max": cap, "count": hazard_count})
+    if photo_counts.get(PhotoKind.RECTIFIED, 0) > cap:
+        missing.append(_("整改后照片不超过%(max)d幅（现有%(count)d幅）") % {
+            "max": cap, "count": photo_counts[PhotoKind.RECTIFIED]})
+    if not campaign.phase_open(PhaseKind.SUBMISSION):
+        missing.append(_("当前不在作品提交阶段，不能提交"))
+    return missing

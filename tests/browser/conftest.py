@@ -1,0 +1,103 @@
+"""Browser tests: Debian's Chromium driven by playwright's sync API, on a phone-sized viewport.
+
+The browser is never downloaded: /usr/bin/chromium comes from `apt-get install chromium`, and a missing
+binary fails the run instead of skipping it (a skipped browser test would hide a broken CI machine).
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN",
+         "device_scale_factor": 2}
+
+
+def screenshot_root() -> Path:
+    root = Path(os.environ.get("PORTAL_SCREENSHOT_DIR", "var/screenshots"))
+    return root if root.is_absolute() else Path(settings.BASE_DIR) / root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install chromium` "
+                    "(these tests never download a browser)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    # playwright's sync API keeps an asyncio event loop running in the test's thread while it is open.
+    # Django refuses synchronous ORM calls from a thread with a running loop (SynchronousOnlyOperation),
+    # which would break every database access of these tests: seeding, assertions, and pytest-django's
+    # flush between tests. The tests touch the database only between browser steps, never concurrently
+    # with the loop's work, so the check is switched off, for this module only (module scope: the loop
+    # stops, and the check comes back, before any other test of the session runs). The live server
+    # answers requests in its own thread, which has no loop, and is not affected either way.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Phone:
+    """A page on a phone viewport; `step(name)` saves a full-page screenshot of the current state."""
+
+    page: object
+    base_url: str
+    folder: Path
+    errors: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def step(self, name: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    folder = screenshot_root() / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    phone = Phone(page=page, base_url=live_server.url, folder=folder)
+    # Any JavaScript error or failed request (a missing script or style sheet) fails the test. The
+    # browser's own /favicon.ico probe is not a page resource: the portal has no favicon.
+    page.on("pageerror", lambda error: phone.errors.append(f"pageerror: {error}"))
+    page.on("response", lambda response: response.status >= 400 and not response.url.endswith("/favicon.ico")
+            and phone.errors.append(f"HTTP {response.status}: {response.url}"))
+    yield phone
+    try:
+        if page.url.startswith("http"):
+            phone.step("final")
+    finally:
+        context.close()
+    assert phone.errors == []

@@ -1,0 +1,171 @@
+"""`manage.py seed_demo`: the demo directory, campaign and accounts promised by the README."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from portal.accounts.enums import RoleKind
+from portal.accounts.models import Role, User
+from portal.accounts.navigation import ROLE_HOMES
+from portal.campaigns.models import AwardLevel, Campaign, HazardCategory, Industry, Phase
+from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "Demo@2025"
+COUNTED = (OrgNode, User, Role, Campaign, Phase, Industry, HazardCategory, AwardLevel)
+
+# account → (role kind, node name or None when checked separately)
+ACCOUNTS = {
+    "worker1": (RoleKind.WORKER, None),
+    "unit1": (RoleKind.UNIT, None),
+    "county1": (RoleKind.COUNTY, "太原市小店区总工会"),
+    "city1": (RoleKind.CITY, "太原市总工会"),
+    "industry1": (RoleKind.CITY, None),
+    "group1": (RoleKind.COUNTY, None),
+    "expert1": (RoleKind.EXPERT, None),
+    "expert2": (RoleKind.EXPERT, None),
+    "expert3": (RoleKind.EXPERT, None),
+    "committee": (RoleKind.COMMITTEE, "山西省总工会"),
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def only_role(username: str) -> Role:
+    return Role.objects.select_related("node__parent").get(user__username=username)
+
+
+def test_seed_demo_twice_changes_nothing(seeded):
+    first = counts()
+    assert all(first.values()), first
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert counts() == first
+    assert "演示数据就绪" in out.getvalue()
+
+
+def test_seed_demo_does_not_reset_a_changed_password(seeded):
+    user = User.objects.get(username="worker1")
+    user.set_password("Changed-by-the-user-2025")
+    user.save()
+    call_command("seed_demo", stdout=io.StringIO())
+    user.refresh_from_db()
+    assert user.check_password("Changed-by-the-user-2025")
+
+
+def test_seed_demo_accounts_have_the_documented_roles(seeded):
+    for username, (kind, node_name) in ACCOUNTS.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD), username
+        role = only_role(username)
+        assert role.kind == kind, username
+        if node_name is not None:
+            assert role.node.name == node_name, username
+        role.full_clean()  # every demo role is valid for its node
+
+
+def test_seed_demo_worker_and_unit_share_a_unit_under_xiaodian(seeded):
+    worker, unit = only_role("worker1"), only_role("unit1")
+    assert worker.node == unit.node
+    assert worker.node.kind == NodeKind.UNIT
+    assert worker.node.name == "太原市小店区恒安机械制造有限公司"
+    assert worker.node.parent.name == "太原市小店区总工会"
+    assert worker.node.selection_union.name == "太原市总工会"
+
+
+def test_seed_demo_industry_and_group_accounts(seeded):
+    industry, group = only_role("industry1"), only_role("group1")
+    assert industry.node.kind == NodeKind.INDUSTRY
+    assert industry.node.parent.kind == NodeKind.PROVINCE
+    assert industry.node.name == "山西省煤炭工会"
+    assert group.node.kind == NodeKind.GROUP
+    assert group.node.parent == industry.node
+
+
+def test_seed_demo_experts_are_tied_to_different_cities(seeded):
+    nodes = [only_role(f"expert{n}").node for n in (1, 2, 3)]
+    assert all(node.kind == NodeKind.CITY for node in nodes)
+    assert len({node.pk for node in nodes}) == 3
+    assert {node.name for node in nodes} == {"太原市总工会", "大同市总工会", "长治市总工会"}
+
+
+def test_seed_demo_committee_is_a_superuser_at_the_province(seeded):
+    user = User.objects.get(username="committee")
+    assert user.is_superuser and user.is_staff
+    assert only_role("committee").node.kind == NodeKind.PROVINCE
+    others = User.objects.exclude(username="committee")
+    assert not others.filter(is_staff=True).exists()
+    assert not others.filter(is_superuser=True).exists()
+
+
+def test_seed_demo_directory_has_eleven_cities_and_both_channels(seeded):
+    cities = OrgNode.objects.filter(kind=NodeKind.CITY)
+    assert cities.count() == 11
+    assert all(city.parent.kind == NodeKind.PROVINCE for city in cities)
+    assert OrgNode.objects.filter(kind=NodeKind.PROVINCE).count() == 1
+    assert OrgNode.objects.filter(kind=NodeKind.INDUSTRY).count() == 3
+    # A city-level enterprise hangs directly under its city.
+    bus = OrgNode.objects.get(name="太原市城市公共交通有限公司")
+    assert bus.parent.kind == NodeKind.CITY and bus.first_review_union is None
+    for node in OrgNode.objects.select_related("parent"):
+        node.full_clean()
+
+
+def test_seed_demo_campaign_is_current_with_open_phases(seeded):
+    campaign = Campaign.objects.current()
+    assert campaign is not None and campaign.year == 2025
+    assert campaign.phases.count() == 6
+    assert all(phase.is_open(timezone.now()) for phase in campaign.phases.all())
+
+
+def test_seed_demo_refuses_in_production_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="PORTAL_DEBUG=0"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not OrgNode.objects.exists()
+    assert not User.objects.exists()
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert User.objects.filter(username="committee").exists()
+
+
+def test_seed_demo_every_account_logs_in_to_its_home(seeded):
+    for username, (kind, _node) in ACCOUNTS.items():
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD},
+                               REMOTE_ADDR="10.0.0.9", follow=True)
+        assert response.status_code == 200, username
+        assert response.redirect_chain[-1][0] == f"/accounts/home/{kind}/", username
+        content = response.content.decode()
+        assert str(ROLE_HOMES[kind].title) in content, username
+        # The footer names the seeded campaign.
+        assert "第四届全省职工安全隐患和职业危害" in content, username
+
+
+def test_seed_demo_committee_reaches_the_admin(client, seeded):
+    client.post("/accounts/login/", {"username": "committee", "password": DEMO_PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_notice_dates_use_the_notice_calendar(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--notice-dates", stdout=io.StringIO())
+    recommendation = Campaign.objects.current().phase("recommendation")
+    assert recommendation.ends_at.isoformat() == "2025-09-30T16:00:00+00:00"

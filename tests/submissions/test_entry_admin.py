@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+from submissions import services
+from submissions.enums import PhotoKind
+from tests.factories import make_entry
+from tests.submissions.conftest import small_jpeg, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def photo(people, small_campaign):
+    worker = people["worker"]
+    entry = make_entry(worker, campaign=small_campaign)
+    return services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg()), actor=worker)
+
+
+def test_entry_admin_is_read_only_and_links_files_only_through_the_checked_view(admin_client, photo):
+    entry = photo.entry
+    assert admin_client.get(reverse("admin:submissions_entry_changelist") + "?q=配电箱").status_code == 200
+    page = admin_client.get(reverse("admin:submissions_entry_change", args=[entry.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("files:download_variant", args=["photo", photo.pk, "original"]) in body
+    assert photo.original.name not in body and "/private-not-served/" not in body
+    assert admin_client.get(reverse("admin:submissions_entry_add")).status_code == 403
+    assert admin_client.post(reverse("admin:submissions_entry_delete", args=[entry.pk])).status_code == 403
+
+
+def test_photo_admin_lists_and_searches(admin_client, photo):
+    assert admin_client.get(reverse("admin:submissions_photo_changelist") + f"?q={photo.sha256}").status_code == 200
+    body = admin_client.get(reverse("admin:submissions_photo_change", args=[photo.pk])).content.decode()
+    assert photo.original.name not in body
