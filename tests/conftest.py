@@ -42,6 +42,12 @@ def isolated_tasks_and_media(request, settings, tmp_path):
     celery_app.conf.task_always_eager = was_eager
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The production hasher costs about half a second per hash; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     """A small directory with both channels: see tests.factories.OrgTree."""

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Another-pw-2025!"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Django's default PBKDF2 costs half a second per hash; these tests create dozens of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def signup_data(unit_id, **overrides) -> dict:
     return {

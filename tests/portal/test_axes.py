@@ -12,10 +12,6 @@ LOCKED_TEXT = "登录失败次数过多"
 ADDRESS = "203.0.113.7"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def worker(org):

@@ -53,7 +53,7 @@ def test_import_directory_csv_utf8_bom_and_gb18030_are_read():
     text = "\n".join(",".join(row) for row in GOOD_ROWS[:4])
     import_directory(("\ufeff" + text).encode("utf-8"), "a.csv")
     assert OrgNode.objects.count() == 3
-    rows = GOOD_ROWS[:1] + [["山西省煤炭工会", "", "省级产业工会", "山西省总工会"]]
+    rows = [*GOOD_ROWS[:1], ["山西省煤炭工会", "", "省级产业工会", "山西省总工会"]]
     import_directory("\n".join(",".join(r) for r in rows).encode("gb18030"), "b.csv")
     assert OrgNode.objects.filter(name="山西省煤炭工会").exists()
 

@@ -64,10 +64,6 @@ def users(org):
     return users
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def outcome(response, url: str, role: str) -> str:
     """The table's name for what happened, or the raw status and location when it is none of them."""
