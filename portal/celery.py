@@ -23,4 +23,5 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     A task queued inside a transaction that later rolls back would act on rows that never existed,
     and a worker could pick it up before the commit makes the rows visible.
     """
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+    # robust: a failing task (or a broker outage) is logged and must not turn a saved change into a 500.
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs), robust=True)

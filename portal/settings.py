@@ -52,9 +52,13 @@ INSTALLED_APPS = [
     "portal.campaigns",
     "portal.audit",
     "portal.files",
+    "portal.exports",
     "submissions",
     "scoring",
     "review",
+    "review.reports",
+    "review.experts",
+    "review.exhibition",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,9 @@ urlpatterns = [
     path("health/", include("portal.health_urls")),
     path("scoring/", include("scoring.urls")),
     path("review/", include("review.urls")),
+    path("experts/", include("review.experts.urls")),
+    path("exhibition/", include("review.exhibition.urls")),
+    path("exports/", include("portal.exports.urls")),
+    path("stats/", include("review.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.campaigns.models import Campaign
 from review import services
-from review.enums import FORWARD_ACTION, QueueSort, QueueStage
+from review.enums import ACTING_TIERS, FORWARD_ACTION, QueueSort, QueueStage
 from review.forms import GRADE_NONE, BulkForm, GradeForm, QueueFilterForm, ReasonForm, work_levels
 from review.history import entry_history
 from review.models import Notification, TierGrade
@@ -26,7 +26,7 @@ from review.rules import reviews_at_tier
 from review.scoping import STAGE_HINTS, entries_for_reviewer, pick_role, queue_entries, reviewer_roles
 from review.services import ReviewError, ReviewPermissionDenied
 from submissions.enums import PhotoKind, Tier
-from submissions.models import Photo
+from submissions.models import Entry, Photo
 
 PAGE_SIZE = 25
 
@@ -103,10 +103,16 @@ def queue(request):
     sort = filters.get("sort") or QueueSort.SCORE_DESC
     tier = role.tier
     entries = _apply_filters(queue_entries(request.user, role, campaign, stage), filters, tier)
-    entries = _order(entries, sort).select_related("campaign", "unit", "category", "industry").prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.order_by("kind", "position", "id")))
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    # Two steps: sort and cut the page on narrow rows (ids), then load the 25 entries with their joins;
+    # sorting thousands of wide joined rows would spill to disk on deep pages.
+    page = Paginator(_order(entries, sort).values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    ids = list(page.object_list)
+    loaded = Entry.objects.filter(pk__in=ids).select_related("campaign", "unit", "category", "industry") \
+        .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("kind", "position", "id"))) \
+        if ids else []
+    by_id = {entry.pk: entry for entry in loaded}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     grades = dict(TierGrade.objects.filter(entry__in=[row.pk for row in rows], tier=tier)
                   .values_list("entry_id", "award_level__name")) if rows else {}
     for row in rows:
@@ -198,7 +204,7 @@ def entry_detail(request, pk: int):
     campaign = Campaign.objects.prefetch_related("phases").get(pk=entry.campaign_id)
     entry.campaign = campaign
     photo_pairs = _photo_pairs(list(entry.photos.order_by("kind", "position", "id")))
-    from scoring.rules import can_view_scores
+    from scoring.rules import can_assess, can_view_scores
 
     assessments = (list(entry.assessments.select_related("assessor").order_by("tier", "created_at"))
                    if can_view_scores(request.user, entry) else [])
@@ -219,7 +225,7 @@ def entry_detail(request, pk: int):
         "reason_form": ReasonForm(initial={"tier": entry.tier}),
         "history": entry_history(entry, staff=True), "quota": quota,
         "quota_cap": campaign.recommend_cap if quota else None,
-        "scoring_assess_tiers": [tier for tier in (Tier.UNIT,) if reviews_at_tier(request.user, entry, tier)],
+        "scoring_assess_tiers": [tier for tier in ACTING_TIERS if can_assess(request.user, entry, tier)],
     })
 
 

@@ -51,12 +51,15 @@ def entry_reached_province(user, entry) -> bool:
 
 @rules.predicate
 def is_assigned_expert(user, entry) -> bool:
-    """An expert the committee assigned to this entry.
+    """An expert the committee assigned to this entry, while the provincial review is open.
 
-    Expert assignments do not exist yet (issue #6), so no one passes: issue #6 must replace this
-    body with a lookup of the assignment (and widen entries_for_user for experts accordingly).
+    The assignment must be active (no conflict declared, not removed by the committee) and the expert
+    not tied to the entry's own city/industry union; scoring closes when the EXPERT_REVIEW phase ends
+    and once the committee has confirmed the results (review.experts.selectors.can_score_as_expert).
     """
-    return False
+    from review.experts.selectors import can_score_as_expert  # review.experts imports this app
+
+    return can_score_as_expert(user, entry)
 
 
 ASSESS_PERMISSIONS = {

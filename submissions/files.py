@@ -1,8 +1,8 @@
 """Private photo files for the portal's one download view (`files:download_variant`).
 
 Display copies (thumbnail, preview) are re-encoded without metadata and shown inline to anyone who may
-see the entry; originals keep their EXIF (GPS included) and go, as attachments, only to the author and
-staff.
+see the entry, assigned experts included (the copies carry no identity); originals keep their EXIF (GPS
+included) and go, as attachments, only to the author and staff.
 """
 
 import rules

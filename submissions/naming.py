@@ -46,3 +46,18 @@ def photo_download_name(entry, photo, index: int | None = None) -> str:
     ]
     stem = "-".join(part for part in parts if part)
     return f"{stem[:NAME_MAX].strip(' .-')}.jpg"
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name` with " (2)", " (3)"… before its extension when an earlier name of the same
+    archive or folder already has it; compared case-insensitively, as Windows does. Adds the result to
+    `taken` (which holds casefolded names)."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number}){dot}{extension}"
+    taken.add(candidate.casefold())
+    return candidate

@@ -44,7 +44,8 @@ def is_withdrawable(user, entry):
 def is_visible(user, entry):
     from submissions.scoping import entries_for_user
 
-    return entry is not None and entries_for_user(user).filter(pk=entry.pk).exists()
+    # As on the author's page: an expert's blind assignment does not make identity or EXIF visible.
+    return entry is not None and entries_for_user(user, include_assigned=False).filter(pk=entry.pk).exists()
 
 
 @rules.predicate

@@ -1,22 +1,28 @@
 """The one query that decides which entries a user may see; every list, detail, count and export uses it."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portal.accounts.enums import RoleKind
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 
 
-def entries_for_user(user, campaign=None) -> QuerySet[Entry]:
+def entries_for_user(user, campaign=None, *, include_assigned: bool = True) -> QuerySet[Entry]:
     """Entries visible to `user` through any of their roles (none for anonymous users).
 
     Drafts are private to their author. Reviewers see entries of their own unit or union once the
-    entry has reached their tier; the committee sees every submitted entry.
+    entry has reached their tier; the committee sees every submitted entry. A provincial expert sees the
+    entries of the provincial review they are actively assigned to (no conflict declared, not removed).
+
+    Pages that show the author's identity or contact details (the author's entry page, the originals
+    with their EXIF) pass `include_assigned=False`: an expert's view of an assigned entry is the blind one
+    of review.experts, never the author's page, even for an expert who also holds a staff role.
     """
     if not user.is_authenticated:
         return Entry.objects.none()
     visible = Q(author=user)
     not_draft = ~Q(state=EntryState.DRAFT)
+    expert_added = False
     for role in user.role_list:
         if role.kind == RoleKind.UNIT:
             visible |= Q(unit_id=role.node_id) & not_draft
@@ -26,7 +32,23 @@ def entries_for_user(user, campaign=None) -> QuerySet[Entry]:
             visible |= Q(selection_union_id=role.node_id, tier__gte=Tier.SELECTION) & not_draft
         elif role.kind == RoleKind.COMMITTEE:
             visible |= not_draft
+        elif role.kind == RoleKind.EXPERT and include_assigned and not expert_added:
+            visible |= _assigned_q(user) & not_draft
+            expert_added = True
     entries = Entry.objects.filter(visible)
     if campaign is not None:
         entries = entries.filter(campaign=campaign)
     return entries
+
+
+def _assigned_q(user) -> Q:
+    """Entries of the provincial review with an active assignment of `user` (a correlated subquery, so
+    still one query), never those of a union the expert is tied to, whatever an old assignment says."""
+    from review.experts.models import ExpertAssignment  # review.experts depends on this module
+
+    assigned = Exists(ExpertAssignment.objects.active().filter(entry=OuterRef("pk"), expert=user))
+    q = Q(assigned, tier__gte=Tier.PROVINCE)
+    tied = [role.node_id for role in user.role_list if role.kind == RoleKind.EXPERT and role.node_id]
+    if tied:
+        q &= ~Q(selection_union_id__in=tied)
+    return q

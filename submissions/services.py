@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts.enums import RoleKind
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
 from portal.celery import enqueue_on_commit
@@ -46,6 +47,8 @@ def create_entry(campaign, data: dict, *, actor, request=None) -> Entry:
 
     A draft may be incomplete; completeness is checked by submit_entry.
     """
+    if not actor.has_role(RoleKind.WORKER):
+        raise PermissionDenied
     if not campaign.phase_open(PhaseKind.SUBMISSION):
         raise ValidationError(_("当前不在作品提交阶段，不能新建作品。"), code="phase_closed")
     entry = Entry(campaign=campaign, author=actor, state=EntryState.DRAFT, tier=Tier.UNIT)

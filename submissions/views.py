@@ -59,7 +59,8 @@ class PhotoGroup:
 
 
 def _visible_entries(user):
-    return (entries_for_user(user)
+    # The author's page shows identity and contact details: never through an expert's (blind) assignment.
+    return (entries_for_user(user, include_assigned=False)
             .select_related("campaign", "unit", "selection_union", "first_review_union", "industry", "category")
             .prefetch_related("campaign__phases"))
 
@@ -77,7 +78,7 @@ def _own_entry(request, pk) -> Entry:
 
 
 def _own_photo(request, photo_pk) -> tuple[Entry, Photo]:
-    entry_id = (Photo.objects.filter(pk=photo_pk, entry__in=entries_for_user(request.user))
+    entry_id = (Photo.objects.filter(pk=photo_pk, entry__in=entries_for_user(request.user, include_assigned=False))
                 .values_list("entry_id", flat=True).first())
     if entry_id is None:
         raise Http404
@@ -131,9 +132,16 @@ def _group_context(request, entry, group) -> dict:
             "can_download_original": rules.has_perm("submissions.download_original", request.user, entry)}
 
 
+def photo_url(photo: Photo, variant: str) -> str:
+    """The checked download URL; display copies carry the file's hash so a replaced photo is not served
+    from the browser's cache."""
+    url = reverse("files:download_variant", args=["photo", photo.pk, variant])
+    return url if variant == "original" else f"{url}?v={photo.sha256[:12]}"
+
+
 def _photo_payload(photo: Photo) -> dict:
     def url(variant):
-        return reverse("files:download_variant", args=["photo", photo.pk, variant])
+        return photo_url(photo, variant)
 
     ready = photo.derivatives_ready
     return {
@@ -181,7 +189,7 @@ def _photo_response(request, entry, kind, *, photos=(), errors=(), success=""):
 @login_required
 def my_entries(request):
     """The user's own entries, newest first; a constant number of queries whatever the page holds."""
-    entries = (entries_for_user(request.user).filter(author=request.user)
+    entries = (entries_for_user(request.user, include_assigned=False).filter(author=request.user)
                .select_related("campaign", "unit")
                .annotate(hazard_count=Count("photos", filter=Q(photos__kind=PhotoKind.HAZARD)),
                          rectified_count=Count("photos", filter=Q(photos__kind=PhotoKind.RECTIFIED)))
@@ -234,14 +242,16 @@ def entry_edit(request, pk):
             messages.info(request, _("作品当前状态为“%(state)s”，不能修改。") % {"state": entry.get_state_display()})
         return redirect("submissions:entry_detail", pk=entry.pk)
     form = EntryForm(request.POST or None, instance=entry, campaign=entry.campaign, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_entry(entry, form.cleaned_data, actor=request.user, request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("submissions:entry_edit", pk=entry.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_entry(entry, form.cleaned_data, actor=request.user, request=request)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("submissions:entry_edit", pk=entry.pk)
+        # The form wrote the refused values into its instance; the rest of the page shows what is saved.
         entry = _own_entry(request, pk)
     photos = list(entry.photos.all())
     counts = {kind: sum(1 for p in photos if p.kind == kind) for kind in PhotoKind.values}

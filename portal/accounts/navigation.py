@@ -43,10 +43,13 @@ ROLE_HOMES = {
     RoleKind.COUNTY: RoleHome(_("县级/集团初评"), _("对下属单位推荐的作品进行初评、评出等次，择优报送市或产业工会。"), [
         NavLink(_("初评队列"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
+        NavLink(_("统计"), "reports:dashboard"),
     ]),
     RoleKind.CITY: RoleHome(_("市/产业工会甄选"), _("甄选本地区、本产业的作品，评出等次，9月30日前择优推荐不超过50个案例参加省级评审。"), [
         NavLink(_("甄选队列"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
+        NavLink(_("导出材料"), "exports:index"),
+        NavLink(_("统计"), "reports:dashboard"),
     ]),
     RoleKind.EXPERT: RoleHome(_("省级专家评审"), _("对分配给您的作品进行在线评分。"), [
         NavLink(_("我的评审任务"), "experts:my_assignments"),
@@ -54,5 +57,11 @@ ROLE_HOMES = {
     RoleKind.COMMITTEE: RoleHome(_("省活动组委会办公室"), _("配置活动、组织目录、用户与专家，确定奖项并发布展示。"), [
         NavLink(_("后台管理"), "admin:index"),
         NavLink(_("排名"), "scoring:ranking"),
+        NavLink(_("专家评审看板"), "experts:dashboard"),
+        NavLink(_("专家分配"), "experts:assignments"),
+        NavLink(_("评审专家"), "experts:panel"),
+        NavLink(_("发布展示"), "exhibition:manage"),
+        NavLink(_("导出材料"), "exports:index"),
+        NavLink(_("统计"), "reports:dashboard"),
     ]),
 }

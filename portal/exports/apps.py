@@ -6,3 +6,7 @@ class Config(AppConfig):
     verbose_name = _("导出")
     name = "portal.exports"
     label = "exports"
+
+    def ready(self):
+        # Registers the "export" resolver with the private download view.
+        from portal.exports import files  # noqa: F401

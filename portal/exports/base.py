@@ -1,46 +1,133 @@
-"""Tabular exporters: subclasses yield rows, this base writes them as xlsx (openpyxl) or csv."""
+"""Spreadsheet exporters: tabular ones yield rows, form-like ones yield sheets; openpyxl writes both.
+
+Every workbook is written in openpyxl's write-only mode, so memory stays flat however many rows or
+sheets an export has, and every text cell passes through `neutralise` on its way out: a value a user
+typed can never become a formula in Excel or LibreOffice, and characters that XML (and therefore
+xlsx) cannot hold are dropped instead of failing the export.
+"""
+
+from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 # A cell starting with one of these is read as a formula by Excel and LibreOffice (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What one xlsx cell can hold.
+CELL_MAX_CHARS = 32767
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: progress(done, total): called while an export is written; total may be 0 when unknown.
+Progress = Callable[[int, int], None]
 
 
 def neutralise(value: Any) -> Any:
-    """Make a user-supplied text inert in a spreadsheet by prefixing an apostrophe-like quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Make a user-supplied text inert in a spreadsheet by prefixing an apostrophe-like quote.
+
+    Also drops the control characters xlsx cannot store (openpyxl would refuse the whole workbook) and
+    truncates to the cell limit. Non-text values pass unchanged; applying it twice changes nothing.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return value[:CELL_MAX_CHARS]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
 
 
 class Exporter:
-    """Base class of every tabular export.
+    """Base class of every tabular export (one sheet, a header row, one row per record).
 
     Subclasses set `sheet_title` and `headers` and implement `rows()`, a generator of lists in header
-    order. Large exports stay flat in memory: rows are streamed into openpyxl's write-only workbook.
+    order. Optional hooks: `title_rows()` (lines merged across the table above the header, like the
+    title of an official form), `total()` (the number of rows, for progress), `column_widths` and
+    `number_formats` (column index from 0 → Excel format, e.g. {12: "0.000"}), `landscape`.
+    Large exports stay flat in memory: rows are streamed into openpyxl's write-only workbook.
     """
 
     sheet_title = "Sheet1"
     headers: list[str] = []
+    column_widths: list[float] | None = None
+    number_formats: dict[int, str] = {}
+    landscape = False
 
     def rows(self) -> Iterator[list[Any]]:
         raise NotImplementedError("subclasses yield their rows")
+
+    def title_rows(self) -> list[str]:
+        return []
+
+    def total(self) -> int:
+        return 0
 
     def safe_rows(self) -> Iterable[list[Any]]:
         for row in self.rows():
             yield [neutralise(value) for value in row]
 
-    def write_xlsx(self, stream) -> None:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=self.sheet_title[:31])
-        sheet.append([str(header) for header in self.headers])
+    def write_sheet(self, workbook: Workbook, progress: Progress = _no_progress) -> None:
+        """Append this export as one sheet of a write-only `workbook`."""
+        sheet = workbook.create_sheet(title=safe_sheet_title(str(self.sheet_title)))
+        width = max(len(self.headers), 1)
+        for index, column_width in enumerate(self.column_widths or []):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = column_width
+        titles = self.title_rows()
+        for number, line in enumerate(titles, start=1):
+            cell = WriteOnlyCell(sheet, value=neutralise(str(line)))
+            cell.font = TITLE_FONT if number == 1 else BODY_FONT
+            cell.alignment = CENTRE if number == 1 else LEFT
+            sheet.append([cell])
+            if width > 1:
+                sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
+        header_row = len(titles) + 1
+        header_cells = []
+        for header in self.headers:
+            cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
+            cell.font, cell.alignment, cell.border, cell.fill = HEADER_FONT, CENTRE, THIN_BORDER, HEADER_FILL
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        sheet.freeze_panes = f"A{header_row + 1}"
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        set_print_layout(sheet, landscape=self.landscape)
+        formats = {index: WriteOnlyCell(sheet) for index in self.number_formats}
+        total, done = self.total(), 0
         for row in self.safe_rows():
+            if formats:
+                row = list(row)
+                for index, number_format in self.number_formats.items():
+                    if index < len(row) and row[index] is not None:
+                        cell = WriteOnlyCell(sheet, value=row[index])
+                        cell.number_format = number_format
+                        row[index] = cell
             sheet.append(row)
+            done += 1
+            if done % 500 == 0:
+                progress(done, total)
+        if done:
+            sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{header_row + done}"
+        progress(done, total)
+
+    def write_xlsx(self, stream, progress: Progress = _no_progress) -> None:
+        workbook = Workbook(write_only=True)
+        self.write_sheet(workbook, progress)
         workbook.save(stream)
 
     def write_csv(self, stream) -> None:
@@ -52,3 +139,198 @@ class Exporter:
         for row in self.safe_rows():
             writer.writerow(["" if value is None else value for value in row])
         stream.write(text.getvalue().encode("utf-8"))
+
+
+# --- form-like sheets -----------------------------------------------------------------------------------
+
+THIN = Side(style="thin", color="000000")
+THIN_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+NO_BORDER = Border()
+# 宋体 as the official forms use; LibreOffice and other systems substitute a CJK serif font.
+FONT_NAME = "宋体"
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=11)
+SMALL_FONT = Font(name=FONT_NAME, size=10)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a cell of a form-like sheet looks; every cell of a merged range gets it (borders show)."""
+
+    font: Font = BODY_FONT
+    alignment: Alignment = LEFT
+    border: Border = THIN_BORDER
+    fill: PatternFill | None = None
+    number_format: str | None = None
+
+
+PLAIN = CellStyle()
+
+
+@dataclass
+class _Cell:
+    value: Any
+    style: CellStyle
+
+
+@dataclass
+class SheetLayout:
+    """A form-like sheet built cell by cell (merged ranges, borders, row heights, print set-up), then
+    written row by row into a write-only worksheet.
+
+    Coordinates are 1-based (row, column). `put` neutralises text as it is placed; `write_to` does it
+    again on the way out, so nothing typed by a user reaches the sheet unneutralised.
+    """
+
+    title: str
+    column_widths: list[float]
+    cells: dict[tuple[int, int], _Cell] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    landscape: bool = False
+    print_title_rows: str | None = None
+
+    @property
+    def width(self) -> int:
+        return len(self.column_widths)
+
+    def put(self, row: int, column: int, value: Any = None, style: CellStyle = PLAIN, *,
+            rows: int = 1, columns: int = 1) -> None:
+        """Place `value` at (row, column), merged over `rows` × `columns` cells when either is above 1."""
+        last_row, last_column = row + rows - 1, column + columns - 1
+        for r in range(row, last_row + 1):
+            for c in range(column, last_column + 1):
+                self.cells[(r, c)] = _Cell(neutralise(value) if (r, c) == (row, column) else None, style)
+        if rows > 1 or columns > 1:
+            self.merges.append(f"{get_column_letter(column)}{row}:{get_column_letter(last_column)}{last_row}")
+
+    def height(self, row: int, points: float) -> None:
+        self.row_heights[row] = max(points, self.row_heights.get(row, 0))
+
+    @property
+    def last_row(self) -> int:
+        return max((row for row, _column in self.cells), default=0)
+
+    def write_to(self, workbook: Workbook, title: str | None = None) -> None:
+        """Write the sheet into write-only `workbook` (its title made safe by the caller) and close it."""
+        sheet = workbook.create_sheet(title=title or safe_sheet_title(self.title))
+        for index, width in enumerate(self.column_widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        for row, points in self.row_heights.items():
+            sheet.row_dimensions[row].height = points
+        set_print_layout(sheet, landscape=self.landscape)
+        if self.print_title_rows:
+            sheet.print_title_rows = self.print_title_rows
+        for row in range(1, self.last_row + 1):
+            values = []
+            for column in range(1, self.width + 1):
+                placed = self.cells.get((row, column))
+                if placed is None:
+                    values.append(None)
+                    continue
+                cell = WriteOnlyCell(sheet, value=neutralise(placed.value))
+                style = placed.style
+                cell.font, cell.alignment, cell.border = style.font, style.alignment, style.border
+                if style.fill is not None:
+                    cell.fill = style.fill
+                if style.number_format:
+                    cell.number_format = style.number_format
+                values.append(cell)
+            sheet.append(values)
+        for merged in self.merges:
+            sheet.merged_cells.add(merged)
+        sheet.print_area = f"A1:{get_column_letter(self.width)}{max(self.last_row, 1)}"
+        # Close now: a write-only sheet holds an open temporary file until it is closed, and a workbook
+        # of a thousand entries would otherwise hold a thousand.
+        sheet.close()
+
+
+class FormExporter:
+    """Base class of form-like exports: one sheet per record, each a `SheetLayout` from `sheets()`.
+
+    Sheet titles are made unique and valid (≤ 31 characters, none of []:*?/\\) by the base.
+    """
+
+    def sheets(self) -> Iterator[SheetLayout]:
+        raise NotImplementedError("subclasses yield their sheets")
+
+    def total(self) -> int:
+        return 0
+
+    def write_sheets(self, workbook: Workbook, progress: Progress = _no_progress) -> int:
+        taken: set[str] = set()
+        done, total = 0, self.total()
+        for layout in self.sheets():
+            layout.write_to(workbook, unique_sheet_title(layout.title, taken))
+            done += 1
+            progress(done, total)
+        return done
+
+    def write_xlsx(self, stream, progress: Progress = _no_progress) -> None:
+        workbook = Workbook(write_only=True)
+        if not self.write_sheets(workbook, progress):
+            workbook.create_sheet(title="Sheet1").append([neutralise(str(self.empty_message()))])
+        workbook.save(stream)
+
+    def empty_message(self) -> str:
+        return "（无）"
+
+
+def set_print_layout(sheet, *, landscape: bool = False) -> None:
+    """A4, fitted to the page width (as many pages down as needed), 1.5 cm side margins, centred."""
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.6
+    margins.top = margins.bottom = 0.7
+    margins.header = margins.footer = 0.3
+    sheet.print_options.horizontalCentered = True
+
+
+# --- sheet titles and text measurements ----------------------------------------------------------------
+
+SHEET_TITLE_MAX = 31
+_SHEET_TITLE_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+
+
+def safe_sheet_title(title: str, default: str = "Sheet") -> str:
+    """A valid worksheet title: no []:*?/\\ or control characters, no apostrophe at either end,
+    at most 31 characters, never empty and never Excel's reserved "History"."""
+    text = "".join(ch for ch in str(title) if unicodedata.category(ch)[0] != "C")
+    text = _SHEET_TITLE_ILLEGAL.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip().strip("'").strip()[:SHEET_TITLE_MAX].strip().strip("'")
+    if not text or text.casefold() == "history":
+        text = default
+    return text
+
+
+def unique_sheet_title(title: str, taken: set[str]) -> str:
+    """`safe_sheet_title(title)`, suffixed "(2)", "(3)"… when a title already used (compared
+    case-insensitively, as Excel does) would repeat; the result is added to `taken`."""
+    base = safe_sheet_title(title)
+    candidate, number = base, 1
+    while candidate.casefold() in taken:
+        number += 1
+        suffix = f"({number})"
+        candidate = base[: SHEET_TITLE_MAX - len(suffix)].rstrip().rstrip("'") + suffix
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def display_width(text: str) -> int:
+    """Width in Excel column units: a CJK or full-width character counts 2, anything else 1."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def lines_needed(text: str, width_units: float) -> int:
+    """How many lines `text` wraps to in a cell `width_units` wide (explicit line breaks included)."""
+    usable = max(width_units - 1, 1)
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))

@@ -47,7 +47,7 @@ def _run_concurrently(count: int, action) -> list:
     def run(i: int) -> None:
         try:
             barrier.wait(timeout=30)
-            for _attempt in range(100):
+            for _attempt in range(400):
                 try:
                     results[i] = action(i)
                     return
@@ -55,7 +55,7 @@ def _run_concurrently(count: int, action) -> list:
                     if "locked" not in str(exc):
                         raise
                     time.sleep(random.uniform(0.01, 0.05))
-            raise AssertionError("still locked after 100 attempts")
+            raise AssertionError("still locked after 400 attempts")
         except BaseException as exc:  # reported in the main thread
             errors.append(exc)
         finally:

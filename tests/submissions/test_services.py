@@ -448,3 +448,9 @@ def test_add_photo_audit_record_names_group_and_hash(people, small_campaign):
     record = AuditRecord.objects.for_object(entry).get(action="entry.photo_add")
     assert record.summary == "整改后照片1"
     assert record.changes["sha256"] == photo.sha256 and record.actor == worker
+
+
+def test_create_entry_by_a_non_worker_permission_denied(org, people, small_campaign):
+    with pytest.raises(PermissionDenied):
+        services.create_entry(small_campaign, form_data(None, org, small_campaign), actor=people["unit"])
+    assert not Entry.objects.exists()

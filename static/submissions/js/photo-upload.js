@@ -271,7 +271,7 @@
           tries += 1;
           if (tries < 40) { window.setTimeout(attempt, 3000); }
         };
-        probe.src = src + "?try=" + tries;
+        probe.src = src + (src.indexOf("?") < 0 ? "?" : "&") + "try=" + tries;
       }
       window.setTimeout(attempt, 1000);
     });

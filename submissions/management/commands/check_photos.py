@@ -4,6 +4,7 @@ import json
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from portal.campaigns.models import Campaign
 from submissions.photos import PhotoRejected, validate_photo
@@ -28,17 +29,17 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         rejected = sum(1 for result in results if not result["ok"])
         if rejected:
-            raise CommandError(f"{rejected} 个文件未通过检查", returncode=1)
+            raise CommandError(_("%(count)d 个文件未通过检查") % {"count": rejected}, returncode=1)
 
     def find_campaign(self, slug):
         if slug:
             found = Campaign.objects.filter(slug=slug).first()
             if found is None:
-                raise CommandError(f"没有代号为 {slug} 的活动", returncode=2)
+                raise CommandError(_("没有代号为 %(slug)s 的活动") % {"slug": slug}, returncode=2)
             return found
         current = Campaign.objects.current()
         if current is None:
-            raise CommandError("没有当前活动，请用 --campaign 指定", returncode=2)
+            raise CommandError(_("没有当前活动，请用 --campaign 指定"), returncode=2)
         return current
 
     def check_file(self, path, rules) -> dict:
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         except PhotoRejected as exc:
             return {**result, "code": exc.code, "message": exc.message}
         except OSError as exc:
-            return {**result, "code": "unreadable", "message": f"无法读取文件（{exc.strerror or exc}）"}
+            return {**result, "code": "unreadable", "message": _("无法读取文件（%(error)s）") % {"error": exc.strerror or exc}}
         return {**result, "ok": True, "width": check.width, "height": check.height, "dpi": check.dpi,
                 "dpi_needs_fix": check.dpi_needs_fix}
 

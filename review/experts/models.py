@@ -1,0 +1,184 @@
+"""Provincial expert review: who scores which entry, the final awards and the lock on the results.
+
+Rows change only through review.experts.services (atomic, audited). Every service that changes an
+assignment, an award or the lock first locks the campaign row, so two committee members (or an expert
+declaring a conflict while the committee re-assigns) never interleave.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from review.experts.enums import AssignmentOrigin, AwardSource
+
+
+class ExpertAssignmentQuerySet(models.QuerySet):
+    def active(self) -> "ExpertAssignmentQuerySet":
+        """Assignments that still count: no conflict declared, not removed by the committee."""
+        return self.filter(conflict_declared_at__isnull=True, removed_at__isnull=True)
+
+
+class ExpertAssignment(models.Model):
+    """One expert asked to score one entry recommended to the province.
+
+    A row is never deleted: a declared conflict or a removal by the committee is recorded on it, so the
+    automatic assignment never offers the same expert for that entry again and the record can be read
+    back. `submitted_at` is set when the expert first saves their province-tier assessment.
+    """
+
+    entry = models.ForeignKey("submissions.Entry", verbose_name=_("作品"), on_delete=models.CASCADE,
+                              related_name="expert_assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT,
+                               related_name="expert_assignments")
+    origin = models.CharField(_("分配方式"), max_length=16, choices=AssignmentOrigin.choices,
+                              default=AssignmentOrigin.AUTO)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("分配人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(_("分配时间"), default=timezone.now)
+    reason = models.TextField(_("分配原因"), blank=True)
+    conflict_declared_at = models.DateTimeField(_("申请回避时间"), null=True, blank=True)
+    conflict_reason = models.TextField(_("回避原因"), blank=True)
+    removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("撤销人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    removal_reason = models.TextField(_("撤销原因"), blank=True)
+    submitted_at = models.DateTimeField(_("评分提交时间"), null=True, blank=True)
+
+    objects = ExpertAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("专家分配")
+        verbose_name_plural = _("专家分配")
+        ordering = ["entry", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "expert"], name="one_assignment_per_expert_entry"),
+        ]
+        indexes = [
+            models.Index(fields=["expert", "conflict_declared_at", "removed_at"]),
+            models.Index(fields=["entry", "conflict_declared_at", "removed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} · {self.expert}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.conflict_declared_at is None and self.removed_at is None
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class FinalAward(models.Model):
+    """The province's final work award (作品奖) of an entry.
+
+    `level` None records a deliberate "no award" decided by hand (with its reason), which the next
+    proposal respects. Rows proposed from the ranking carry `source=rank` and are replaced by the next
+    proposal; manual rows stay until changed by hand.
+    """
+
+    entry = models.OneToOneField("submissions.Entry", verbose_name=_("作品"), on_delete=models.CASCADE,
+                                 related_name="final_award")
+    level = models.ForeignKey("campaigns.AwardLevel", verbose_name=_("奖项等次"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("依据"), max_length=16, choices=AwardSource.choices, default=AwardSource.RANK)
+    rank = models.PositiveIntegerField(_("专家评分名次"), null=True, blank=True)
+    reason = models.TextField(_("调整原因"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("作品最终奖项")
+        verbose_name_plural = _("作品最终奖项")
+        ordering = ["level__rank", "rank", "entry_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(source=AwardSource.MANUAL) | Q(level__isnull=False),
+                                   name="final_award_none_only_by_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} · {self.level or _('不授奖')}"
+
+
+class OrganisationAward(models.Model):
+    """组织奖 of a city or provincial industry union: the computed score and its parts, then the hand
+    confirmation. `level` None: not proposed for an award."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE,
+                                 related_name="organisation_awards")
+    union = models.ForeignKey("directory.OrgNode", verbose_name=_("市/产业工会"), on_delete=models.PROTECT,
+                              related_name="organisation_awards")
+    level = models.ForeignKey("campaigns.AwardLevel", verbose_name=_("奖项"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("组织得分"), max_digits=10, decimal_places=2, default=0)
+    entries_submitted = models.PositiveIntegerField(_("提交作品数"), default=0)
+    units_taking_part = models.PositiveIntegerField(_("参加单位数"), default=0)
+    entries_recommended = models.PositiveIntegerField(_("推荐省级作品数"), default=0)
+    awards_won = models.PositiveIntegerField(_("获作品奖数"), default=0)
+    award_points = models.DecimalField(_("获奖积分"), max_digits=10, decimal_places=2, default=0)
+    rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
+    confirmed = models.BooleanField(_("已确认"), default=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    reason = models.TextField(_("调整原因"), blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("组织奖")
+        verbose_name_plural = _("组织奖")
+        ordering = ["campaign", "rank", "union_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "union"], name="one_organisation_award_per_union"),
+        ]
+
+    def __str__(self):
+        return f"{self.union} · {self.level or '-'}"
+
+
+class ResultsLock(models.Model):
+    """The committee confirmed the campaign's results: no award (work or organisation) changes after."""
+
+    campaign = models.OneToOneField("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE,
+                                    related_name="results_lock")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(_("确认时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评审结果确认")
+        verbose_name_plural = _("评审结果确认")
+
+    def __str__(self):
+        return f"{self.campaign} · {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
+def blind_copy_upload_to(instance, filename):
+    return f"blind/{instance.photo.entry.campaign_id}/{uuid.uuid4().hex}.jpg"
+
+
+class BlindOriginal(models.Model):
+    """A metadata-free copy of a photo's original for the experts (write_without_metadata, lossless).
+
+    Made on the first download and reused; `source_name` ties it to the original it was made from, so
+    a replaced original is copied again.
+    """
+
+    photo = models.OneToOneField("submissions.Photo", on_delete=models.CASCADE, related_name="blind_original")
+    file = models.FileField(upload_to=blind_copy_upload_to, max_length=200)
+    source_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("匿名原图副本")
+        verbose_name_plural = _("匿名原图副本")
+
+    def __str__(self):
+        return f"{self.photo_id} · {self.file.name}"

@@ -1,0 +1,311 @@
+"""Read-side queries of the provincial expert review: the panel, loads, the dashboard and the ranking.
+
+Scores that count are the province-tier assessments of experts whose assignment is still active: an
+expert who declared a conflict, or whom the committee removed, no longer weighs on the result (their
+assessment stays in the scoring app, and in its audit trail, but not in these statistics).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from portal.accounts.enums import RoleKind
+from portal.accounts.models import Role, User
+from portal.campaigns.enums import AwardKind, PhaseKind
+from portal.campaigns.models import AwardLevel, Campaign
+from review.experts.models import ExpertAssignment, FinalAward, ResultsLock
+from scoring.aggregation import Summary, disagreement, summarise
+from scoring.formula import format_score
+from scoring.models import Assessment
+from scoring.ranking import rank
+from submissions.enums import EntryState, Tier
+from submissions.models import Entry
+
+# The spread (max - min of the experts' D) above which the dashboard flags an entry for discussion.
+# D runs from 14.406 to 100, and one step of the consequence scale C (e.g. 严重 20 → 非常严重 22) moves
+# a typical D by about 10 %; a spread of more than 20 points means the experts disagree on at least two
+# factors. The committee can try another value on the dashboard (?threshold=...); this is the default.
+DISAGREEMENT_THRESHOLD = Decimal("20")
+
+
+# --- the panel --------------------------------------------------------------------------------------------
+
+
+def expert_users() -> QuerySet[User]:
+    """Active accounts holding the expert role, by id (the deterministic tie-break of every assignment)."""
+    return User.objects.filter(is_active=True, roles__kind=RoleKind.EXPERT).distinct().order_by("pk")
+
+
+def expert_ties(user_ids: Iterable[int] | None = None) -> dict[int, set[int]]:
+    """{expert id: the city/industry unions the expert is tied to}: they never score entries of these."""
+    roles = Role.objects.filter(kind=RoleKind.EXPERT, node__isnull=False)
+    if user_ids is not None:
+        roles = roles.filter(user_id__in=list(user_ids))
+    ties: dict[int, set[int]] = defaultdict(set)
+    for user_id, node_id in roles.values_list("user_id", "node_id"):
+        ties[user_id].add(node_id)
+    return ties
+
+
+def user_tied_to(user, node_id) -> bool:
+    """Whether `user` holds an expert role anchored at `node_id` (uses the user's loaded roles)."""
+    return node_id is not None and any(
+        role.kind == RoleKind.EXPERT and role.node_id == node_id for role in user.role_list)
+
+
+def entries_in_review(campaign: Campaign) -> QuerySet[Entry]:
+    """Entries of `campaign` recommended to the province and still there (the experts' work)."""
+    return Entry.objects.filter(campaign=campaign, state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
+
+
+def in_review(entry: Entry) -> bool:
+    return entry.state == EntryState.PROVINCE_RECOMMENDED and entry.tier == Tier.PROVINCE
+
+
+def expert_loads(campaign: Campaign) -> dict[int, int]:
+    """{expert id: active assignments on entries still in the provincial review of `campaign`}."""
+    rows = (ExpertAssignment.objects.active()
+            .filter(entry__in=entries_in_review(campaign).values("pk"))
+            .values("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    return dict(rows)
+
+
+@dataclass
+class PanelRow:
+    expert: User
+    ties: list
+    active: int = 0
+    submitted: int = 0
+    conflicts: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.active - self.submitted
+
+
+def panel_rows(campaign: Campaign | None) -> list[PanelRow]:
+    """Every expert with their unions and their load in `campaign`: three queries whatever the size."""
+    experts = list(expert_users())
+    roles = (Role.objects.filter(kind=RoleKind.EXPERT, user__in=[e.pk for e in experts])
+             .select_related("node").order_by("node__name"))
+    ties: dict[int, list] = defaultdict(list)
+    for role in roles:
+        if role.node_id:
+            ties[role.user_id].append(role.node)
+    counts: dict[int, dict] = {}
+    if campaign is not None:
+        in_scope = ExpertAssignment.objects.filter(entry__in=entries_in_review(campaign).values("pk"))
+        active = Q(conflict_declared_at__isnull=True, removed_at__isnull=True)
+        for row in in_scope.values("expert_id").annotate(
+                active=Count("id", filter=active),
+                submitted=Count("id", filter=active & Q(submitted_at__isnull=False)),
+                conflicts=Count("id", filter=Q(conflict_declared_at__isnull=False))):
+            counts[row["expert_id"]] = row
+    result = []
+    for expert in experts:
+        row = counts.get(expert.pk, {})
+        result.append(PanelRow(expert=expert, ties=ties.get(expert.pk, []), active=row.get("active", 0),
+                               submitted=row.get("submitted", 0), conflicts=row.get("conflicts", 0)))
+    return result
+
+
+# --- one expert's view ------------------------------------------------------------------------------------
+
+
+def active_assignment(user, entry) -> ExpertAssignment | None:
+    """`user`'s active assignment to `entry`, or None (also when the user is tied to the entry's union)."""
+    if entry is None or not user.is_authenticated or not user.has_role(RoleKind.EXPERT):
+        return None
+    if user_tied_to(user, entry.selection_union_id):
+        return None
+    return ExpertAssignment.objects.active().filter(entry_id=entry.pk, expert=user).first()
+
+
+def results_locked(campaign: Campaign) -> bool:
+    return ResultsLock.objects.filter(campaign=campaign).exists()
+
+
+def lock_of(campaign: Campaign | None) -> ResultsLock | None:
+    if campaign is None:
+        return None
+    return ResultsLock.objects.select_related("confirmed_by").filter(campaign=campaign).first()
+
+
+def review_deadline(campaign: Campaign) -> datetime | None:
+    phase = campaign.phase(PhaseKind.EXPERT_REVIEW)
+    return phase.ends_at if phase else None
+
+
+def expert_review_open(campaign: Campaign, at: datetime | None = None) -> bool:
+    """Experts may score (and declare conflicts) while the EXPERT_REVIEW phase is open and the
+    committee has not confirmed the results."""
+    return campaign.phase_open(PhaseKind.EXPERT_REVIEW, at) and not results_locked(campaign)
+
+
+def can_score_as_expert(user, entry) -> bool:
+    """The assess permission at the province: an active, untied assignment while the review is open."""
+    if entry is None or not in_review(entry):
+        return False
+    if active_assignment(user, entry) is None:
+        return False
+    return expert_review_open(entry.campaign)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def my_assignments(user, entries: QuerySet[Entry]) -> list[ExpertAssignment]:
+    """`user`'s active assignments on `entries` (already scoped), oldest first, entry loaded."""
+    return list(ExpertAssignment.objects.active()
+                .filter(expert=user, entry__in=entries.values("pk"))
+                .select_related("entry__campaign", "entry__category", "entry__industry")
+                .order_by("submitted_at", "assigned_at", "pk"))
+
+
+def progress_of(assignments: list[ExpertAssignment]) -> Progress:
+    return Progress(done=sum(1 for a in assignments if a.is_submitted), total=len(assignments))
+
+
+# --- the committee's dashboard ----------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    """One entry in the provincial review with its experts' statistics, rank and award."""
+
+    entry: Entry
+    assignments: list = field(default_factory=list)   # active
+    conflicts: list = field(default_factory=list)     # conflict declared
+    removed: list = field(default_factory=list)       # removed by the committee
+    scores: list = field(default_factory=list)        # (assessor id, d, c, l) of active experts
+    summary: Summary | None = None
+    mean_c: Decimal | None = None
+    mean_l: Decimal | None = None
+    flagged: bool = False
+    rank: int | None = None
+    award: FinalAward | None = None
+    wanted: int = 0
+
+    @property
+    def shortfall(self) -> int:
+        """Experts still missing to reach the campaign's experts_per_entry."""
+        return max(self.wanted - len(self.assignments), 0)
+
+    @property
+    def count(self) -> int:
+        return self.summary.count if self.summary else 0
+
+    def _shown(self, value):
+        return format_score(value) if value is not None else "—"
+
+    @property
+    def mean_display(self) -> str:
+        return self._shown(self.summary.mean if self.summary else None)
+
+    @property
+    def median_display(self) -> str:
+        return self._shown(self.summary.median if self.summary else None)
+
+    @property
+    def spread_display(self) -> str:
+        return self._shown(self.summary.spread if self.summary else None)
+
+
+def dashboard_rows(entries: QuerySet[Entry], campaign: Campaign,
+                   threshold: Decimal = DISAGREEMENT_THRESHOLD) -> list[DashboardRow]:
+    """Rows for `entries` (already scoped) in rank order; unscored entries follow, oldest first.
+
+    Ranking is by the mean expert D with scoring.ranking's tie-breaks (mean C, mean L, submission time,
+    id). Four queries whatever the number of entries, each through a subquery of `entries`.
+    """
+    entry_ids = entries.values("pk")
+    rows = {entry.pk: DashboardRow(entry=entry, wanted=campaign.experts_per_entry)
+            for entry in entries.select_related("campaign", "unit", "selection_union", "category", "industry")}
+    for assignment in (ExpertAssignment.objects.filter(entry__in=entry_ids).select_related("expert")
+                       .order_by("assigned_at", "pk")):
+        row = rows.get(assignment.entry_id)
+        if row is None:
+            continue
+        if assignment.conflict_declared_at is not None:
+            row.conflicts.append(assignment)
+        elif assignment.removed_at is not None:
+            row.removed.append(assignment)
+        else:
+            row.assignments.append(assignment)
+    active = {(a.entry_id, a.expert_id) for row in rows.values() for a in row.assignments}
+    assessments = (Assessment.objects.filter(entry__in=entry_ids, tier=Tier.PROVINCE).order_by("created_at", "pk")
+                   .values_list("entry_id", "assessor_id", "d", "c", "l"))
+    for entry_id, assessor_id, *factors in assessments:
+        if (entry_id, assessor_id) in active:
+            rows[entry_id].scores.append((assessor_id, *factors))
+    for award in FinalAward.objects.filter(entry__in=entry_ids).select_related("level", "decided_by"):
+        if award.entry_id in rows:
+            rows[award.entry_id].award = award
+
+    scored, unscored = [], []
+    for row in rows.values():
+        row.summary = summarise(d for _a, d, _c, _l in row.scores)
+        if row.scores:
+            row.mean_c = summarise(c for _a, _d, c, _l in row.scores).mean
+            row.mean_l = summarise(score[3] for score in row.scores).mean
+            row.flagged = disagreement(row.summary, threshold)
+            scored.append(row)
+        else:
+            unscored.append(row)
+    ranked = rank(scored, key_d=lambda r: r.summary.mean, key_c=lambda r: r.mean_c, key_l=lambda r: r.mean_l,
+                  key_submitted_at=lambda r: r.entry.submitted_at, key_id=lambda r: r.entry.pk)
+    for item in ranked:
+        item.item.rank = item.rank
+    unscored.sort(key=lambda r: (r.entry.submitted_at is None, r.entry.submitted_at, r.entry.pk))
+    return [item.item for item in ranked] + unscored
+
+
+def work_levels(campaign: Campaign) -> list[AwardLevel]:
+    return list(campaign.award_levels.filter(kind=AwardKind.WORK).order_by("rank", "pk"))
+
+
+def organisation_levels(campaign: Campaign) -> list[AwardLevel]:
+    return list(campaign.award_levels.filter(kind=AwardKind.ORGANISATION).order_by("rank", "pk"))
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: AwardLevel
+    given: int
+
+    @property
+    def over(self) -> bool:
+        return self.given > self.level.count
+
+
+def award_counts(campaign: Campaign, levels: list[AwardLevel] | None = None) -> list[LevelCount]:
+    """Per work award level: how many entries hold it now, against its quota (名额)."""
+    levels = work_levels(campaign) if levels is None else levels
+    given = dict(FinalAward.objects.filter(entry__campaign=campaign, level__isnull=False)
+                 .values("level_id").annotate(n=Count("id")).values_list("level_id", "n"))
+    return [LevelCount(level=level, given=given.get(level.pk, 0)) for level in levels]
+
+
+def parse_threshold(raw) -> Decimal:
+    """The dashboard's ?threshold=: a non-negative number up to 100, else the default (never an error)."""
+    try:
+        value = Decimal(str(raw).strip()) if raw not in (None, "") else DISAGREEMENT_THRESHOLD
+    except (ArithmeticError, ValueError):
+        return DISAGREEMENT_THRESHOLD
+    if not value.is_finite() or value < 0 or value > 100:
+        return DISAGREEMENT_THRESHOLD
+    return value
+

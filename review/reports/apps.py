@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "review.reports"
+    label = "reports"
+    verbose_name = _("报表与统计")
+
+    def ready(self):
+        # Registers 附件1–3 and the photo archive with the export framework.
+        from review.reports import exporters  # noqa: F401

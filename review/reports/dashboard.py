@@ -1,0 +1,145 @@
+"""The statistics dashboard's figures, aggregated in the database: one query per chart whatever the
+number of entries, all starting from entries_for_user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Floor, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.campaigns.enums import PhaseKind
+from submissions.enums import EntryState, Tier
+from submissions.models import Entry
+
+HISTOGRAM_WIDTH = 5
+# D runs from 14.406 to 100: bins 10–15 … 95–100 (100 itself joins the last bin).
+HISTOGRAM_FIRST, HISTOGRAM_LAST = 2, 19
+
+# The phase whose end closes each tier's work.
+TIER_PHASE = {
+    Tier.UNIT: PhaseKind.SUBMISSION,
+    Tier.FIRST_REVIEW: PhaseKind.FIRST_REVIEW,
+    Tier.SELECTION: PhaseKind.RECOMMENDATION,
+    Tier.PROVINCE: PhaseKind.EXPERT_REVIEW,
+}
+STATE_ORDER = [state for state in EntryState.values if state != EntryState.DRAFT]
+
+
+def _label(value, fallback) -> str:
+    return str(value) if value not in (None, "") else str(fallback)
+
+
+def _deadline(campaign, tier, now: datetime) -> dict:
+    phase = campaign.phase(TIER_PHASE[tier]) if campaign is not None else None
+    if phase is None:
+        return {"ends_at": None, "status": _("未设置"), "days_left": None, "open": False}
+    if now < phase.starts_at:
+        status, days_left = _("未开始"), None
+    elif now < phase.ends_at:
+        days_left = (timezone.localdate(phase.ends_at) - timezone.localdate(now)).days
+        status = _("进行中，还剩 %(days)d 天") % {"days": days_left}
+    else:
+        status, days_left = _("已截止"), 0
+    return {"ends_at": phase.ends_at, "status": status, "days_left": days_left,
+            "open": phase.starts_at <= now < phase.ends_at, "phase": phase.get_kind_display()}
+
+
+def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -> dict:
+    """Every figure of the dashboard for `visible` (entries_for_user, drafts excluded).
+
+    Seven queries: totals, entries per day, per union, per industry, per category, the D histogram
+    and the count per tier and state. Withdrawn entries count only in the progress table.
+    """
+    now = now or timezone.now()
+    visible = visible.order_by()
+    entries = visible.exclude(state=EntryState.WITHDRAWN)
+
+    totals = entries.aggregate(
+        entries=Count("id"), units=Count("unit", distinct=True), authors=Count("author", distinct=True),
+        rectified=Count("id", filter=Q(has_rectification_photos=True)), scored=Count("unit_score"),
+        recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)))
+    total = totals["entries"]
+    totals["rectification_rate"] = round(100 * totals["rectified"] / total, 1) if total else None
+
+    days = list(entries.exclude(submitted_at=None).annotate(day=TruncDate("submitted_at"))
+                .values("day").annotate(count=Count("id")).order_by("day"))
+    running, cumulative = 0, []
+    for row in days:
+        running += row["count"]
+        cumulative.append(running)
+
+    unions = list(entries.values("selection_union_id", "selection_union__name").annotate(
+        count=Count("id"), rectified=Count("id", filter=Q(has_rectification_photos=True)),
+        recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)),
+    ).order_by("-count", "selection_union__name"))
+    for row in unions:
+        row["rate"] = round(100 * row["rectified"] / row["count"], 1) if row["count"] else None
+
+    industries = [
+        {"label": f"{row['industry__group']}（{row['industry__name']}）" if row["industry__group"]
+         else _label(row["industry__name"], _("未填写")), "count": row["count"]}
+        for row in entries.values("industry__name", "industry__group", "industry__order").annotate(
+            count=Count("id")).order_by("-count", "industry__order")]
+    categories = [
+        {"label": _label(row["category__name"], _("未填写")), "count": row["count"]}
+        for row in entries.values("category__name", "category__order").annotate(count=Count("id"))
+        .order_by("category__order", "category__name")]
+
+    bucket = Floor(ExpressionWrapper(F("unit_score") / Value(HISTOGRAM_WIDTH),
+                                     output_field=DecimalField(max_digits=10, decimal_places=5)))
+    counted = {HISTOGRAM_FIRST + offset: 0 for offset in range(HISTOGRAM_LAST - HISTOGRAM_FIRST + 1)}
+    for row in entries.exclude(unit_score=None).annotate(bucket=bucket).values("bucket").annotate(count=Count("id")):
+        index = min(max(int(row["bucket"]), HISTOGRAM_FIRST), HISTOGRAM_LAST)
+        counted[index] += row["count"]
+    histogram = [{"label": f"{index * HISTOGRAM_WIDTH}–{(index + 1) * HISTOGRAM_WIDTH}", "count": count}
+                 for index, count in counted.items()]
+
+    per_tier_state: dict[int, dict[str, int]] = {tier: {} for tier in Tier.values}
+    for row in visible.values("tier", "state").annotate(count=Count("id")):
+        per_tier_state.setdefault(row["tier"], {})[row["state"]] = row["count"]
+    states = [state for state in STATE_ORDER if any(state in counts for counts in per_tier_state.values())]
+    progress = [{"tier": Tier(tier), "label": Tier(tier).label, "total": sum(per_tier_state[tier].values()),
+                 "counts": [per_tier_state[tier].get(state, 0) for state in states],
+                 "deadline": _deadline(campaign, tier, now)} for tier in Tier.values]
+
+    return {
+        "totals": totals,
+        "days": [{"day": row["day"], "count": row["count"], "cumulative": total_so_far}
+                 for row, total_so_far in zip(days, cumulative, strict=True)],
+        "unions": unions,
+        "industries": industries,
+        "categories": categories,
+        "histogram": histogram,
+        "states": [(state, EntryState(state).label) for state in states],
+        "progress": progress,
+    }
+
+
+def chart_data(figures: dict) -> dict:
+    """What static/reports/js/dashboard.js draws, passed through json_script (text only, no markup)."""
+    totals = figures["totals"]
+    return {
+        "overTime": {"labels": [row["day"].isoformat() for row in figures["days"]],
+                     "daily": [row["count"] for row in figures["days"]],
+                     "cumulative": [row["cumulative"] for row in figures["days"]],
+                     "dailyLabel": _("当日提交"), "cumulativeLabel": _("累计")},
+        "byUnion": {"labels": [_label(row["selection_union__name"], _("未知")) for row in figures["unions"]],
+                    "datasets": [
+                        {"label": _("作品数"), "data": [row["count"] for row in figures["unions"]]},
+                        {"label": _("有整改后照片"), "data": [row["rectified"] for row in figures["unions"]]},
+                        {"label": _("已推荐省级"), "data": [row["recommended"] for row in figures["unions"]]}]},
+        "byIndustry": {"labels": [row["label"] for row in figures["industries"]],
+                       "data": [row["count"] for row in figures["industries"]], "label": _("作品数")},
+        "byCategory": {"labels": [row["label"] for row in figures["categories"]],
+                       "data": [row["count"] for row in figures["categories"]], "label": _("作品数")},
+        "rectification": {"labels": [_("有整改后照片"), _("尚无整改后照片")],
+                          "data": [totals["rectified"], totals["entries"] - totals["rectified"]]},
+        "histogram": {"labels": [row["label"] for row in figures["histogram"]],
+                      "data": [row["count"] for row in figures["histogram"]], "label": _("作品数")},
+        "progress": {"labels": [str(row["label"]) for row in figures["progress"]],
+                     "datasets": [{"label": str(label), "data": [row["counts"][index] for row in figures["progress"]]}
+                                  for index, (_state, label) in enumerate(figures["states"])]},
+    }
