@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import rules
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
@@ -231,11 +232,19 @@ def last_transition(entry: Entry) -> Transition | None:
 
 
 def _next_tier_acted(entry: Entry, tier: int) -> bool:
-    """Whether the tier an entry was forwarded to has graded or assessed it (transitions are checked apart)."""
+    """Whether the tier an entry was forwarded to has graded or assessed it (transitions are checked apart);
+    at the province, also whether the committee has assigned experts or decided an award."""
     from scoring.models import Assessment
 
-    return (TierGrade.objects.filter(entry=entry, tier=tier).exists()
-            or Assessment.objects.filter(entry=entry, tier=tier).exists())
+    if (TierGrade.objects.filter(entry=entry, tier=tier).exists()
+            or Assessment.objects.filter(entry=entry, tier=tier).exists()):
+        return True
+    if tier == Tier.PROVINCE and django_apps.is_installed("review.experts"):
+        assignments = django_apps.get_model("experts", "ExpertAssignment")
+        awards = django_apps.get_model("experts", "FinalAward")
+        return (assignments.objects.filter(entry=entry).active().exists()
+                or awards.objects.filter(entry=entry).exists())
+    return False
 
 
 def check_undo(entry: Entry, actor, campaign: Campaign, last: Transition | None) -> Transition:

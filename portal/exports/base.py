@@ -87,9 +87,14 @@ class Exporter:
         """Append this export as one sheet of a write-only `workbook`."""
         sheet = workbook.create_sheet(title=safe_sheet_title(str(self.sheet_title)))
         width = max(len(self.headers), 1)
+        titles = self.title_rows()
+        header_row = len(titles) + 1
+        # Columns, panes and page set-up first: a write-only sheet writes them before its first row.
         for index, column_width in enumerate(self.column_widths or []):
             sheet.column_dimensions[get_column_letter(index + 1)].width = column_width
-        titles = self.title_rows()
+        sheet.freeze_panes = f"A{header_row + 1}"
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        set_print_layout(sheet, landscape=self.landscape)
         for number, line in enumerate(titles, start=1):
             cell = WriteOnlyCell(sheet, value=neutralise(str(line)))
             cell.font = TITLE_FONT if number == 1 else BODY_FONT
@@ -97,20 +102,15 @@ class Exporter:
             sheet.append([cell])
             if width > 1:
                 sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
-        header_row = len(titles) + 1
         header_cells = []
         for header in self.headers:
             cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
             cell.font, cell.alignment, cell.border, cell.fill = HEADER_FONT, CENTRE, THIN_BORDER, HEADER_FILL
             header_cells.append(cell)
         sheet.append(header_cells)
-        sheet.freeze_panes = f"A{header_row + 1}"
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        set_print_layout(sheet, landscape=self.landscape)
-        formats = {index: WriteOnlyCell(sheet) for index in self.number_formats}
         total, done = self.total(), 0
         for row in self.safe_rows():
-            if formats:
+            if self.number_formats:
                 row = list(row)
                 for index, number_format in self.number_formats.items():
                     if index < len(row) and row[index] is not None:

@@ -5,6 +5,8 @@ and `Exhibit` views that hold no contact detail. Anonymous visitors share a shor
 publishing invalidates.
 """
 
+from urllib.parse import urlencode
+
 import rules
 from django.conf import settings
 from django.contrib import messages
@@ -42,29 +44,35 @@ def _page_number(raw) -> int:
         return 1
 
 
+def _cache_key(request) -> str:
+    """The anonymous cache key of a list page, from the query string alone (a hit costs no query): the
+    filter ids and the page number, in a fixed order; anything else in the query string is ignored."""
+    parts = [f"{name}={request.GET.get(name, '')}" for name in ExhibitionFilterForm.FIELDS]
+    return cache.page_key("index", *parts, _page_number(request.GET.get("page")))
+
+
 @require_GET
 def index(request):
     """Published entries, 12 a page, filtered by award, category, industry and city/industry union."""
+    key = _cache_key(request) if cache.cacheable(request) else None
+    if key is not None:
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
     campaign = exhibition_campaign()
     form = ExhibitionFilterForm(request.GET or None, campaign=campaign)
     chosen = form.cleaned_filters()
     requested = _page_number(request.GET.get("page"))
-    key = None
-    if cache.cacheable(request):
-        key = cache.page_key("index", campaign.pk if campaign else 0,
-                             *(f"{name}={value.pk}" for name, value in sorted(chosen.items())), requested)
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
     entries = published_entries(campaign).filter(**form.entry_filters(chosen)) if campaign else published_entries().none()
     page = Paginator(exhibits(entries), PAGE_SIZE).get_page(requested)
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Page links carry the filters only (a cached page must not echo anything else of the query string).
+    query = urlencode({name: request.GET[name] for name in ExhibitionFilterForm.FIELDS if request.GET.get(name)})
     response = render(request, "exhibition/index.html", {
         "campaign": campaign, "form": form, "page": page, "items": [to_exhibit(e) for e in page.object_list],
-        "filtered": bool(chosen), "query": query.urlencode(),
+        "filtered": bool(chosen), "query": query,
     })
-    if key is not None and page.number == requested:
+    # Stored only for a page that exists under valid filters, so made-up URLs never fill the cache.
+    if key is not None and page.number == requested and not form.errors:
         cache.put(key, response.content)
     return response
 

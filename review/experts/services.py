@@ -244,7 +244,7 @@ def remove_assignment(assignment: ExpertAssignment, *, actor, reason: str, reque
     reason = clean_reason(reason)
     entry, campaign = _locked_entry(assignment.entry)
     _refuse_if_locked(campaign)
-    row = ExpertAssignment.objects.select_for_update().select_related("expert").get(pk=assignment.pk)
+    row = ExpertAssignment.objects.select_for_update(of=("self",)).select_related("expert").get(pk=assignment.pk)
     if not row.is_active:
         raise ExpertsError(_("该分配已不再有效。"), code="inactive")
     row.removed_at, row.removed_by, row.removal_reason = timezone.now(), actor, reason
@@ -432,7 +432,7 @@ def set_award(entry: Entry, level: AwardLevel | None, *, actor, reason: str, req
     _require_in_review(entry)
     if level is not None and (level.campaign_id != campaign.pk or level.kind != AwardKind.WORK):
         raise ExpertsError(_("奖项等次无效。"), code="bad_level")
-    award = FinalAward.objects.select_for_update().select_related("level").filter(entry=entry).first()
+    award = FinalAward.objects.select_for_update(of=("self",)).select_related("level").filter(entry=entry).first()
     old = _level_name(award.level) if award is not None else None
     if award is None:
         award = FinalAward(entry=entry)
@@ -488,7 +488,7 @@ def confirm_organisation_award(award: OrganisationAward, *, actor, level: AwardL
     require_perm("experts.decide_awards", actor)
     campaign = lock_campaign(award.campaign_id)
     _refuse_if_locked(campaign)
-    row = OrganisationAward.objects.select_for_update().select_related("level", "union").get(pk=award.pk)
+    row = OrganisationAward.objects.select_for_update(of=("self",)).select_related("level", "union").get(pk=award.pk)
     if level is not None and (level.campaign_id != campaign.pk or level.kind != AwardKind.ORGANISATION):
         raise ExpertsError(_("奖项等次无效。"), code="bad_level")
     changed = row.level_id != (level.pk if level else None)

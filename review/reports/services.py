@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import rules
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
 from review.reports.models import StatisticsReport

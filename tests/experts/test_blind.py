@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from portal.accounts.enums import RoleKind
+from portal.accounts.models import Role
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from review.experts.files import blind_download_name
@@ -165,7 +166,6 @@ def test_the_authors_own_page_is_not_reachable_for_an_assigned_expert(client, pe
 
 def test_an_expert_who_is_also_staff_elsewhere_gets_no_original_through_the_assignment(client, org, people, seeded):
     entry, photos = seeded
-    Role = people["expert_b"].roles.model  # noqa: N806
     Role.objects.create(user=people["expert_b"], kind=RoleKind.CITY, node=org.city_b)
     client.force_login(people["expert_b"])
     assert client.get(reverse("files:download_variant", args=["photo", photos[0].pk, "original"])).status_code == 404

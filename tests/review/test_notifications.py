@@ -123,7 +123,7 @@ def test_digest_skips_tiers_whose_phase_is_closed(people, campaign):
     assert services.send_review_digest() == 0
 
 
-def test_digest_command_and_task(people, campaign):
+def test_digest_command_and_task_send_the_digest(people, campaign):
     ready(people["worker"], campaign)
     out = StringIO()
     call_command("send_review_digest", stdout=out)

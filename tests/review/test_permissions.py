@@ -120,7 +120,7 @@ def test_permission_matrix_outside_scope_is_404_for_other_units_nodes(client, pe
 ROLE_TIERS = {"unit": Tier.UNIT, "county": Tier.FIRST_REVIEW, "city": Tier.SELECTION, "committee": Tier.PROVINCE}
 
 
-def test_permission_matrix_grade(client, people, campaign):
+def test_permission_matrix_grade_by_role(client, people, campaign):
     entry = entry_at(people, campaign, EntryState.FIRST_FORWARDED, Tier.SELECTION)
     level = AwardLevel.objects.get(campaign=campaign, kind=AwardKind.WORK, name="一等奖")
     url = reverse("review:grade", args=[entry.pk])

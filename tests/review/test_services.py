@@ -349,7 +349,7 @@ def test_undo_province_recommendation_frees_quota(people, campaign, org):
     assert RecommendationQuota.objects.get(union=org.city_a).used == 0
 
 
-def test_undo_reject(people, campaign):
+def test_undo_reject_restores_previous_state(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
     services.reject_entry(entry, actor=people["county"], reason="不符合")
     services.undo_transition(entry, actor=people["county"])
@@ -383,6 +383,22 @@ def test_undo_refused_after_next_tier_assessed(people, campaign):
     with pytest.raises(ReviewError) as refused:
         services.undo_transition(entry, actor=people["unit"])
     assert refused.value.code == "next_tier_acted"
+
+
+def test_undo_province_recommendation_refused_once_experts_assigned(people, campaign, org):
+    from review.experts.models import ExpertAssignment
+
+    entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
+    services.recommend_entry_to_province(entry, actor=people["city"])
+    assignment = ExpertAssignment.objects.create(entry=entry, expert=people["expert"])
+    with pytest.raises(ReviewError) as refused:
+        services.undo_transition(entry, actor=people["city"])
+    assert refused.value.code == "next_tier_acted"
+    assert RecommendationQuota.objects.get(union=org.city_a).used == 1
+    # A removed assignment no longer counts.
+    ExpertAssignment.objects.filter(pk=assignment.pk).update(removed_at=timezone.now())
+    services.undo_transition(entry, actor=people["city"])
+    assert RecommendationQuota.objects.get(union=org.city_a).used == 0
 
 
 def test_undo_refused_when_phase_closed(people, campaign):

@@ -98,7 +98,7 @@ def test_queue_anonymous_redirects_to_login(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_queue_role_switcher(client, people, campaign, org):
+def test_queue_role_switcher_selects_the_role_queue(client, people, campaign, org):
     user = people["county"]
     Role.objects.create(user=user, kind=RoleKind.CITY, node=org.city_a)
     at_county = ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
@@ -117,7 +117,7 @@ def test_queue_role_switcher(client, people, campaign, org):
     assert client.get(QUEUE, {"role": "x"}).status_code == 200
 
 
-def test_queue_filters(client, people, campaign):
+def test_queue_filters_narrow_the_list(client, people, campaign):
     category = campaign.hazard_categories.last()
     industry = campaign.industries.last()
     low = ready(people["worker"], campaign, score="20", title="低分作品")
@@ -257,7 +257,7 @@ def test_bulk_recommend_stops_at_cap(client, people, campaign, org):
     assert "已推荐 50/50" in text(response)
 
 
-def test_bulk_grade(client, people, campaign):
+def test_bulk_grade_sets_tier_grades(client, people, campaign):
     entries = [ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
                for _ in range(3)]
     level = AwardLevel.objects.get(campaign=campaign, kind=AwardKind.WORK, name="三等奖")
@@ -366,7 +366,7 @@ def test_return_through_page_needs_reason_and_then_leaves_scope(client, people, 
     assert entry.state == EntryState.RETURNED
 
 
-def test_grade_through_page(client, people, campaign):
+def test_grade_through_page_sets_and_clears(client, people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
     level = AwardLevel.objects.get(campaign=campaign, kind=AwardKind.WORK, name="优秀奖")
     login(client, people["city"])
@@ -427,7 +427,7 @@ def test_notification_of_someone_else_is_404(client, people, campaign):
     assert client.get(reverse("review:notifications")).status_code == 200
 
 
-def test_unread_count_tag(rf, people, campaign):
+def test_unread_count_tag_counts_unread(rf, people, campaign):
     from django.template import Context, Template
 
     services.reject_entry(ready(people["worker"], campaign), actor=people["unit"], reason="不符合")
@@ -438,7 +438,7 @@ def test_unread_count_tag(rf, people, campaign):
     assert rendered == "1"
 
 
-def test_score_filter():
+def test_score_filter_formats_three_decimals():
     from review.templatetags.review_tags import score
 
     assert score(Decimal("14.40600")) == "14.406"

@@ -1,0 +1,77 @@
+import pytest
+
+from portal.accounts.enums import RoleKind
+from portal.campaigns.enums import AwardKind
+from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
+from review.exhibition import services as exhibition_services
+from review.experts import services
+from submissions.enums import EntryState, Tier
+from submissions.models import Entry
+from tests.experts import conftest as experts_conftest
+from tests.experts.helpers import (
+    add_identifying_photos,
+    add_plain_photos,
+    assign,
+    at_province,
+    score,
+    set_counts,
+)
+from tests.factories import make_entry, make_user
+
+# The expert tests' fixtures, shared: the small-photo campaign, the people, and the autouse ones.
+campaign = experts_conftest.campaign
+people = experts_conftest.people
+clear_cache = experts_conftest.clear_cache
+fast_password_hashing = experts_conftest.fast_password_hashing
+
+AUTHOR = "展览作者乙"
+PHONE = "13887654321"
+EMAIL = "shown.author@example.org"
+ADDRESS = "展览路888号"
+UNIT = "展览示范制造有限公司"
+
+
+def scored_at_province(people, campaign, key, *, author=None, photos=False):
+    author = author or people["worker"]
+    entry = make_entry(author, campaign=campaign) if photos else at_province(author, campaign)
+    if photos:
+        add_plain_photos(entry, author, n=entry.pk)
+        Entry.objects.filter(pk=entry.pk).update(state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE,
+                                                 has_rectification_photos=True)
+        entry.refresh_from_db()
+    for who in ("expert_b", "expert_i"):
+        assign(entry, people[who])
+        score(entry, people[who], key)
+    return entry
+
+
+def confirm_and_publish(people, campaign):
+    committee = people["committee"]
+    services.propose_awards(campaign, actor=committee)
+    set_counts(campaign, {"组织奖": 0}, kind=AwardKind.ORGANISATION)
+    services.confirm_results(campaign, actor=committee)
+    return exhibition_services.publish_results(campaign, actor=committee)
+
+
+@pytest.fixture
+def shown(org, people, campaign):
+    """Three awarded, published entries (one by an author with distinctive contacts and identifying photo
+    metadata) and one scored but unawarded entry, never published."""
+    unit = OrgNode.objects.create(name=UNIT, kind=NodeKind.UNIT, parent=org.county_a1)
+    author = make_user(RoleKind.WORKER, unit, full_name=AUTHOR, phone=PHONE, email=EMAIL, address=ADDRESS)
+    star = make_entry(author, campaign=campaign)
+    star.contact_address = ADDRESS
+    star.save(update_fields=["contact_address"])
+    star_photos = add_identifying_photos(star, author, phone=PHONE, email=EMAIL)
+    Entry.objects.filter(pk=star.pk).update(state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE,
+                                            has_rectification_photos=True)
+    for who in ("expert_b", "expert_i"):
+        assign(star, people[who])
+        score(star, people[who], "100")
+    second = scored_at_province(people, campaign, "80", photos=True)
+    third = scored_at_province(people, campaign, "60", author=people["worker_ga"])
+    hidden = scored_at_province(people, campaign, "15", photos=True)
+    set_counts(campaign, {"一等奖": 1, "二等奖": 1, "三等奖": 1, "优秀奖": 0})
+    confirm_and_publish(people, campaign)
+    return {"star": star, "star_photos": star_photos, "second": second, "third": third, "hidden": hidden}
