@@ -6,6 +6,7 @@ Defaults are safe for production; `make run` sets PORTAL_DEBUG=1 for development
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.envparse import env_bool, env_choice, env_int, env_list, env_str
@@ -219,6 +220,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 3600
+# Periodic jobs, run by `celery -A portal beat` next to the worker (or the same commands from cron).
+CELERY_BEAT_SCHEDULE = {
+    "review-digest": {"task": "review.tasks.send_review_digest", "schedule": crontab(hour=8, minute=0)},
+}
 
 EMAIL_HOST = env_str("PORTAL_EMAIL_HOST")
 if EMAIL_HOST:

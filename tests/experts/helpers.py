@@ -124,7 +124,7 @@ def add_identifying_photos(entry, author, *, phone, email) -> list[Photo]:
 def add_plain_photos(entry, author, n: int = 0) -> list[Photo]:
     photos = []
     for i, kind in enumerate((PhotoKind.HAZARD, PhotoKind.RECTIFIED)):
-        photo = submission_services.add_photo(entry, kind, upload(pf.jpeg((400, 300), quality=40 + 2 * n + i)),
+        photo = submission_services.add_photo(entry, kind, upload(pf.jpeg((400, 300), quality=40 + 2 * (n % 25) + i)),
                                               actor=author)
         submission_services.create_photo_derivatives(photo)
         photo.refresh_from_db()

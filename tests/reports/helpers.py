@@ -43,9 +43,9 @@ def add_photo(entry, kind: str, position: int, seed: int) -> Photo:
 
 
 def recommended_entry(author, campaign, *, assessor=None, values=None, grade: str | None = "一等奖", grader=None,
-                      hazard=2, rectified=2, state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE, **fields):
+                      hazard_photos=2, rectified_photos=2, state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE, **fields):
     """An entry recommended to the province (by default) with photos, a unit assessment and a city grade."""
-    fields.setdefault("has_rectification_photos", rectified > 0)
+    fields.setdefault("has_rectification_photos", rectified_photos > 0)
     later = {name: fields.pop(name) for name in list(fields) if name in _PRESET}
     entry = make_entry(author, campaign=campaign, state=state, tier=tier, **fields)
     if later:
@@ -53,9 +53,9 @@ def recommended_entry(author, campaign, *, assessor=None, values=None, grade: st
             setattr(entry, name, value)
         entry.save(update_fields=list(later))
     seed = entry.pk * 10
-    for position in range(1, hazard + 1):
+    for position in range(1, hazard_photos + 1):
         add_photo(entry, PhotoKind.HAZARD, position, seed + position)
-    for position in range(1, rectified + 1):
+    for position in range(1, rectified_photos + 1):
         add_photo(entry, PhotoKind.RECTIFIED, position, seed + 5 + position)
     if assessor is not None:
         assess_entry(entry, actor=assessor, tier=Tier.UNIT, values=values or DEFAULT_VALUES, comment="同意推荐")

@@ -193,8 +193,8 @@ def test_ranking_query_count_does_not_grow_with_entries(client, users, org, entr
         score(entry, users["unit"], Tier.UNIT, "2", "2", "25", "1", "1")
         score(entry, expert, Tier.PROVINCE, "1.5", "2", "25", "1", "1")
     client.force_login(users[role])
-    # session, user, roles, current campaign, categories, industries, entries, assessments, footer campaign
+    # session, user, roles, current campaign, categories, industries, entries, assessments, notification badge, footer campaign
     # (+ its phases); the same whether there are 1 or 3 entries.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == count

@@ -1,0 +1,176 @@
+"""附件3 统计表: the figures the system counts, submitting a union's report, and the province roll-up."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit.models import AuditRecord
+from portal.campaigns.enums import PhaseKind
+from review.reports.exporters import StatisticsExport
+from review.reports.models import StatisticsReport
+from review.reports.selectors import submitted_entries
+from review.reports.services import submit_statistics
+from review.reports.statistics import system_figures, system_figures_by_union
+from submissions.enums import EntryState, Tier
+from tests.reports.helpers import recommended_entry, workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city_a_entries(people, campaign):
+    """City A: 3 entries from 2 units by 2 authors, 2 rectified; plus entries that must not count."""
+    at_city = {"state": EntryState.UNIT_RECOMMENDED, "tier": Tier.SELECTION}
+    recommended_entry(people["worker"], campaign, **at_city)
+    recommended_entry(people["worker"], campaign, rectified_photos=0, **at_city)
+    recommended_entry(people["worker_a0"], campaign)
+    recommended_entry(people["worker"], campaign, state=EntryState.DRAFT, tier=Tier.UNIT)
+    recommended_entry(people["worker"], campaign, state=EntryState.WITHDRAWN, tier=Tier.UNIT)
+    recommended_entry(people["worker_b"], campaign)  # city B
+
+
+def counted(user, campaign, union):
+    return system_figures(submitted_entries(user, campaign).filter(selection_union=union))
+
+
+def test_system_figures(city_a_entries, people, campaign, org):
+    expected = {"participating_units": 2, "participants": 2, "hazards_found": 3, "hazards_rectified": 2}
+    assert counted(people["city"], campaign, org.city_a) == expected
+    assert counted(people["committee"], campaign, org.city_a) == expected
+    by_union = system_figures_by_union(submitted_entries(people["committee"], campaign))
+    assert by_union[org.city_a.pk] == expected
+    assert by_union[org.city_b.pk] == {"participating_units": 1, "participants": 1, "hazards_found": 1,
+                                       "hazards_rectified": 1}
+
+
+def test_a_city_counts_only_what_entries_for_user_shows_it(people, campaign, org):
+    # Still with the county: not visible to the city, so not counted for it; the committee sees it.
+    recommended_entry(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
+    assert counted(people["city"], campaign, org.city_a)["hazards_found"] == 0
+    assert counted(people["committee"], campaign, org.city_a)["hazards_found"] == 1
+
+
+def report(campaign, union, **figures):
+    values = {"participating_units": 2, "teams_covered": 7, "participants": 2, "hazards_found": 3,
+              "hazards_rectified": 2, "other": "", "note": ""}
+    values.update(figures)
+    return StatisticsReport(campaign=campaign, union=union, **values)
+
+
+def test_submitting_the_system_figures_needs_no_note_and_is_audited(city_a_entries, people, campaign, org):
+    saved = submit_statistics(report(campaign, org.city_a), actor=people["city"])
+    assert saved.submitted_by == people["city"] and saved.submitted_at is not None
+    assert saved.system_figures == {"participating_units": 2, "participants": 2, "hazards_found": 3,
+                                    "hazards_rectified": 2}
+    record = AuditRecord.objects.for_object(saved).get()
+    assert record.action == "reports.submit_statistics"
+    assert record.changes["teams_covered"] == [None, 7]
+
+
+def test_adjusted_figures_need_a_note_and_resubmission_updates_the_same_report(city_a_entries, people, campaign,
+                                                                               org):
+    with pytest.raises(ValidationError) as refused:
+        submit_statistics(report(campaign, org.city_a, participants=40), actor=people["city"])
+    assert "职工参与数与系统统计数不同" in refused.value.message_dict["note"][0]
+    first = submit_statistics(report(campaign, org.city_a, participants=40, note="含线下参与职工38人"),
+                              actor=people["city"])
+    again = submit_statistics(report(campaign, org.city_a, participants=41, note="又补报1人"), actor=people["city"])
+    assert again.pk == first.pk
+    assert StatisticsReport.objects.get().participants == 41
+    assert AuditRecord.objects.for_object(first).count() == 2
+
+
+@pytest.mark.parametrize(("figures", "field"), [
+    ({"hazards_rectified": 4, "note": "x"}, "hazards_rectified"),
+    ({"teams_covered": -1}, "teams_covered"),
+    ({"teams_covered": None}, "teams_covered"),
+])
+def test_invalid_figures_are_refused(city_a_entries, people, campaign, org, figures, field):
+    with pytest.raises(ValidationError) as refused:
+        submit_statistics(report(campaign, org.city_a, **figures), actor=people["city"])
+    assert field in refused.value.message_dict
+    assert not StatisticsReport.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["city_other", "committee", "county", "expert", "worker"])
+def test_only_the_unions_own_staff_may_submit(people, campaign, org, who):
+    with pytest.raises(PermissionDenied):
+        submit_statistics(report(campaign, org.city_a), actor=people[who])
+
+
+def test_no_submission_after_the_recommendation_deadline(people, campaign, org):
+    phase = campaign.phases.get(kind=PhaseKind.RECOMMENDATION)
+    phase.starts_at, phase.ends_at = timezone.now() - timedelta(days=5), timezone.now() - timedelta(days=1)
+    phase.save()
+    campaign.refresh_from_db()
+    with pytest.raises(ValidationError, match="截止"):
+        submit_statistics(report(campaign, org.city_a, participating_units=0, participants=0, hazards_found=0,
+                                 hazards_rectified=0), actor=people["city"])
+
+
+def export(user, campaign, **params):
+    buffer = io.BytesIO()
+    StatisticsExport().generate({"campaign": campaign.pk, "union": None, "entries": None, **params}, user, buffer,
+                                lambda done, total: None)
+    return workbook(buffer.getvalue()).active
+
+
+def test_the_province_roll_up_has_a_row_per_union_and_a_total(city_a_entries, people, campaign, org):
+    submit_statistics(report(campaign, org.city_a, participants=5, other="培训2场", note="含线下3人"),
+                      actor=people["city"])
+    sheet = export(people["committee"], campaign)
+    assert sheet["A1"].value == "第四届全省职工安全隐患和职业危害“随手拍”活动统计表"
+    assert [cell.value for cell in sheet[3]] == ["序号", "填报单位", "参加单位数", "覆盖班组数", "职工参与数", "发现隐患数",
+                                                 "整改隐患数", "其它", "报送情况", "说明"]
+    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert [row[1] for row in rows] == ["甲市总工会", "乙市总工会", "测试省煤炭工会", "合计"]
+    assert rows[0][:8] == (1, "甲市总工会", 2, 7, 5, 3, 2, "培训2场")
+    assert rows[0][8].startswith("已报送") and rows[0][9] == "含线下3人"
+    assert rows[1][:8] == (2, "乙市总工会", 1, None, 1, 1, 1, None)
+    assert rows[1][8] == "未报送（系统统计数）"
+    assert rows[2][:7] == (3, "测试省煤炭工会", 0, None, 0, 0, 0)
+    assert rows[3][1:7] == ("合计", 3, 7, 6, 4, 3)
+
+
+def test_a_unions_statistics_sheet_has_its_row_only(city_a_entries, people, campaign, org):
+    sheet = export(people["city"], campaign, union=org.city_a.pk)
+    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert len(rows) == 1 and rows[0][1] == "甲市总工会"
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def test_the_city_fills_and_submits_the_form(client, city_a_entries, people, campaign, org):
+    client.force_login(people["city"])
+    url = reverse("reports:statistics_report", args=[org.city_a.pk])
+    page = client.get(url).content.decode()
+    assert 'data-counted="hazards_found">3<' in page
+    assert 'value="3"' in page  # pre-filled
+    assert "有已提交作品的不同单位数" in page
+    response = client.post(url, {"participating_units": 2, "teams_covered": 9, "participants": 2, "hazards_found": 3,
+                                 "hazards_rectified": 2, "other": "", "note": ""})
+    assert response.status_code == 302
+    assert StatisticsReport.objects.get().teams_covered == 9
+    response = client.post(url, {"participating_units": 2, "teams_covered": 9, "participants": 30, "hazards_found": 3,
+                                 "hazards_rectified": 5, "other": "", "note": ""})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "整改隐患数不能大于发现隐患数" in text
+    response = client.post(url, {"participating_units": "abc"})
+    assert response.status_code == 200
+
+
+def test_the_committee_reads_but_cannot_submit(client, city_a_entries, people, campaign, org):
+    client.force_login(people["committee"])
+    url = reverse("reports:statistics_report", args=[org.city_a.pk])
+    page = client.get(url).content.decode()
+    assert "disabled" in page and "报送省活动组委会办公室</button>" not in page
+    assert client.post(url, {"participating_units": 1}).status_code == 403
+    index = client.get(reverse("reports:statistics")).content.decode()
+    assert "全省汇总" in index and "data-total-row" in index
+    assert index.count("data-union=") == 3
