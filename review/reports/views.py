@@ -71,7 +71,7 @@ def entry_list(request):
         if filters.get("state"):
             queryset = queryset.filter(state=filters["state"])
         queryset = queryset.order_by("selection_union__path", "-unit_score", "pk")
-        entries = list(queryset.select_related("unit", "selection_union", "category")[:MAX_SELECTED + 1])
+        entries = list(queryset.select_related("campaign", "unit", "selection_union")[:MAX_SELECTED + 1])
         total = len(entries)
         entries = entries[:MAX_SELECTED]
     return render(request, "reports/entry_list.html", {

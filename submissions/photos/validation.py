@@ -35,6 +35,12 @@ MIN_FILE_BYTES = 100
 # writes, could go lower.
 MIN_BYTES_PER_PIXEL = 0.001
 
+# A progressive JPEG keeps every DCT coefficient of the whole image until its last scan, even at 1/8
+# scale: about 3 bytes per pixel with 4:2:0 chroma (a 200 MP progressive file needs ~600 MB). Phones
+# write baseline JPEGs; above this size a progressive file is refused with a way out, so that checking
+# any upload stays under ~150 MB of memory.
+MAX_PROGRESSIVE_MEGAPIXELS = 40
+
 # Progressive files are decoded scan by scan over the whole image; thousands of tiny scans are a known
 # CPU-exhaustion trick. Encoders write about 10 (libjpeg) to 20-odd (mozjpeg) scans.
 MAX_SCANS = 100
@@ -129,6 +135,10 @@ def _rejected(code: str, **params: Any) -> PhotoRejected:
         "too_large": lambda: _("文件大小为 %(size)s MB，超过上限 %(limit)s MB"),
         "not_jpeg": lambda: _("文件不是 JPEG 格式（检测到 %(format)s），请上传 jpg 照片"),
         "too_many_pixels": lambda: _("照片像素为 %(w)d×%(h)d（约 %(pixels)s像素），超过上限 %(cap)s像素"),
+        "progressive_too_large": lambda: _(
+            "照片为渐进式 JPEG，像素为 %(w)d×%(h)d（约 %(pixels)s像素），渐进式照片上限 %(cap)s像素。"
+            "请上传手机或相机拍摄的原图，或用图片软件另存为标准（非渐进式）jpg"
+        ),
         "inconsistent": lambda: _(
             "照片文件大小（%(size)s）与其标注的像素尺寸 %(w)d×%(h)d 不符，文件可能已损坏或被篡改，请重新上传原图"
         ),
@@ -266,6 +276,11 @@ def _check_pixels(data: bytes, layout: js.JpegLayout, frame: js.FrameHeader, rul
             h=h,
             pixels=_format_pixels(pixels),
             cap=_format_pixels(rules.max_megapixels * 1_000_000),
+        )
+    progressive_cap = MAX_PROGRESSIVE_MEGAPIXELS * 1_000_000
+    if frame.progressive and pixels > progressive_cap:
+        raise _rejected(
+            "progressive_too_large", w=w, h=h, pixels=_format_pixels(pixels), cap=_format_pixels(progressive_cap)
         )
     # An interrupted upload is also short of bytes; it gets the "incomplete" message later instead.
     if layout.complete and len(data) < pixels * MIN_BYTES_PER_PIXEL:

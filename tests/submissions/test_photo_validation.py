@@ -68,6 +68,22 @@ def test_validate_accepts_progressive_photo():
     assert result.is_progressive
 
 
+def test_validate_refuses_progressive_photo_over_its_cap_before_decoding():
+    # 8000x6000 = 48 MP claimed by a small progressive file: refused from the header, memory stays bounded.
+    data = pf.forge_dimensions(pf.jpeg(progressive=True), 8000, 6000)
+    with pytest.raises(PhotoRejected) as caught:
+        validate_photo(data, PhotoRules())
+    assert caught.value.code == "progressive_too_large"
+    assert "8000×6000" in caught.value.message and "渐进式" in caught.value.message
+
+
+def test_validate_progressive_cap_does_not_apply_to_baseline_photo():
+    data = pf.forge_dimensions(pf.jpeg(), 8000, 6000)
+    with pytest.raises(PhotoRejected) as caught:
+        validate_photo(data, PhotoRules())
+    assert caught.value.code != "progressive_too_large"
+
+
 def test_validate_accepts_cmyk_photo():
     assert check(pf.jpeg(mode="CMYK")).mode == "CMYK"
 
