@@ -105,7 +105,7 @@ def worker_setup(rows: int, archive_entries: int, photos_per_entry: int) -> dict
     from submissions.models import Entry, Photo
 
     call_command("migrate", verbosity=0)
-    ids_file = WORK / "ids.json"
+    ids_file = WORK / f"ids-{hashlib.sha256(os.environ['DATABASE_URL'].encode()).hexdigest()[:12]}.json"
     if Campaign.objects.filter(slug="bench-exports").exists() and ids_file.exists():
         return json.loads(ids_file.read_text())
     campaign = ensure_notice_campaign(slug="bench-exports", phases=open_phases(timezone.now()))
@@ -185,20 +185,22 @@ def worker_summary(ids: dict, runs: int) -> dict:
 
     campaign = Campaign.objects.get(pk=ids["campaign"])
     big = OrgNode.objects.get(pk=ids["big"])
-    timings, queries, size, rows = [], 0, 0, 0
+    timings, cpu, queries, size, rows = [], [], 0, 0, 0
     for _run in range(runs + 1):
         user = User.objects.get(pk=ids["committee"])  # a fresh role cache, as in the task
         out = WORK / "summary.xlsx"
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as captured, out.open("wb") as stream:
             entries = export_entries(user, campaign, union_id=big.pk)
             SummaryExporter(entries, user=user, campaign=campaign, heading=big.name,
                             several_unions=False).write_xlsx(stream)
         timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         queries, size = len(captured), out.stat().st_size
         rows = export_entries(user, campaign, union_id=big.pk).count()
-    timings = timings[1:]
+    timings, cpu = timings[1:], cpu[1:]
     return {"rows": rows, "median_s": statistics.median(timings), "max_s": max(timings), "runs": runs,
+            "cpu_s": statistics.median(cpu),
             "queries": queries, "bytes": size, "database": connection.vendor}
 
 
@@ -298,6 +300,8 @@ def main() -> int:
         "| measurement | result | target |", "| --- | --- | --- |",
         f"| 附件2, {summary['rows']:,} rows: wall time, median of {summary['runs']} runs after a warm-up "
         f"| {summary['median_s']:.2f} s (max {summary['max_s']:.2f} s) | ≤ 3 s {'✓' if summary_ok else '✗'} |",
+        f"| 附件2: CPU time of the process (median; the database server's time is not in it) | "
+        f"{summary['cpu_s']:.2f} s | |",
         f"| 附件2: SQL queries | {summary['queries']} | constant |",
         f"| 附件2: file size | {summary['bytes'] / 1e6:.2f} MB | |",
         f"| archive: {archive['entries']} entries × {args.photos} photos ({archive['photos']} originals, "

@@ -223,6 +223,9 @@ CELERY_RESULT_EXPIRES = 3600
 # Periodic jobs, run by `celery -A portal beat` next to the worker (or the same commands from cron).
 CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "review.tasks.send_review_digest", "schedule": crontab(hour=8, minute=0)},
+    "expert-reminders": {"task": "review.experts.tasks.send_expert_reminders",
+                         "schedule": crontab(hour=9, minute=0)},
+    "purge-expired-exports": {"task": "portal.exports.tasks.purge_expired_exports", "schedule": crontab(minute=15)},
 }
 
 EMAIL_HOST = env_str("PORTAL_EMAIL_HOST")

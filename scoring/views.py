@@ -23,9 +23,14 @@ from submissions.scoping import entries_for_user
 RANKING_PAGE_SIZE = 50
 
 
-def _visible_entry(request, pk):
-    """The entry if the scoping query shows it to the user; 404 otherwise (existence is not revealed)."""
-    entries = entries_for_user(request.user).select_related("campaign", "unit", "category", "industry")
+def _visible_entry(request, pk, *, include_assigned=False):
+    """The entry if the scoping query shows it to the user; 404 otherwise (existence is not revealed).
+
+    Only the province-tier scoring form includes assigned entries: it is blind, while the summary names
+    the unit's assessors and so stays closed to experts.
+    """
+    entries = (entries_for_user(request.user, include_assigned=include_assigned)
+               .select_related("campaign", "unit", "category", "industry"))
     return get_object_or_404(entries, pk=pk)
 
 
@@ -38,7 +43,7 @@ def _hides_author(entry, tier) -> bool:
 @require_http_methods(["GET", "POST"])
 def assess(request, pk, tier):
     """The 隐患举报价值评价 form of one entry at one tier, prefilled with the user's own assessment."""
-    entry = _visible_entry(request, pk)
+    entry = _visible_entry(request, pk, include_assigned=tier == Tier.PROVINCE)
     if not can_assess(request.user, entry, tier):
         raise PermissionDenied
     existing = Assessment.objects.filter(entry=entry, assessor=request.user, tier=tier).first()

@@ -19,7 +19,7 @@ INLINE_VARIANTS = ("thumbnail", "preview")
 @register("photo")
 def serve_photo(request, pk: int, variant: str) -> ServedFile:
     photo = (Photo.objects.select_related("entry__unit", "entry__campaign")
-             .filter(pk=pk, entry__in=entries_for_user(request.user)).first())
+             .filter(pk=pk, entry__in=entries_for_user(request.user, include_assigned=True)).first())
     if photo is None:
         raise Http404
     if variant in INLINE_VARIANTS:

@@ -7,16 +7,16 @@ from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 
 
-def entries_for_user(user, campaign=None, *, include_assigned: bool = True) -> QuerySet[Entry]:
+def entries_for_user(user, campaign=None, *, include_assigned: bool = False) -> QuerySet[Entry]:
     """Entries visible to `user` through any of their roles (none for anonymous users).
 
     Drafts are private to their author. Reviewers see entries of their own unit or union once the
     entry has reached their tier; the committee sees every submitted entry. A provincial expert sees the
     entries of the provincial review they are actively assigned to (no conflict declared, not removed).
 
-    Pages that show the author's identity or contact details (the author's entry page, the originals
-    with their EXIF) pass `include_assigned=False`: an expert's view of an assigned entry is the blind one
-    of review.experts, never the author's page, even for an expert who also holds a staff role.
+    Assigned entries are left out unless `include_assigned=True`: only the blind pages and files of
+    review.experts (and scoring at province) ask for them, so every page that shows the author's identity
+    or contact details stays closed to an expert by default, even one who also holds a staff role.
     """
     if not user.is_authenticated:
         return Entry.objects.none()

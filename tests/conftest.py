@@ -13,7 +13,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     # In CI a skipped test is a part meant to run that did not: fail instead of passing quietly.
     if os.environ.get("PORTAL_FAIL_ON_SKIP") == "1" and terminalreporter.stats.get("skipped"):
         terminalreporter.write_line("PORTAL_FAIL_ON_SKIP: tests were skipped, failing the run", red=True)
-        terminalreporter._session.exitstatus = 1  # noqa: SLF001 - pytest offers no public setter
+        terminalreporter._session.exitstatus = 1
 
 
 def uses_real_worker(request) -> bool:

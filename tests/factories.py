@@ -45,7 +45,7 @@ def make_user(kind: str | None = None, node: OrgNode | None = None, **fields) ->
     return user
 
 
-def CampaignFactory(**overrides) -> Campaign:  # noqa: N802 - reads like the other factories
+def CampaignFactory(**overrides) -> Campaign:
     """The notice's campaign with every phase open now, so every role can act in a test."""
     campaign = ensure_notice_campaign(phases=open_phases(timezone.now()))
     if overrides:

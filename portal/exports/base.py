@@ -330,7 +330,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def lines_needed(text: str, width_units: float) -> int:
-    """How many lines `text` wraps to in a cell `width_units` wide (explicit line breaks included)."""
-    usable = max(width_units - 1, 1)
+def lines_needed(text: str, width_units: float, font_size: float = 11) -> int:
+    """How many lines `text` wraps to in a cell `width_units` wide (explicit line breaks included), in a
+    font of `font_size` points. An estimate: Excel and LibreOffice do not grow a row that holds merged
+    cells by themselves, so form-like sheets set their row heights from it."""
+    usable = max((width_units - 1) * 11 / font_size, 1)
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))

@@ -6,6 +6,7 @@ the task writes is visible to the polling page at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -107,10 +108,8 @@ def _write_file(job: ExportJob, export_kind: ExportKind, progress: ProgressRepor
 
 
 def _remove_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.remove(path)
-    except OSError:
-        pass
 
 
 def _finish(job: ExportJob, status: str, *, error: str = "") -> ExportJob:

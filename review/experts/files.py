@@ -62,7 +62,7 @@ def serve_blind_original(request, pk: int, variant: str) -> ServedFile:
     if variant != "original":
         raise Http404
     photo = (Photo.objects.select_related("entry__campaign")
-             .filter(pk=pk, entry__in=entries_for_user(request.user)).first())
+             .filter(pk=pk, entry__in=entries_for_user(request.user, include_assigned=True)).first())
     if photo is None or not rules.has_perm("experts.download_blind_original", request.user, photo.entry):
         raise Http404
     try:

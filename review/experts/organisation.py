@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from portal.campaigns.models import Campaign
 from portal.directory.enums import SELECTION_KINDS
@@ -98,8 +99,8 @@ def union_scores(campaign: Campaign) -> list[UnionScore]:
 
 def weights_table() -> list[tuple[str, str]]:
     """The rule's weights as (what, weight) pairs for the committee's page."""
-    rows = [("提交作品数（每件）", ENTRY_WEIGHT), ("参加单位数（每个）", UNIT_WEIGHT),
-            ("推荐省级评审作品数（每件）", RECOMMENDED_WEIGHT)]
-    rows += [(f"第{rank}等作品奖（每项）", points) for rank, points in sorted(AWARD_POINTS.items())]
-    rows.append(("更低等次作品奖（每项）", LOWEST_AWARD_POINTS))
+    rows = [(_("提交作品数（每件）"), ENTRY_WEIGHT), (_("参加单位数（每个）"), UNIT_WEIGHT),
+            (_("推荐省级评审作品数（每件）"), RECOMMENDED_WEIGHT)]
+    rows += [(_("第%(rank)d等作品奖（每项）") % {"rank": rank}, points) for rank, points in sorted(AWARD_POINTS.items())]
+    rows.append((_("更低等次作品奖（每项）"), LOWEST_AWARD_POINTS))
     return [(label, f"{weight.normalize():f}") for label, weight in rows]

@@ -66,7 +66,7 @@ def _refused(request, exc: ExpertsError):
 
 def _in_review(request, pk):
     """An entry of the provincial review inside the user's scope, or 404."""
-    entries = (entries_for_user(request.user)
+    entries = (entries_for_user(request.user, include_assigned=True)
                .filter(state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
                .select_related("campaign", "unit", "selection_union", "category", "industry"))
     return get_object_or_404(entries, pk=pk)
@@ -82,7 +82,7 @@ def my_assignments(request):
     campaign = _campaign()
     assignments = []
     if campaign is not None:
-        entries = entries_for_user(request.user, campaign).filter(
+        entries = entries_for_user(request.user, campaign, include_assigned=True).filter(
             state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
         assignments = selectors.my_assignments(request.user, entries)
     return render(request, "experts/my_assignments.html", {
@@ -166,7 +166,8 @@ def panel(request):
 
 
 def _review_rows(request, campaign, threshold=selectors.DISAGREEMENT_THRESHOLD):
-    entries = entries_for_user(request.user, campaign).filter(state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
+    entries = entries_for_user(request.user, campaign, include_assigned=True).filter(
+        state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
     return selectors.dashboard_rows(entries, campaign, threshold)
 
 

@@ -32,7 +32,13 @@ from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title
 from review.reports.fujian2 import SummaryExporter
 from review.reports.models import StatisticsReport
 from review.reports.rules import contact_union_ids
-from review.reports.selectors import export_entries, report_unions, submitted_entries, unit_assessments
+from review.reports.selectors import (
+    counted_entries,
+    export_entries,
+    report_unions,
+    submitted_entries,
+    unit_assessments,
+)
 from review.reports.statistics import StatisticsExporter, rollup, system_figures_by_union
 from submissions.enums import PhotoKind
 from submissions.models import Entry, Photo
@@ -69,6 +75,7 @@ class OfficialExport(ExportKind):
 
     requires_scope = False  # the archive refuses the whole province (it would be tens of gigabytes)
     title = ""
+    description = ""
 
     def available_to(self, user) -> bool:
         return rules.has_perm("reports.export", user)
@@ -166,14 +173,14 @@ def iter_entries(queryset, chunk: int = 200) -> Iterator[Entry]:
                 yield loaded[pk]
 
 
-def entry_forms(queryset, user, *, photo_names_too: bool = True) -> Iterator[EntryForm]:
+def entry_forms(queryset, user) -> Iterator[EntryForm]:
     """附件1's EntryForm per entry of `queryset` (in its order): the unit assessment, the contact rule,
     and the photos named exactly as in the archive of the same parameters."""
     assessments = unit_assessments(queryset)
     contact_unions = contact_union_ids(user)
     taken: set[str] = set()
     for number, entry in enumerate(iter_entries(queryset), start=1):
-        names = names_by_kind(photo_names(entry, number, taken)) if photo_names_too else {}
+        names = names_by_kind(photo_names(entry, number, taken))
         yield EntryForm(
             entry=entry, number=number, assessment=assessments.get(entry.pk),
             hazard_photo_names=names.get(PhotoKind.HAZARD, ()),
@@ -188,15 +195,12 @@ class EntryFormsExport(OfficialExport):
     title = "附件1-评审报名表"
     description = gettext_lazy("每件作品一页，按官方表格式排版，标出价值评价选项（☑）和综合得分 D。")
 
-    def write(self, params, user, out, progress) -> None:
+    def generate(self, params, user, out, progress) -> None:
         campaign = self.campaign(params)
         entries = self.entries(params, user)
         exporter = EntryFormExporter(entry_forms(entries, user), form_title=form_title(campaign),
                                      total=entries.count())
         exporter.write_xlsx(out, progress)
-
-    def generate(self, params, user, out, progress) -> None:
-        self.write(params, user, out, progress)
 
 
 @register_export_kind
@@ -206,13 +210,10 @@ class SummaryExport(OfficialExport):
     title = "附件2-评审报名汇总表"
     description = gettext_lazy("每件推荐作品一行：作者、单位、行业、类别、L E C X Y D、推荐等次。")
 
-    def write(self, params, user, out, progress) -> None:
+    def generate(self, params, user, out, progress) -> None:
         exporter = SummaryExporter(self.entries(params, user), user=user, campaign=self.campaign(params),
                                    heading=self.scope_name(params), several_unions=self.several_unions(params))
         exporter.write_xlsx(out, progress)
-
-    def generate(self, params, user, out, progress) -> None:
-        self.write(params, user, out, progress)
 
 
 @register_export_kind
@@ -228,7 +229,7 @@ class StatisticsExport(OfficialExport):
             raise ExportRefused(_("统计表按市/产业工会导出，不能按所选作品导出。"))
         return params
 
-    def write(self, params, user, out, progress) -> None:
+    def generate(self, params, user, out, progress) -> None:
         campaign = self.campaign(params)
         unions = report_unions(user)
         if params.get("union") is not None:
@@ -236,14 +237,11 @@ class StatisticsExport(OfficialExport):
         unions = list(unions)
         reports = {report.union_id: report for report in StatisticsReport.objects.filter(
             campaign=campaign, union__in=[union.pk for union in unions])}
-        counted = system_figures_by_union(submitted_entries(user, campaign).filter(
+        counted = system_figures_by_union(counted_entries(user, campaign).filter(
             selection_union__in=[union.pk for union in unions]))
         exporter = StatisticsExporter(rollup(unions, reports, counted), campaign=campaign,
                                       heading=self.scope_name(params))
         exporter.write_xlsx(out, progress)
-
-    def generate(self, params, user, out, progress) -> None:
-        self.write(params, user, out, progress)
 
 
 @register_export_kind
@@ -268,12 +266,12 @@ class PhotoArchiveExport(OfficialExport):
         photo_bytes = Photo.objects.filter(entry__in=entries.order_by().values("pk")).aggregate(
             total=Sum("size"))["total"] or 0
         documents = [
-            (f"{EntryFormsExport.title}.xlsx", lambda stream: EntryFormsExport().write(params, user, stream, _quiet)),
-            (f"{SummaryExport.title}.xlsx", lambda stream: SummaryExport().write(params, user, stream, _quiet)),
+            (f"{EntryFormsExport.title}.xlsx", lambda stream: EntryFormsExport().generate(params, user, stream, _quiet)),
+            (f"{SummaryExport.title}.xlsx", lambda stream: SummaryExport().generate(params, user, stream, _quiet)),
         ]
         if params.get("union") is not None:
             documents.append((f"{StatisticsExport.title}.xlsx",
-                              lambda stream: StatisticsExport().write(params, user, stream, _quiet)))
+                              lambda stream: StatisticsExport().generate(params, user, stream, _quiet)))
         write_archive(out, iter_entries(entries), photo_bytes=photo_bytes, documents=documents, progress=progress)
 
 

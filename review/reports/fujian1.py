@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font
 
@@ -41,13 +40,13 @@ from portal.exports.base import (
     lines_needed,
 )
 from review.reports.selectors import UnitAssessment
-from scoring.formula import SCALES, SCALES_BY_CODE, format_score
+from scoring.formula import SCALES, SCALES_BY_CODE
 from submissions.models import Entry
 
 CHECKED, UNCHECKED = "☑", "□"
 DECLARATION = "本作品为本人原创，情况属实，特此申明。"
 COLUMN_WIDTHS = [15, 17, 17, 15, 15, 17]
-LINE_POINTS = 14.5
+LINE_POINTS = 15.5
 
 LABEL = CellStyle(font=BODY_FONT, alignment=CENTRE)
 VALUE = CellStyle(font=BODY_FONT, alignment=LEFT)
@@ -137,7 +136,7 @@ def _declaration(entry: Entry) -> str:
 
 def _fit_rows(layout: SheetLayout, first: int, last: int, text: str, width_units: float) -> None:
     """Make rows first..last together tall enough for `text` in a box `width_units` wide."""
-    needed = lines_needed(text, width_units) * LINE_POINTS + 8
+    needed = lines_needed(text, width_units, font_size=10) * LINE_POINTS + 8
     have = sum(layout.row_heights.get(row, 20) for row in range(first, last + 1))
     if needed > have:
         extra = (needed - have) / (last - first + 1)
@@ -161,10 +160,7 @@ def entry_sheet(form: EntryForm, *, form_title: str) -> SheetLayout:
     def label_rows(first_row: int, labels: Sequence[str]) -> None:
         for offset, label in enumerate(labels):
             row = first_row + offset
-            if label in CONTACT_ROWS and not form.show_contacts:
-                text = ""
-            else:
-                text = _value(entry, label)
+            text = "" if label in CONTACT_ROWS and not form.show_contacts else _value(entry, label)
             layout.put(row, 1, label, LABEL)
             layout.put(row, 2, text, VALUE, columns=2)
             layout.height(row, max(20, lines_needed(text, value_width) * LINE_POINTS + 6))
@@ -204,7 +200,7 @@ def entry_sheet(form: EntryForm, *, form_title: str) -> SheetLayout:
     for column, scale in enumerate(SCALES, start=1):
         text = _option_lines(scale.code, form.assessment)
         layout.put(row, column, text, OPTIONS)
-        longest = max(longest, lines_needed(text, COLUMN_WIDTHS[column - 1]))
+        longest = max(longest, lines_needed(text, COLUMN_WIDTHS[column - 1], font_size=10))
     layout.put(row, 6, form.assessment.d if form.assessment else None, SCORE)
     layout.height(row, longest * LINE_POINTS + 10)
 
@@ -219,7 +215,7 @@ def entry_sheet(form: EntryForm, *, form_title: str) -> SheetLayout:
     row += 2
     remark = _("备注：可能造成事故后果分类：") + str(SCALES_BY_CODE["C"].help_text)
     layout.put(row, 1, remark, REMARK, columns=6)
-    layout.height(row, lines_needed(remark, full_width) * 13 + 8)
+    layout.height(row, lines_needed(remark, full_width, font_size=10) * 14 + 8)
     return layout
 
 
@@ -244,11 +240,3 @@ class EntryFormExporter(FormExporter):
 
 def form_title(campaign) -> str:
     return _("%(campaign)s评审报名表") % {"campaign": campaign.title}
-
-
-def score_text(assessment: UnitAssessment | None) -> str:
-    return format_score(assessment.d) if assessment else ""
-
-
-def generated_on() -> str:
-    return _date(timezone.localdate())

@@ -41,6 +41,17 @@ def submitted_entries(user, campaign) -> QuerySet[Entry]:
     return entries_for_user(user, campaign).exclude(state__in=NOT_SUBMITTED)
 
 
+def counted_entries(user, campaign) -> QuerySet[Entry]:
+    """Submitted entries of the unions whose 附件3 `user` files or reads, at every tier, for COUNTS ONLY.
+
+    The one documented exception to entries_for_user: 附件3 reports participation across the union's
+    whole area (units and counties included), which its staff must file although they see an entry only
+    once it reaches their tier. Callers aggregate; no entry's content leaves through this query.
+    """
+    return (Entry.objects.filter(campaign=campaign, selection_union__in=report_unions(user))
+            .exclude(state__in=NOT_SUBMITTED))
+
+
 def recommended(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     """Entries their city/industry union recommended to the province (they are at the province tier)."""
     return entries.filter(tier__gte=Tier.PROVINCE)
@@ -57,10 +68,7 @@ def export_entries(user, campaign, *, union_id=None, entry_ids=None) -> QuerySet
     entries = submitted_entries(user, campaign)
     if union_id is not None:
         entries = entries.filter(selection_union_id=union_id)
-    if entry_ids is not None:
-        entries = entries.filter(pk__in=list(entry_ids))
-    else:
-        entries = recommended(entries)
+    entries = entries.filter(pk__in=list(entry_ids)) if entry_ids is not None else recommended(entries)
     return entries.order_by("selection_union__path", F("unit_score").desc(nulls_last=True), "pk")
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
 from review.reports.models import StatisticsReport
-from review.reports.selectors import submitted_entries
+from review.reports.selectors import counted_entries
 from review.reports.statistics import COUNTED, FIGURES, NUMBERS, system_figures
 
 FIELDS = (*NUMBERS, "other", "note")
@@ -19,7 +19,7 @@ FIELDS = (*NUMBERS, "other", "note")
 
 def counted_figures(report: StatisticsReport, *, user) -> dict[str, int]:
     """What the system counts for `report`'s union among the entries `user` may see."""
-    return system_figures(submitted_entries(user, report.campaign).filter(selection_union=report.union))
+    return system_figures(counted_entries(user, report.campaign).filter(selection_union=report.union))
 
 
 def statistics_deadline_passed(campaign, at=None) -> bool:

@@ -1,6 +1,6 @@
 """附件3 统计表: the figures the system knows, a union's report, and the province roll-up.
 
-What the system counts (for a union, among the entries the user may see through entries_for_user):
+What the system counts for a union, over its whole area and every tier (selectors.counted_entries):
 
 - 参加单位数: distinct units with at least one submitted entry;
 - 职工参与数: distinct authors of submitted entries;

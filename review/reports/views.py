@@ -17,7 +17,7 @@ from review.reports.dashboard import chart_data, dashboard
 from review.reports.exporters import MAX_SELECTED
 from review.reports.forms import STAGE_ALL, EntryPickForm, ScopeForm, StatisticsReportForm
 from review.reports.models import StatisticsReport
-from review.reports.selectors import recommended, report_unions, submitted_entries
+from review.reports.selectors import counted_entries, recommended, report_unions, submitted_entries
 from review.reports.services import counted_figures, statistics_deadline_passed, submit_statistics
 from review.reports.statistics import COUNTED, FIGURES, rollup, system_figures_by_union, totals
 from submissions.enums import EntryState
@@ -91,7 +91,7 @@ def statistics_index(request):
     if campaign is not None:
         reports = {report.union_id: report for report in StatisticsReport.objects.filter(
             campaign=campaign, union__in=[union.pk for union in unions])}
-        counted = system_figures_by_union(submitted_entries(request.user, campaign).filter(
+        counted = system_figures_by_union(counted_entries(request.user, campaign).filter(
             selection_union__in=[union.pk for union in unions]))
         rows = rollup(unions, reports, counted)
     return render(request, "reports/statistics_index.html", {

@@ -219,8 +219,10 @@ def test_random_query_strings_do_not_fill_the_cache(client, shown, monkeypatch):
 
 # --- the committee's page, permissions and queries ------------------------------------------------------------
 
-OK, MOVED, LOGIN, GONE = "200", "302", "login", "404"
-ROLES = ("anonymous", "worker", "city", "expert_b", "committee")
+OK, MOVED, LOGIN, GONE, NOPE = "200", "302", "login", "404", "405"
+# expert_b and expert_i scored the published entries; expert_a belongs to their city. The exhibition is
+# public: an expert sees what everybody sees.
+ROLES = ("anonymous", "worker", "city", "expert_b", "expert_i", "expert_a", "committee")
 
 
 class Rollback(Exception):
@@ -244,16 +246,17 @@ def attempt(client, user, method, url, body=None) -> str:
 def test_permission_matrix(client, people, shown):
     star, hidden = shown["star"], shown["hidden"]
     matrix = [
-        # method, url,                                             anonymous worker city   expert  committee
-        ("get",  reverse("exhibition:index"),                      OK,       OK,    OK,    OK,     OK),
-        ("get",  detail_url(star),                                 OK,       OK,    OK,    OK,     OK),
-        ("get",  detail_url(hidden),                               GONE,     GONE,  GONE,  GONE,   GONE),
-        ("get",  photo_url(shown["star_photos"][0].pk),            OK,       OK,    OK,    OK,     OK),
-        ("get",  reverse("exhibition:manage"),                     LOGIN,    GONE,  GONE,  GONE,   OK),
-        ("post", reverse("exhibition:publish"),                    LOGIN,    GONE,  GONE,  GONE,   MOVED),
-        ("post", reverse("exhibition:unpublish", args=[star.pk]),  LOGIN,    GONE,  GONE,  GONE,   MOVED),
-        ("post", reverse("exhibition:unpublish", args=[hidden.pk]), LOGIN,   GONE,  GONE,  GONE,   GONE),
-        ("get",  reverse("exhibition:publish"),                    LOGIN,    "405", "405", "405",  "405"),
+        # method, url,                                              anonymous worker city  assigned other same  committee
+        ("get",  reverse("exhibition:index"),                       OK,    OK,   OK,   OK,   OK,   OK,   OK),
+        ("get",  detail_url(star),                                  OK,    OK,   OK,   OK,   OK,   OK,   OK),
+        ("get",  detail_url(hidden),                                GONE,  GONE, GONE, GONE, GONE, GONE, GONE),
+        ("get",  photo_url(shown["star_photos"][0].pk),             OK,    OK,   OK,   OK,   OK,   OK,   OK),
+        ("get",  photo_url(shown["star_photos"][0].pk, "original"), GONE,  GONE, GONE, GONE, GONE, GONE, GONE),
+        ("get",  reverse("exhibition:manage"),                      LOGIN, GONE, GONE, GONE, GONE, GONE, OK),
+        ("post", reverse("exhibition:publish"),                     LOGIN, GONE, GONE, GONE, GONE, GONE, MOVED),
+        ("post", reverse("exhibition:unpublish", args=[star.pk]),   LOGIN, GONE, GONE, GONE, GONE, GONE, MOVED),
+        ("post", reverse("exhibition:unpublish", args=[hidden.pk]), LOGIN, GONE, GONE, GONE, GONE, GONE, GONE),
+        ("get",  reverse("exhibition:publish"),                     LOGIN, NOPE, NOPE, NOPE, NOPE, NOPE, NOPE),
     ]
     for method, url, *expected in matrix:
         got = [attempt(client, None if role == "anonymous" else people[role], method, url, {"reason": "x"})

@@ -21,8 +21,8 @@ from tests.factories import make_entry
 pytestmark = pytest.mark.django_db
 
 
-def visible(user, **kwargs):
-    return set(entries_for_user(user, **kwargs).values_list("pk", flat=True))
+def visible(user, include_assigned=True):
+    return set(entries_for_user(user, include_assigned=include_assigned).values_list("pk", flat=True))
 
 
 def test_an_expert_sees_only_the_entries_actively_assigned_to_them(people, campaign, entry):
@@ -54,8 +54,10 @@ def test_an_entry_sent_back_below_the_province_disappears_for_the_expert(people,
     assert visible(people["expert_b"]) == set()
 
 
-def test_include_assigned_false_leaves_the_expert_branch_out(people, entry):
+def test_assigned_entries_are_left_out_unless_asked_for(people, entry):
+    # Safe by default: only the blind pages ask for assigned entries.
     assign(entry, people["expert_b"])
+    assert set(entries_for_user(people["expert_b"]).values_list("pk", flat=True)) == set()
     assert visible(people["expert_b"], include_assigned=False) == set()
     assert entry.pk in visible(people["committee"], include_assigned=False)
 
@@ -65,7 +67,7 @@ def test_entries_for_user_stays_one_query_for_an_expert(people, campaign, entry)
     user = people["expert_b"]
     user.role_list  # noqa: B018 - loaded once per request, like the middleware's user
     with CaptureQueriesContext(connection) as queries:
-        assert list(entries_for_user(user, campaign).values_list("pk", flat=True)) == [entry.pk]
+        assert list(entries_for_user(user, campaign, include_assigned=True).values_list("pk", flat=True)) == [entry.pk]
     assert len(queries) == 1
 
 

@@ -98,7 +98,7 @@ def test_tabular_exporter_without_titles_keeps_the_header_on_the_first_row():
     buffer = io.BytesIO()
     Plain().write_xlsx(buffer)
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
-    assert [row for row in sheet.iter_rows(values_only=True)] == [("a",), ("'+1",)]
+    assert list(sheet.iter_rows(values_only=True)) == [("a",), ("'+1",)]
 
 
 class Forms(FormExporter):

@@ -15,8 +15,19 @@ from portal.exports import tasks
 from portal.exports.base import Exporter
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
-from portal.exports.registry import ExportKind, ExportRefused, Offer, register_export_kind, unregister_export_kind
-from portal.exports.services import MAX_ACTIVE_JOBS_PER_USER, ProgressReporter, purge_expired_exports, request_export
+from portal.exports.registry import (
+    ExportKind,
+    ExportRefused,
+    Offer,
+    register_export_kind,
+    unregister_export_kind,
+)
+from portal.exports.services import (
+    MAX_ACTIVE_JOBS_PER_USER,
+    ProgressReporter,
+    purge_expired_exports,
+    request_export,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from portal.audit.models import AuditRecord
 from portal.campaigns.enums import PhaseKind
 from review.reports.exporters import StatisticsExport
 from review.reports.models import StatisticsReport
-from review.reports.selectors import submitted_entries
+from review.reports.selectors import counted_entries, submitted_entries
 from review.reports.services import submit_statistics
 from review.reports.statistics import system_figures, system_figures_by_union
 from submissions.enums import EntryState, Tier
@@ -34,7 +34,7 @@ def city_a_entries(people, campaign):
 
 
 def counted(user, campaign, union):
-    return system_figures(submitted_entries(user, campaign).filter(selection_union=union))
+    return system_figures(counted_entries(user, campaign).filter(selection_union=union))
 
 
 def test_system_figures(city_a_entries, people, campaign, org):
@@ -47,11 +47,12 @@ def test_system_figures(city_a_entries, people, campaign, org):
                                        "hazards_rectified": 1}
 
 
-def test_a_city_counts_only_what_entries_for_user_shows_it(people, campaign, org):
-    # Still with the county: not visible to the city, so not counted for it; the committee sees it.
+def test_a_city_counts_entries_still_below_it_but_not_other_unions(people, campaign, org):
+    # Still with the county: the city cannot open it, but 附件3 counts participation in its whole area.
     recommended_entry(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
-    assert counted(people["city"], campaign, org.city_a)["hazards_found"] == 0
+    assert counted(people["city"], campaign, org.city_a)["hazards_found"] == 1
     assert counted(people["committee"], campaign, org.city_a)["hazards_found"] == 1
+    assert counted(people["city_other"], campaign, org.city_a)["hazards_found"] == 0
 
 
 def report(campaign, union, **figures):
@@ -126,7 +127,7 @@ def test_the_province_roll_up_has_a_row_per_union_and_a_total(city_a_entries, pe
     assert sheet["A1"].value == "第四届全省职工安全隐患和职业危害“随手拍”活动统计表"
     assert [cell.value for cell in sheet[3]] == ["序号", "填报单位", "参加单位数", "覆盖班组数", "职工参与数", "发现隐患数",
                                                  "整改隐患数", "其它", "报送情况", "说明"]
-    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [row[1] for row in rows] == ["甲市总工会", "乙市总工会", "测试省煤炭工会", "合计"]
     assert rows[0][:8] == (1, "甲市总工会", 2, 7, 5, 3, 2, "培训2场")
     assert rows[0][8].startswith("已报送") and rows[0][9] == "含线下3人"
@@ -138,7 +139,7 @@ def test_the_province_roll_up_has_a_row_per_union_and_a_total(city_a_entries, pe
 
 def test_a_unions_statistics_sheet_has_its_row_only(city_a_entries, people, campaign, org):
     sheet = export(people["city"], campaign, union=org.city_a.pk)
-    rows = [row for row in sheet.iter_rows(min_row=4, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(rows) == 1 and rows[0][1] == "甲市总工会"
 
 
@@ -174,3 +175,37 @@ def test_the_committee_reads_but_cannot_submit(client, city_a_entries, people, c
     index = client.get(reverse("reports:statistics")).content.decode()
     assert "全省汇总" in index and "data-total-row" in index
     assert index.count("data-union=") == 3
+
+
+def test_absurd_numbers_are_form_errors_not_server_errors(client, people, campaign, org):
+    client.force_login(people["city"])
+    url = reverse("reports:statistics_report", args=[org.city_a.pk])
+    huge = str(10**20)
+    response = client.post(url, {"participating_units": huge, "teams_covered": huge, "participants": "1e3",
+                                 "hazards_found": "-5", "hazards_rectified": "", "other": "x" * 500, "note": ""})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"participating_units", "teams_covered", "participants", "hazards_found", "hazards_rectified",
+            "other"} <= set(form.errors)
+    assert not StatisticsReport.objects.exists()
+
+
+def test_admin_lists_reports_and_export_jobs(client, people, campaign, org):
+    from tests.factories import make_user
+
+    admin = make_user(None, is_staff=True, is_superuser=True)
+    submit_statistics(report(campaign, org.city_a, participating_units=0, participants=0, hazards_found=0,
+                             hazards_rectified=0), actor=people["city"])
+    client.force_login(admin)
+    for url in ("/admin/reports/statisticsreport/", "/admin/exports/exportjob/",
+                f"/admin/reports/statisticsreport/{StatisticsReport.objects.get().pk}/change/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_text_typed_into_the_report_is_neutralised_in_the_sheet(people, campaign, org):
+    submit_statistics(report(campaign, org.city_a, participating_units=0, participants=0, hazards_found=0,
+                             hazards_rectified=0, other="=1+1", note="@SUM(A1)"), actor=people["city"])
+    sheet = export(people["city"], campaign, union=org.city_a.pk)
+    row = next(sheet.iter_rows(min_row=4, max_row=4))
+    assert row[7].value == "'=1+1" and row[9].value == "'@SUM(A1)"
+    assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)

@@ -8,7 +8,8 @@
   function boxes() { return form.querySelectorAll("input[name=entries]"); }
   function update() {
     var ticked = form.querySelectorAll("input[name=entries]:checked").length;
-    count.textContent = ticked ? ("已选 " + ticked + " 件") : "";
+    var template = count.getAttribute("data-template") || "{n}";
+    count.textContent = ticked ? template.replace("{n}", String(ticked)) : "";
     if (all) { all.checked = ticked > 0 && ticked === boxes().length; }
   }
   if (all) {
