@@ -21,7 +21,7 @@ migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --entries 30
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite on SQLite with Celery tasks run inline; browser tests are `make test-browser`.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.envparse import env_bool, env_choice, env_int, env_list, env_str
@@ -48,12 +49,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
     "portal.directory",
     "portal.accounts",
     "portal.campaigns",
     "portal.audit",
     "portal.files",
     "portal.exports",
+    "portal.backups",
     "submissions",
     "scoring",
     "review",
@@ -64,13 +67,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security_headers.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (CSRF reads POST), so an oversized request is refused unread.
+    "portal.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, so a timed-out user is told why they must log in again.
+    "portal.session_timeouts.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, as its documentation requires, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -195,10 +204,19 @@ PORTAL_SERVE_FILES_WITH = env_choice(
 # The internal nginx location that maps to PORTAL_MEDIA_ROOT when X-Accel-Redirect is used.
 PORTAL_X_ACCEL_PREFIX = env_str("PORTAL_X_ACCEL_PREFIX", "/_protected/")
 
-# Photos up to 20 MB: files above 2.5 MB stream to a temporary file instead of memory.
+# Photos up to 20 MB, one per request from the upload script: files above 2.5 MB stream to a temporary
+# file instead of memory. DATA_UPLOAD_MAX_MEMORY_SIZE counts the non-file fields only (forms are small);
+# the whole body is capped by PORTAL_MAX_REQUEST_MB (portal.request_limits), like nginx's
+# client_max_body_size. Ten files cover the form without JavaScript (a group of at most 4, with margin).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+PORTAL_MAX_REQUEST_MB = env_int("PORTAL_MAX_REQUEST_MB", 25, minimum=1)
+# None: the system temporary directory. Django deletes each temporary upload when the request ends.
+FILE_UPLOAD_TEMP_DIR = env_str("PORTAL_UPLOAD_TEMP_DIR")
+if FILE_UPLOAD_TEMP_DIR is not None and not Path(FILE_UPLOAD_TEMP_DIR).is_dir():
+    raise ImproperlyConfigured(f"PORTAL_UPLOAD_TEMP_DIR: not an existing directory: {FILE_UPLOAD_TEMP_DIR!r}")
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
@@ -250,11 +268,34 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Absolute lifetime from login, never extended by activity (portal.session_timeouts fixes the expiry at
+# login); a session idle for PORTAL_SESSION_IDLE_MINUTES is logged out earlier.
 SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_AGE", 8 * 3600, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = False
+PORTAL_SESSION_IDLE_SECONDS = env_int("PORTAL_SESSION_IDLE_MINUTES", 120, minimum=1) * 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Photos are taken with <input type="file" capture>, which opens the phone's camera app and needs no
+# camera permission; no page uses getUserMedia or location, so the features are off for every origin.
+PORTAL_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+# No inline script or style anywhere (templates and static JS are written for this); Bootstrap's JS sets
+# styles through the CSSOM, which style-src does not restrict. data: is for Bootstrap's SVG icons in CSS,
+# blob: for previews of a chosen photo. Private file downloads set their own, stricter sandbox policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 if env_bool("PORTAL_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

@@ -23,3 +23,6 @@ urlpatterns = [
     path("stats/", include("review.reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An oversized or malformed request gets a page (or JSON for the upload script) that says why.
+handler400 = "portal.request_limits.bad_request"

@@ -101,3 +101,73 @@ def phone(browser, live_server, request):
     finally:
         context.close()
     assert phone.errors == []
+
+
+# --- several people in one test -----------------------------------------------------------------------
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+
+
+class Cast:
+    """The people of one test beside the `phone` fixture's page, each in a browser context of their own
+    (own cookies, so their own session), on a phone (PHONE) or a PC (DESKTOP).
+
+    Their JavaScript errors and failed requests land in the phone's error list, which the phone fixture
+    asserts empty at the end. Screenshots of everyone go to the phone's folder, numbered in the order
+    they are taken: `with cast.step("unit-scores", unit) as page:` saves one when the block ends, and
+    one named "…-FAILED" when it raises, so a failing step leaves its picture too.
+    """
+
+    def __init__(self, browser, phone: Phone):
+        self.browser, self.phone, self.contexts = browser, phone, []
+
+    def person(self, device: dict = PHONE) -> Phone:
+        context = self.browser.new_context(**device)
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        errors = self.phone.errors
+        person = Phone(page=page, base_url=self.phone.base_url, folder=self.phone.folder, errors=errors)
+        page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+        page.on("response", lambda response: response.status >= 400 and not response.url.endswith("/favicon.ico")
+                and errors.append(f"HTTP {response.status}: {response.url}"))
+        return person
+
+    def shoot(self, person: Phone, name: str) -> Path:
+        self.phone.count += 1
+        path = self.phone.folder / f"{self.phone.count:02d}-{name}.png"
+        person.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def step(self, name: str, person: Phone) -> "CastStep":
+        return CastStep(self, name, person)
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+class CastStep:
+    def __init__(self, cast: Cast, name: str, person: Phone):
+        self.cast, self.name, self.person = cast, name, person
+
+    def __enter__(self):
+        return self.person.page
+
+    def __exit__(self, kind, error, traceback):
+        if kind is None:
+            self.cast.shoot(self.person, self.name)
+            return False
+        try:
+            self.cast.shoot(self.person, f"{self.name}-FAILED")
+        except Exception as failure:  # the step's own error is the one to report; say why there is no picture
+            if error is not None:
+                error.add_note(f"no screenshot of the failed step: {failure}")
+        return False
+
+
+@pytest.fixture
+def cast(browser, phone):
+    cast = Cast(browser, phone)
+    yield cast
+    cast.close()

@@ -103,22 +103,4 @@ def test_ping_runs_inline_outside_worker_tests():
     assert ping.delay().get(timeout=5)["pid"] == os.getpid()
 
 
-@pytest.mark.django_db
-def test_health_reports_database_ok(client):
-    response = client.get("/health/")
-    assert response.status_code == 200
-    body = response.json()
-    assert body["status"] == "ok"
-    assert body["checks"]["database"] == "ok"
-    if settings.REDIS_URL:
-        assert body["checks"]["redis"] == "ok"
-    else:
-        assert body["checks"]["redis"].startswith("not configured")
-
-
-@pytest.mark.django_db
-def test_health_reports_a_broken_redis_as_503(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    response = client.get("/health/")
-    assert response.status_code == 503
-    assert response.json() == {"status": "error", "checks": {"database": "ok", "redis": "error"}}
+# The health check's Celery, Redis and database branches are tested in tests/portal/test_health.py.
