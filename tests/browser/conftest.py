@@ -120,6 +120,14 @@ class Cast:
 
     def __init__(self, browser, phone: Phone):
         self.browser, self.phone, self.contexts = browser, phone, []
+        self.watch_csp(phone.page)
+
+    def watch_csp(self, page):
+        """A script, style or image the Content-Security-Policy blocked is an error too (Chromium reports
+        it on the console), so a walk through every page also proves none needs an inline script."""
+        errors = self.phone.errors
+        page.on("console", lambda message: message.type == "error" and "Content Security Policy" in message.text
+                and errors.append(f"csp: {message.text}"))
 
     def person(self, device: dict = PHONE) -> Phone:
         context = self.browser.new_context(**device)
@@ -131,6 +139,7 @@ class Cast:
         page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
         page.on("response", lambda response: response.status >= 400 and not response.url.endswith("/favicon.ico")
                 and errors.append(f"HTTP {response.status}: {response.url}"))
+        self.watch_csp(page)
         return person
 
     def shoot(self, person: Phone, name: str) -> Path:
