@@ -6,7 +6,8 @@ The archive holds:
   permissions, sessions and django-axes' login logs (content types and permissions are rebuilt by
   `migrate` and referenced by natural key, so the dump loads into any fresh database: SQLite or
   PostgreSQL). Primary keys are kept on purpose (no `--natural-primary`): audit records, admin log
-  entries and the audit `changes` refer to rows, users included, by their id.
+  entries and the audit `changes` refer to rows, users included, by their id. Timestamps keep their
+  microseconds (portal.backups.serializer).
 - `media/<name>`: every file of the default storage (photos, derivatives, blind copies, exports).
 - `database.pgdump` (only with `pg_dump=True` on PostgreSQL): a `pg_dump -Fc` taken alongside, for a
   native `pg_restore`; `restore_portal` itself always loads the JSON.
@@ -30,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 import django
 from django.apps import apps
+from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
@@ -37,6 +39,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.backups import serializer as exact_json
 
 FORMAT = "suishoupai-portal-backup"
 FORMAT_VERSION = 1
@@ -218,8 +222,10 @@ def backup_portal(output_dir, *, pg_dump: bool = False, storage: Storage | None 
         dump_path = Path(work) / DATABASE
         with _Snapshot(using):
             progress(_("导出数据库……"))
+            if exact_json.FORMAT not in serializers.get_serializer_formats():
+                serializers.register_serializer(exact_json.FORMAT, exact_json.__name__)
             call_command("dumpdata", natural_foreign=True, use_base_manager=True, exclude=list(EXCLUDED),
-                         output=str(dump_path), format="json", database=using, verbosity=0)
+                         output=str(dump_path), format=exact_json.FORMAT, database=using, verbosity=0)
             counts = model_counts(using)
             migrations = applied_migrations(using)
             referenced = referenced_files(using)

@@ -115,6 +115,13 @@ def test_settings_weak_secret_key_in_production_is_refused(key):
     ("PORTAL_LOGIN_FAILURE_LIMIT", "0"),
     ("PORTAL_ALLOWED_HOSTS", "portal.example.cn,,other"),
     ("PORTAL_LOG_LEVEL", "LOUD"),
+    ("PORTAL_SESSION_AGE", "8h"),
+    ("PORTAL_SESSION_AGE", "60"),
+    ("PORTAL_SESSION_IDLE_MINUTES", "0"),
+    ("PORTAL_SESSION_IDLE_MINUTES", "two hours"),
+    ("PORTAL_MAX_REQUEST_MB", "0"),
+    ("PORTAL_MAX_REQUEST_MB", "25MB"),
+    ("PORTAL_UPLOAD_TEMP_DIR", "/nonexistent/portal-uploads"),
 ])
 def test_settings_malformed_value_is_refused_naming_the_variable(variable, value):
     overrides = {**PRODUCTION, variable: value}
@@ -146,6 +153,25 @@ def test_settings_media_root_inside_static_is_refused(relative):
 def test_settings_media_root_outside_static_is_accepted(tmp_path):
     values = read_settings(["MEDIA_ROOT"], **PRODUCTION, PORTAL_MEDIA_ROOT=str(tmp_path / "media"))
     assert values["MEDIA_ROOT"] == str((tmp_path / "media").resolve())
+
+
+def test_settings_upload_limits_default_and_override(tmp_path):
+    defaults = read_settings(["FILE_UPLOAD_TEMP_DIR", "PORTAL_MAX_REQUEST_MB"], **PRODUCTION)
+    assert defaults == {"FILE_UPLOAD_TEMP_DIR": None, "PORTAL_MAX_REQUEST_MB": 25}
+    values = read_settings(["FILE_UPLOAD_TEMP_DIR", "PORTAL_MAX_REQUEST_MB"], **PRODUCTION,
+                           PORTAL_UPLOAD_TEMP_DIR=str(tmp_path), PORTAL_MAX_REQUEST_MB="40")
+    assert values == {"FILE_UPLOAD_TEMP_DIR": str(tmp_path), "PORTAL_MAX_REQUEST_MB": 40}
+
+
+def test_settings_csp_and_permissions_policy_in_production():
+    values = read_settings(["CONTENT_SECURITY_POLICY", "PORTAL_PERMISSIONS_POLICY", "MIDDLEWARE"], **PRODUCTION)
+    directives = values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"] and directives["object-src"] == ["'none'"]
+    assert values["PORTAL_PERMISSIONS_POLICY"] == "camera=(), microphone=(), geolocation=()"
+    assert {"csp.middleware.CSPMiddleware", "portal.security_headers.PermissionsPolicyMiddleware",
+            "portal.session_timeouts.SessionTimeoutMiddleware",
+            "portal.request_limits.RequestBodyLimitMiddleware"} <= set(values["MIDDLEWARE"])
 
 
 def test_settings_tls_and_ssl_together_are_refused():
