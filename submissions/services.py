@@ -239,15 +239,16 @@ def create_photo_derivatives(photo: Photo) -> list[str]:
               if not (getattr(photo, name) and storage.exists(getattr(photo, name).name))]
     if not wanted:
         return []
-    with photo.original.open("rb") as original:
-        data = original.read()
     made = []
     for name in wanted:
-        try:
-            derivative = make_derivative(data, DERIVATIVE_SIDES[name])
-        except Exception:
-            logger.exception("cannot make the %s of photo %s", name, photo.pk)
-            return made
+        # Decoded from the stored file, never read whole into memory (the original may be 20 MB);
+        # a storage error while opening propagates so the task retries.
+        with storage.open(photo.original.name, "rb") as original:
+            try:
+                derivative = make_derivative(original, DERIVATIVE_SIDES[name])
+            except Exception:
+                logger.exception("cannot make the %s of photo %s", name, photo.pk)
+                return made
         saved = storage.save(derivative_upload_to(photo, f"{name}.jpg"), ContentFile(derivative))
         # Only if the photo still holds the same original: it may have been deleted or replaced meanwhile.
         if not Photo.objects.filter(pk=photo.pk, original=photo.original.name).update(**{name: saved}):

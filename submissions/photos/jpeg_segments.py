@@ -1,8 +1,13 @@
-"""A small JPEG marker-segment walker and lossless JPEG rewriters.
+"""A small JPEG marker-segment walker and lossless JPEG rewriters, both streaming.
 
 Nothing here decodes pixels: the walker splits the first image of a file into marker segments and
 entropy-coded scan data, and the writers reassemble a subset of those pieces byte for byte, so the
 scan data (the photo itself) is never re-encoded.
+
+Nothing here holds a whole file either. The walker reads the stream forward in chunks of CHUNK_SIZE and
+keeps at most one chunk plus one marker segment (at most 64 KiB) in memory; the writers copy the scan
+data in chunks of the same size and read header segments one at a time. Memory per call is therefore
+bounded by about CHUNK_SIZE + 64 KiB + a few small segments, whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import io
 import os
 import re
 import struct
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -41,6 +47,14 @@ STANDALONE_MARKERS = RST_MARKERS | {SOI, EOI, TEM}
 # photos have a few dozen (progressive ones add a DHT and an SOS per scan).
 MAX_SEGMENTS = 4096
 
+# How much of a stream is read (and held) at a time. Large enough that the per-chunk Python overhead is
+# noise next to the regex scan (16 chunks for a 4 MB photo), small next to Django's upload buffers.
+CHUNK_SIZE = 256 * 1024
+
+# A stream that cannot seek (a pipe, a socket wrapper) is first copied to a temporary file; up to this
+# many bytes stay in memory, the rest goes to disk.
+SPOOL_MEMORY = 1024 * 1024
+
 # Between header segments libjpeg skips stray bytes up to the next 0xFF + marker byte (fill 0xFF bytes are
 # legal); we do the same so photos from sloppy writers still parse. The pattern has a fixed length on
 # purpose: a `\xff+` version backtracks quadratically on a long run of 0xFF bytes.
@@ -60,6 +74,8 @@ TAG_Y_RESOLUTION = 0x011B
 TAG_RESOLUTION_UNIT = 0x0128
 _TIFF_SHORT, _TIFF_LONG, _TIFF_RATIONAL, _TIFF_SRATIONAL = 3, 4, 5, 10
 _TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+
+Source = bytes | bytearray | memoryview | BinaryIO | str | os.PathLike
 
 
 class JpegStructureError(ValueError):
@@ -137,15 +153,154 @@ def _parse_frame(marker: int, payload: bytes) -> FrameHeader:
     return FrameHeader(marker, precision, height, width, ids)
 
 
-def walk(data: bytes) -> JpegLayout:
-    """Split the first image of ``data`` into segments and scan data, up to its EOI.
+# --- streams --------------------------------------------------------------------------------------------
+
+
+def rewind(stream: BinaryIO) -> bool:
+    """Seek ``stream`` to its start; False when it cannot seek (it is then read from where it stands)."""
+    try:
+        stream.seek(0)
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return False
+    return True
+
+
+def stream_size(stream: BinaryIO) -> int:
+    """The length of a seekable stream, found by seeking to its end (the position is left there)."""
+    end = stream.seek(0, os.SEEK_END)
+    return stream.tell() if end is None else end
+
+
+def _read_chunk(stream: BinaryIO, n: int) -> bytes:
+    data = stream.read(n)
+    return b"" if data is None else bytes(data) if not isinstance(data, bytes) else data
+
+
+def spool(stream: BinaryIO, limit: int | None = None) -> tempfile.SpooledTemporaryFile:
+    """Copy a stream that cannot seek into a seekable temporary file, in chunks, at most ``limit`` bytes.
+
+    The copy keeps SPOOL_MEMORY bytes in memory and spills the rest to disk. It is left at its start.
+    """
+    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115 - the caller closes it
+    copied = 0
+    while limit is None or copied < limit:
+        chunk = _read_chunk(stream, CHUNK_SIZE if limit is None else min(CHUNK_SIZE, limit - copied))
+        if not chunk:
+            break
+        copy.write(chunk)
+        copied += len(chunk)
+    copy.seek(0)
+    return copy
+
+
+@contextlib.contextmanager
+def open_source(src: Source) -> Iterator[BinaryIO]:
+    """Yield ``src`` as a seekable binary stream positioned at its start, without reading it into memory.
+
+    Bytes are wrapped in BytesIO (no copy), a path is opened, a seekable file is rewound and used as it is,
+    and a stream that cannot seek is spooled to a temporary file first.
+    """
+    if isinstance(src, bytes | bytearray | memoryview):
+        yield io.BytesIO(src)
+    elif isinstance(src, str | os.PathLike):
+        with open(src, "rb") as fh:
+            yield fh
+    elif rewind(src):
+        yield src
+    else:
+        with spool(src) as copy:
+            yield copy
+
+
+class _Reader:
+    """Forward reader over a stream holding one window of it: ``buf`` is the stream from offset ``base``.
+
+    The window grows by a chunk at a time and drops what lies before the caller's position, so it stays
+    under CHUNK_SIZE plus the longest piece the caller asked to see at once (a marker segment).
+    """
+
+    def __init__(self, stream: BinaryIO, chunk_size: int):
+        self._stream = stream
+        self._chunk_size = chunk_size
+        self.buf = b""
+        self.base = 0
+        self.eof = False
+
+    @property
+    def end(self) -> int:
+        return self.base + len(self.buf)
+
+    def _more(self, keep: int) -> bool:
+        """Drop the window before offset ``keep`` and append one chunk; False at the end of the stream."""
+        if self.eof:
+            return False
+        chunk = _read_chunk(self._stream, self._chunk_size)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf = self.buf[keep - self.base :] + chunk  # b"" + chunk is chunk itself: no copy
+        self.base = keep
+        return True
+
+    def ensure(self, pos: int, n: int) -> bool:
+        """Make bytes [pos, pos + n) available in the window; False when the stream ends first."""
+        while self.end < pos + n:
+            if not self._more(pos):
+                return False
+        return True
+
+    def get(self, pos: int, n: int) -> bytes:
+        return self.buf[pos - self.base : pos - self.base + n]
+
+    def byte(self, pos: int) -> int:
+        return self.buf[pos - self.base]
+
+    def search(self, pattern: re.Pattern[bytes], pos: int) -> int | None:
+        """Offset of the first two-byte ``pattern`` match at or after ``pos``; None when the stream ends.
+
+        A 0xFF at the very end of the window is kept for the next round: its marker byte may be the first
+        byte of the next chunk.
+        """
+        while True:
+            found = pattern.search(self.buf, pos - self.base)
+            if found is not None:
+                return self.base + found.start()
+            end = self.end
+            keep = end - 1 if end - 1 >= pos and self.buf.endswith(b"\xff") else end
+            if not self._more(keep):
+                return None
+            pos = keep
+
+    def size(self, seekable: bool) -> int:
+        """The stream's total length: by seeking when possible, else by reading (and dropping) the rest."""
+        if seekable and not self.eof:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                return stream_size(self._stream)
+        while self._more(self.end):
+            pass
+        return self.end
+
+
+def walk(src: Source, *, chunk_size: int = CHUNK_SIZE) -> JpegLayout:
+    """Split the first image of ``src`` into segments and scan data, up to its EOI.
+
+    ``src`` is bytes, a path or a binary stream (read from its start when it can seek, else from where it
+    stands). The stream is read forward in chunks of ``chunk_size`` bytes and never held whole; a seekable
+    stream is left at an unspecified position.
 
     Never raises for a stream that merely stops early: the layout then has ``eoi_end=None``. Raises
     JpegStructureError for streams that are not JPEG at all or are malformed beyond what libjpeg
     tolerates (bad lengths, a second SOF, scan data before any frame header, too many segments).
     """
-    size = len(data)
-    if data[:2] != b"\xff\xd8":
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    if isinstance(src, str | os.PathLike):
+        with open(src, "rb") as fh:
+            return walk(fh, chunk_size=chunk_size)
+    stream = io.BytesIO(src) if isinstance(src, bytes | bytearray | memoryview) else src
+    seekable = rewind(stream)
+    reader = _Reader(stream, chunk_size)
+    if not reader.ensure(0, 2) or reader.get(0, 2) != b"\xff\xd8":
         raise JpegStructureError("no SOI marker")
     segments = [Segment(SOI, 0, 2)]
     frame: FrameHeader | None = None
@@ -153,12 +308,11 @@ def walk(data: bytes) -> JpegLayout:
     eoi_end: int | None = None
     pos = 2
     while len(segments) < MAX_SEGMENTS:
-        found = _HEADER_MARKER.search(data, pos)
-        if found is None:
+        start = reader.search(_HEADER_MARKER, pos)
+        if start is None:
             break
-        start = found.start()
         stray += start - pos
-        marker = data[start + 1]
+        marker = reader.byte(start + 1)
         if marker == EOI:
             segments.append(Segment(EOI, start, start + 2))
             eoi_end = start + 2
@@ -169,37 +323,35 @@ def walk(data: bytes) -> JpegLayout:
             segments.append(Segment(marker, start, start + 2))
             pos = start + 2
             continue
-        if start + 4 > size:
+        if not reader.ensure(start, 4):
             break
-        length = (data[start + 2] << 8) | data[start + 3]
+        length = int.from_bytes(reader.get(start + 2, 2), "big")
         if length < 2:
             raise JpegStructureError(f"segment length {length} at offset {start}")
         end = start + 2 + length
-        if end > size:
+        if not reader.ensure(start, end - start):  # at most 64 KiB: the length field has 16 bits
             break
-        segment = Segment(marker, start, end)
-        segments.append(segment)
+        segments.append(Segment(marker, start, end))
         if marker in SOF_MARKERS:
             if frame is not None:
                 raise JpegStructureError("second SOF marker")
-            frame = _parse_frame(marker, segment.payload(data))
+            frame = _parse_frame(marker, reader.get(start + 4, length - 2))
         elif marker == SOS:
             if frame is None:
                 raise JpegStructureError("SOS before SOF")
             scan_count += 1
-            found = _SCAN_END.search(data, end)
-            scan_end = size if found is None else found.start()
-            segments.append(Segment(None, end, scan_end))
-            if found is None:
+            scan_end = reader.search(_SCAN_END, end)
+            segments.append(Segment(None, end, reader.end if scan_end is None else scan_end))
+            if scan_end is None:
                 break
             end = scan_end
         pos = end
     else:
         raise JpegStructureError("too many segments")
-    return JpegLayout(tuple(segments), frame, eoi_end, size, scan_count, stray)
+    return JpegLayout(tuple(segments), frame, eoi_end, reader.size(seekable), scan_count, stray)
 
 
-def iter_header_segments(data: bytes) -> Iterator[Segment]:
+def iter_header_segments(data: Source) -> Iterator[Segment]:
     """Yield the marker segments from SOI up to and including the first SOS (the usual metadata walk)."""
     for segment in walk(data).segments:
         if segment.marker is None:
@@ -207,22 +359,40 @@ def iter_header_segments(data: bytes) -> Iterator[Segment]:
         yield segment
 
 
+def _kind(marker: int | None, head: bytes) -> str | None:
+    """Name a well-known APPn segment from its first bytes (marker, length and up to 16 payload bytes)."""
+    head = head[4:20]
+    if marker == APP0 and head.startswith(JFIF_ID):
+        return "jfif"
+    if marker == APP1 and head.startswith(EXIF_ID):
+        return "exif"
+    if marker == APP2 and head.startswith(ICC_ID):
+        return "icc"
+    if marker == APP2 and head.startswith(MPF_ID):
+        return "mpf"
+    if marker == APP14 and head.startswith(ADOBE_ID):
+        return "adobe"
+    return None
+
+
 def app_kind(segment: Segment, data: bytes) -> str | None:
     """Name the well-known APPn segments this module cares about ("jfif", "exif", "icc", "mpf", "adobe")."""
     if segment.marker is None:
         return None
-    head = data[segment.start + 4 : min(segment.end, segment.start + 4 + 16)]
-    if segment.marker == APP0 and head.startswith(JFIF_ID):
-        return "jfif"
-    if segment.marker == APP1 and head.startswith(EXIF_ID):
-        return "exif"
-    if segment.marker == APP2 and head.startswith(ICC_ID):
-        return "icc"
-    if segment.marker == APP2 and head.startswith(MPF_ID):
-        return "mpf"
-    if segment.marker == APP14 and head.startswith(ADOBE_ID):
-        return "adobe"
-    return None
+    return _kind(segment.marker, data[segment.start : min(segment.end, segment.start + 20)])
+
+
+def read_segment(stream: BinaryIO, segment: Segment, limit: int | None = None) -> bytes:
+    """Read a piece of a seekable stream by its offsets (its first ``limit`` bytes when given)."""
+    n = segment.end - segment.start if limit is None else min(limit, segment.end - segment.start)
+    stream.seek(segment.start)
+    data = _read_chunk(stream, n)
+    while len(data) < n:  # raw streams may return short reads
+        more = _read_chunk(stream, n - len(data))
+        if not more:
+            raise JpegTruncatedError("the stream changed while it was being read")
+        data += more
+    return data
 
 
 # --- EXIF (TIFF) IFD0 helpers -------------------------------------------------------------------------
@@ -368,42 +538,30 @@ def _jfif_segment(dpi: int) -> bytes:
     return _segment_bytes(APP0, JFIF_ID + b"\x01\x01\x01" + struct.pack(">HH", dpi, dpi) + b"\x00\x00")
 
 
-def _jfif_allowed(layout: JpegLayout, data: bytes) -> bool:
+# --- writers --------------------------------------------------------------------------------------------
+
+# A piece of the output: bytes to write, or the (start, end) range of the source to copy unchanged.
+Piece = bytes | tuple[int, int]
+
+
+def _jfif_allowed(frame: FrameHeader, adobe: bytes | None) -> bool:
     """Whether adding a JFIF APP0 keeps the colours: libjpeg reads JFIF as "this is YCbCr (or grey)".
 
-    A 3-component file without JFIF is RGB when its Adobe APP14 says transform 0, or, with no Adobe marker,
-    when its component ids are 'R', 'G', 'B'; inserting JFIF would make decoders treat RGB as YCbCr.
+    ``adobe`` is the payload of the first Adobe APP14 segment, None when there is none. A 3-component file
+    without JFIF is RGB when its Adobe APP14 says transform 0, or, with no Adobe marker, when its component
+    ids are 'R', 'G', 'B'; inserting JFIF would make decoders treat RGB as YCbCr.
     """
-    frame = layout.frame
-    if frame is None:
-        return False
     if len(frame.component_ids) == 1:
         return True
     if len(frame.component_ids) != 3:
         return False  # CMYK/YCCK: JFIF is not defined for them
-    for segment in layout.segments:
-        if app_kind(segment, data) == "adobe":
-            payload = segment.payload(data)
-            return len(payload) >= 12 and payload[11] == 1
+    if adobe is not None:
+        return len(adobe) >= 12 and adobe[11] == 1
     return frame.component_ids != (0x52, 0x47, 0x42)
 
 
-# --- readers and writers ------------------------------------------------------------------------------
-
-
-def _read_all(src: bytes | bytearray | memoryview | BinaryIO | str | os.PathLike) -> bytes:
-    if isinstance(src, bytes | bytearray | memoryview):
-        return bytes(src)
-    if isinstance(src, str | os.PathLike):
-        with open(src, "rb") as fh:
-            return fh.read()
-    with contextlib.suppress(AttributeError, OSError):  # a stream that cannot rewind is read as it is
-        src.seek(0)
-    return src.read()
-
-
-def _complete_layout(data: bytes) -> JpegLayout:
-    layout = walk(data)
+def _complete_layout(stream: BinaryIO) -> JpegLayout:
+    layout = walk(stream)
     if not layout.complete:
         raise JpegTruncatedError("no end-of-image marker")
     if layout.frame is None or layout.scan_count == 0:
@@ -411,19 +569,74 @@ def _complete_layout(data: bytes) -> JpegLayout:
     return layout
 
 
-def _emit(pieces: list[bytes], dst: BinaryIO | str | os.PathLike) -> str:
-    digest = hashlib.sha256()
+def _classified(stream: BinaryIO, layout: JpegLayout) -> Iterator[tuple[Segment, str | None]]:
+    """Yield each piece of the layout with the kind of its APPn segment (read from its first bytes)."""
+    for segment in layout.segments:
+        kind = None
+        if segment.marker is not None and APP0 <= segment.marker <= APP15:
+            kind = _kind(segment.marker, read_segment(stream, segment, 20))
+        yield segment, kind
+
+
+def _coalesced(pieces: list[Piece]) -> Iterator[Piece]:
+    """Merge source ranges that follow each other, so unchanged runs are copied in one go."""
+    run: tuple[int, int] | None = None
     for piece in pieces:
-        digest.update(piece)
-    if isinstance(dst, str | os.PathLike):
+        if isinstance(piece, tuple):
+            if run is not None and run[1] == piece[0]:
+                run = (run[0], piece[1])
+                continue
+            if run is not None:
+                yield run
+            run = piece
+            continue
+        if run is not None:
+            yield run
+            run = None
+        yield piece
+    if run is not None:
+        yield run
+
+
+@contextlib.contextmanager
+def _sink(dst: BinaryIO | str | os.PathLike) -> Iterator[BinaryIO]:
+    if not isinstance(dst, str | os.PathLike):
+        yield dst
+        return
+    try:
         with open(dst, "wb") as fh:
-            fh.writelines(pieces)
-    else:
-        dst.writelines(pieces)
+            yield fh
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(dst)
+        raise
+
+
+def _emit(stream: BinaryIO, pieces: list[Piece], dst: BinaryIO | str | os.PathLike) -> str:
+    """Write the pieces to ``dst``, copying source ranges CHUNK_SIZE at a time; return the sha256."""
+    digest = hashlib.sha256()
+    with _sink(dst) as out:
+        for piece in _coalesced(pieces):
+            if isinstance(piece, bytes):
+                digest.update(piece)
+                out.write(piece)
+                continue
+            start, end = piece
+            stream.seek(start)
+            remaining = end - start
+            while remaining:
+                chunk = _read_chunk(stream, min(CHUNK_SIZE, remaining))
+                if not chunk:
+                    raise JpegTruncatedError("the stream changed while it was being copied")
+                digest.update(chunk)
+                out.write(chunk)
+                remaining -= len(chunk)
     return digest.hexdigest()
 
 
-def write_clean_original(src, dst, *, relabel_dpi: int | None = None) -> str:
+def write_clean_original(
+    src: Source, dst: BinaryIO | str | os.PathLike, *, relabel_dpi: int | None = None
+) -> str:
     """Copy the first JPEG image of ``src`` to ``dst`` without comments or trailing bytes.
 
     Drops COM segments, stray bytes between segments and everything after the first EOI (appended
@@ -436,32 +649,40 @@ def write_clean_original(src, dst, *, relabel_dpi: int | None = None) -> str:
     (RGB or CMYK scans) get the EXIF resolution added instead.
 
     ``src`` is bytes, a path or a binary file (read from the start); ``dst`` a path or writable binary file.
-    Returns the sha256 hex digest of the bytes written. Raises JpegStructureError (JpegTruncatedError)
-    for streams that are not complete JPEGs.
+    The source is walked once and then copied piece by piece, the scan data CHUNK_SIZE at a time, so
+    memory does not grow with the file. Returns the sha256 hex digest of the bytes written. Raises
+    JpegStructureError (JpegTruncatedError) for streams that are not complete JPEGs; nothing is written then.
     """
     if relabel_dpi is not None and not 1 <= relabel_dpi <= 0xFFFF:
         raise ValueError("relabel_dpi must fit the 16-bit JFIF density field")
-    data = _read_all(src)
-    layout = _complete_layout(data)
-    pieces: list[bytes] = []
-    jfif_done = exif_done = False
-    for segment in layout.segments:
-        kind = app_kind(segment, data)
-        if segment.marker == COM or kind == "mpf":
-            continue
-        chunk = data[segment.start : segment.end]
-        if relabel_dpi is not None and kind == "jfif":  # every one: Pillow reads the last
-            chunk = _relabel_jfif(chunk, relabel_dpi)
-            jfif_done = True
-        elif relabel_dpi is not None and kind == "exif" and not exif_done:
-            patched = _set_exif_dpi(bytearray(chunk[10:]), relabel_dpi, add_missing=False)
-            exif_done = patched is not None
-            if patched is not None:
-                chunk = chunk[:10] + bytes(patched)
-        pieces.append(chunk)
-    if relabel_dpi is not None and not jfif_done:
-        pieces = _add_density(pieces, layout, data, relabel_dpi, exif_done=exif_done)
-    return _emit(pieces, dst)
+    with open_source(src) as stream:
+        layout = _complete_layout(stream)
+        pieces: list[Piece] = []
+        jfif_done = exif_done = False
+        first_exif: int | None = None  # where in ``pieces`` the first EXIF segment went
+        adobe: bytes | None = None
+        for segment, kind in _classified(stream, layout):
+            if segment.marker == COM or kind == "mpf":
+                continue
+            piece: Piece = (segment.start, segment.end)
+            if kind == "adobe" and adobe is None:
+                adobe = read_segment(stream, segment, 4 + 12)[4:]
+            if relabel_dpi is not None and kind == "jfif":  # every one: Pillow reads the last
+                piece = _relabel_jfif(read_segment(stream, segment), relabel_dpi)
+                jfif_done = True
+            elif relabel_dpi is not None and kind == "exif" and not exif_done:
+                chunk = read_segment(stream, segment)
+                patched = _set_exif_dpi(bytearray(chunk[10:]), relabel_dpi, add_missing=False)
+                exif_done = patched is not None
+                if patched is not None:
+                    piece = chunk[:10] + bytes(patched)
+            if kind == "exif" and first_exif is None:
+                first_exif = len(pieces)
+            pieces.append(piece)
+        if relabel_dpi is not None and not jfif_done:
+            assert layout.frame is not None  # _complete_layout checked
+            _add_density(stream, pieces, layout.frame, adobe, first_exif, relabel_dpi, exif_done=exif_done)
+        return _emit(stream, pieces, dst)
 
 
 def _relabel_jfif(chunk: bytes, dpi: int) -> bytes:
@@ -474,23 +695,34 @@ def _relabel_jfif(chunk: bytes, dpi: int) -> bytes:
 
 
 def _add_density(
-    pieces: list[bytes], layout: JpegLayout, data: bytes, dpi: int, *, exif_done: bool
-) -> list[bytes]:
-    if _jfif_allowed(layout, data):
-        return [pieces[0], _jfif_segment(dpi), *pieces[1:]]
+    stream: BinaryIO,
+    pieces: list[Piece],
+    frame: FrameHeader,
+    adobe: bytes | None,
+    first_exif: int | None,
+    dpi: int,
+    *,
+    exif_done: bool,
+) -> None:
+    if _jfif_allowed(frame, adobe):
+        pieces.insert(1, _jfif_segment(dpi))
+        return
     if exif_done:
-        return pieces
-    for i, chunk in enumerate(pieces):
-        if chunk[:2] == b"\xff\xe1" and chunk[4:10] == EXIF_ID:
-            patched = _set_exif_dpi(bytearray(chunk[10:]), dpi, add_missing=True)
-            if patched is None:
-                raise JpegStructureError("EXIF block cannot carry a resolution")
-            pieces[i] = _segment_bytes(APP1, EXIF_ID + bytes(patched))
-            return pieces
-    return [pieces[0], _minimal_exif(dpi, None), *pieces[1:]]
+        return
+    if first_exif is not None:
+        start, end = pieces[first_exif]  # not patched in place, so still a range of the source
+        chunk = read_segment(stream, Segment(APP1, start, end))
+        patched = _set_exif_dpi(bytearray(chunk[10:]), dpi, add_missing=True)
+        if patched is None:
+            raise JpegStructureError("EXIF block cannot carry a resolution")
+        pieces[first_exif] = _segment_bytes(APP1, EXIF_ID + bytes(patched))
+        return
+    pieces.insert(1, _minimal_exif(dpi, None))
 
 
-def write_without_metadata(src, dst, *, keep_orientation: bool = True) -> str:
+def write_without_metadata(
+    src: Source, dst: BinaryIO | str | os.PathLike, *, keep_orientation: bool = True
+) -> str:
     """Copy the first JPEG image of ``src`` to ``dst`` with the metadata stripped, losslessly.
 
     Keeps the JFIF APP0 (its thumbnail removed), ICC profile APP2 chunks and the Adobe APP14 marker (it
@@ -499,30 +731,30 @@ def write_without_metadata(src, dst, *, keep_orientation: bool = True) -> str:
     after the first EOI. When the EXIF orientation is not 1 and ``keep_orientation`` is set, a minimal
     EXIF holding only the Orientation tag is written, so the photo still displays upright.
 
-    Returns the sha256 hex digest of the bytes written.
+    Streams like write_clean_original. Returns the sha256 hex digest of the bytes written.
     """
-    data = _read_all(src)
-    layout = _complete_layout(data)
-    pieces: list[bytes] = []
-    orientation = 1
-    for segment in layout.segments:
-        kind = app_kind(segment, data)
-        chunk = data[segment.start : segment.end]
-        if kind == "exif" and orientation == 1:
-            orientation = exif_orientation(chunk[10:])
-        if segment.marker == COM:
-            continue
-        if segment.marker is not None and APP0 <= segment.marker <= APP15:
-            if kind == "jfif" and len(chunk) >= 4 + 14:
-                chunk = _segment_bytes(APP0, chunk[4 : 4 + 12] + b"\x00\x00")
-            elif kind not in ("icc", "adobe"):
+    with open_source(src) as stream:
+        layout = _complete_layout(stream)
+        pieces: list[Piece] = []
+        orientation = 1
+        for segment, kind in _classified(stream, layout):
+            if kind == "exif" and orientation == 1:
+                orientation = exif_orientation(read_segment(stream, segment)[10:])
+            if segment.marker == COM:
                 continue
-        pieces.append(chunk)
-    if keep_orientation and orientation != 1:
-        # After SOI, and after the JFIF APP0 when there is one (JFIF wants to come first).
-        index = 2 if pieces[1][:2] == b"\xff\xe0" else 1
-        pieces.insert(index, _minimal_exif(None, orientation))
-    return _emit(pieces, dst)
+            if segment.marker is not None and APP0 <= segment.marker <= APP15:
+                if kind == "jfif" and segment.end - segment.start >= 4 + 14:
+                    head = read_segment(stream, segment, 4 + 12)
+                    pieces.append(_segment_bytes(APP0, head[4:] + b"\x00\x00"))
+                    continue
+                if kind not in ("icc", "adobe"):
+                    continue
+            pieces.append((segment.start, segment.end))
+        if keep_orientation and orientation != 1:
+            # After SOI, and after the JFIF APP0 when there is one (JFIF wants to come first).
+            after_jfif = isinstance(pieces[1], bytes) and pieces[1][:2] == b"\xff\xe0"
+            pieces.insert(2 if after_jfif else 1, _minimal_exif(None, orientation))
+        return _emit(stream, pieces, dst)
 
 
 def clean_bytes(data: bytes, **kwargs) -> bytes:

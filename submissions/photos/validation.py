@@ -3,6 +3,9 @@
 The checks run in the order of the official notice: file size, format (from the bytes), pixel cap and a
 plausibility check on the header, photo dimensions, integrity (a complete decode at 1/8 scale), dpi.
 Every rejection is a PhotoRejected with a Chinese, user-facing message and a short ASCII code.
+
+The upload is never read into memory: the segment walker streams it in chunks and Pillow reads the file
+object itself, so one validation costs the same few MB whether the photo is 2 MB or 20 MB.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import io
 import logging
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -112,18 +116,20 @@ def validate_photo(fileobj: BinaryIO | bytes, rules: PhotoRules, *, size: int | 
     """Check an uploaded photo against ``rules``; return what was found or raise PhotoRejected.
 
     ``fileobj`` is a binary file object (read from the start; left at the start afterwards) or bytes.
+    It is read in chunks and never held whole (a stream that cannot seek is first copied to a temporary
+    file), so memory does not grow with the file.
     ``size`` is the upload's size when the caller knows it, so an oversized file is refused unread.
     The format is judged from the bytes, never from a file name. Pillow never decodes at full size:
     dimensions come from the frame header and integrity is proven by a complete 1/8-scale decode.
     """
-    data = _read_upload(fileobj, rules, size)
-    try:
-        return _validate_bytes(data, rules)
-    except PhotoRejected:
-        raise
-    except Exception as exc:  # a hostile file must never surface as a server error
-        logger.warning("unexpected error validating a %d-byte photo", len(data), exc_info=True)
-        raise _rejected("corrupt") from exc
+    with _upload(fileobj, rules, size) as (stream, size):
+        try:
+            return _validate_stream(stream, size, rules)
+        except PhotoRejected:
+            raise
+        except Exception as exc:  # a hostile file must never surface as a server error
+            logger.warning("unexpected error validating a %d-byte photo", size, exc_info=True)
+            raise _rejected("corrupt") from exc
 
 
 # --- messages -------------------------------------------------------------------------------------------
@@ -179,35 +185,72 @@ def _format_pixels(n: float) -> str:
 # --- steps ----------------------------------------------------------------------------------------------
 
 
-def _read_upload(fileobj: BinaryIO | bytes, rules: PhotoRules, size: int | None) -> bytes:
+class _Borrowed:
+    """The caller's file as Pillow sees it. Pillow closes the file of an image it closes; this one it may not."""
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream
+
+    def read(self, n: int = -1) -> bytes:
+        return self._stream.read(n)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def close(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _upload(fileobj: BinaryIO | bytes, rules: PhotoRules, size: int | None) -> Iterator[tuple[BinaryIO, int]]:
+    """Yield the upload as a seekable stream and its size, after refusing oversized and empty files.
+
+    Nothing is read into memory. Bytes are wrapped (not copied); a seekable file is used as it is and left
+    at its start afterwards; a stream that cannot seek is spooled to a temporary file (at most
+    ``max_file_bytes + 1`` bytes, the part past js.SPOOL_MEMORY on disk).
+    """
     limit = rules.max_file_bytes
+    if size is not None and size > limit:  # refused unread
+        raise _rejected("too_large", size=_format_mb(size, round_up=True), limit=_format_mb(limit))
+    spooled = None
     if isinstance(fileobj, bytes | bytearray | memoryview):
-        data = bytes(fileobj)
+        stream: BinaryIO = io.BytesIO(fileobj)
+    elif js.rewind(fileobj):
+        stream = fileobj
     else:
-        try:
-            if size is None:
-                size = fileobj.seek(0, os.SEEK_END)
-            fileobj.seek(0)
-        except (AttributeError, OSError):
-            pass  # not seekable: rely on the bounded read below
-        if size is not None and size > limit:
-            raise _rejected("too_large", size=_format_mb(size, round_up=True), limit=_format_mb(limit))
-        data = fileobj.read(limit + 1) or b""
-        with contextlib.suppress(AttributeError, OSError):
-            fileobj.seek(0)
-    if len(data) < MIN_FILE_BYTES:
-        raise _rejected("empty")
-    if len(data) > limit:  # the declared size was wrong, or unknown on a stream that cannot seek
-        measured = max(size or 0, len(data))
-        raise _rejected("too_large", size=_format_mb(measured, round_up=True), limit=_format_mb(limit))
-    return data
-
-
-def _validate_bytes(data: bytes, rules: PhotoRules) -> PhotoCheck:
-    if not data.startswith(b"\xff\xd8\xff"):
-        raise _rejected("not_jpeg", format=detect_format(data) or _("未知格式"))
+        stream = spooled = js.spool(fileobj, limit + 1)
     try:
-        layout = js.walk(data)
+        actual = js.stream_size(stream)
+        stream.seek(0)
+        if actual > limit:
+            if size is None:
+                size = actual
+            elif stream is fileobj:
+                # The caller's size was wrong: report what a bounded read of limit + 1 bytes shows, as the
+                # message always has, rather than trusting either figure further.
+                actual = min(actual, limit + 1)
+            measured = max(size, actual)
+            raise _rejected("too_large", size=_format_mb(measured, round_up=True), limit=_format_mb(limit))
+        if actual < MIN_FILE_BYTES:
+            raise _rejected("empty")
+        yield stream, actual
+    finally:
+        if stream is fileobj:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                fileobj.seek(0)
+        if spooled is not None:
+            spooled.close()
+
+
+def _validate_stream(stream: BinaryIO, size: int, rules: PhotoRules) -> PhotoCheck:
+    stream.seek(0)
+    if stream.read(3) != b"\xff\xd8\xff":
+        raise _rejected("not_jpeg", format=detect_format(stream) or _("未知格式"))
+    try:
+        layout = js.walk(stream)
     except js.JpegStructureError as exc:
         raise _rejected("corrupt") from exc
     frame = layout.frame
@@ -215,11 +258,11 @@ def _validate_bytes(data: bytes, rules: PhotoRules) -> PhotoCheck:
         raise _rejected("corrupt" if layout.complete else "truncated")
     if frame.width == 0 or frame.height == 0:
         raise _rejected("unsupported")  # height 0 means "defined later by DNL", which libjpeg refuses
-    _check_pixels(data, layout, frame, rules)
+    _check_pixels(size, layout, frame, rules)
     if frame.precision != 8 or len(frame.component_ids) not in (1, 3, 4):
         raise _rejected("unsupported")
 
-    im = _open_headers(data, layout)
+    im = _open_headers(stream, layout)
     try:
         orientation, taken_at, exif_dpi = _read_exif(im)
         upright = (frame.height, frame.width) if orientation >= 5 else (frame.width, frame.height)
@@ -260,12 +303,12 @@ def _validate_bytes(data: bytes, rules: PhotoRules) -> PhotoCheck:
         is_progressive=frame.progressive,
         mode=mode,
         taken_at=taken_at,
-        size=len(data),
+        size=size,
         trailing_bytes=layout.trailing_bytes,
     )
 
 
-def _check_pixels(data: bytes, layout: js.JpegLayout, frame: js.FrameHeader, rules: PhotoRules) -> None:
+def _check_pixels(size: int, layout: js.JpegLayout, frame: js.FrameHeader, rules: PhotoRules) -> None:
     """Refuse, from the header alone, images over the pixel cap or with too few bytes for their pixels."""
     w, h = frame.width, frame.height
     pixels = w * h
@@ -283,21 +326,22 @@ def _check_pixels(data: bytes, layout: js.JpegLayout, frame: js.FrameHeader, rul
             "progressive_too_large", w=w, h=h, pixels=_format_pixels(pixels), cap=_format_pixels(progressive_cap)
         )
     # An interrupted upload is also short of bytes; it gets the "incomplete" message later instead.
-    if layout.complete and len(data) < pixels * MIN_BYTES_PER_PIXEL:
-        raise _rejected("inconsistent", size=_format_bytes(len(data)), w=w, h=h)
+    if layout.complete and size < pixels * MIN_BYTES_PER_PIXEL:
+        raise _rejected("inconsistent", size=_format_bytes(size), w=w, h=h)
     if layout.scan_count > MAX_SCANS or layout.stray_bytes > MAX_STRAY_BYTES:
         raise _rejected("corrupt")
 
 
-def _open_headers(data: bytes, layout: js.JpegLayout) -> JpegImagePlugin.JpegImageFile:
-    """Open with Pillow's JPEG plugin directly (headers only).
+def _open_headers(stream: BinaryIO, layout: js.JpegLayout) -> JpegImagePlugin.JpegImageFile:
+    """Open the upload's own file object with Pillow's JPEG plugin directly (headers only; no copy).
 
     Image.open would run Pillow's decompression-bomb check against the process-wide
     Image.MAX_IMAGE_PIXELS (about 179 MP before it raises), which would refuse legitimate 200 MP photos,
     and changing that global is not thread-safe. Our own cap was applied from the frame header above.
     """
     try:
-        im = JpegImagePlugin.jpeg_factory(io.BytesIO(data))
+        stream.seek(0)
+        im = JpegImagePlugin.jpeg_factory(_Borrowed(stream))
     except Exception as exc:
         raise _rejected("corrupt" if layout.complete else "truncated") from exc
     frame = layout.frame
@@ -431,8 +475,12 @@ _MAGIC = (
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
 
-def detect_format(data: bytes) -> str | None:
-    """Name the format of ``data`` from magic bytes, then from Pillow's identification; None if unknown."""
+def detect_format(src: bytes | BinaryIO) -> str | None:
+    """Name the format of ``src`` (bytes or a seekable file) from magic bytes, then from Pillow's
+    identification, which reads headers only; None if unknown."""
+    stream = io.BytesIO(src) if isinstance(src, bytes | bytearray | memoryview) else src
+    stream.seek(0)
+    data = stream.read(2048)
     for magic, name in _MAGIC:
         if data.startswith(magic):
             return name
@@ -453,7 +501,8 @@ def detect_format(data: bytes) -> str | None:
         return "XML"
     try:
         # Only headers are read; a bomb error or warning-as-error just means "unknown".
-        with Image.open(io.BytesIO(data)) as im:
+        stream.seek(0)
+        with Image.open(_Borrowed(stream)) as im:
             return im.format
     except Exception:
         return None

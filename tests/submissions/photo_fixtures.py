@@ -192,3 +192,60 @@ def decode(data: bytes, mode: str | None = None) -> Image.Image:
 def markers(data: bytes) -> list[int]:
     """Marker bytes of the header segments up to SOS."""
     return [marker for marker, _ in _segments(data)]
+
+
+# --- streams ---------------------------------------------------------------------------------------------
+
+
+class RecordingStream(io.RawIOBase):
+    """A read-only binary file over ``data`` that records every read request.
+
+    ``seekable=False`` makes it behave like a pipe; ``max_return`` makes reads return at most that many
+    bytes (short reads, as raw streams may). ``requests`` holds the sizes asked for, ``bytes_read`` the
+    total handed out; ``closed`` tells whether anyone closed it.
+    """
+
+    def __init__(self, data: bytes, *, seekable: bool = True, max_return: int | None = None):
+        super().__init__()
+        self._inner = io.BytesIO(data)
+        self._seekable = seekable
+        self._max_return = max_return
+        self.requests: list[int] = []
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._seekable
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("not seekable")
+        return self._inner.seek(offset, whence)
+
+    def tell(self) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("not seekable")
+        return self._inner.tell()
+
+    def read(self, n: int | None = -1) -> bytes:
+        n = -1 if n is None else n
+        self.requests.append(n)
+        if self._max_return is not None and (n < 0 or n > self._max_return):
+            n = self._max_return
+        data = self._inner.read(n)
+        self.bytes_read += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:  # pragma: no cover - io machinery only; the code under test calls read
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def restart_jpeg(size: tuple[int, int] = (320, 240), *, progressive: bool = False) -> bytes:
+    """A JPEG with a restart marker (RSTn) every 4 MCUs, so scans hold FF D0..FF D7 inside them."""
+    out = io.BytesIO()
+    picture(size).save(out, "JPEG", quality=75, dpi=(300, 300), restart_marker_blocks=4, progressive=progressive)
+    return out.getvalue()
