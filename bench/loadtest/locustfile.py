@@ -11,13 +11,21 @@ Environment:
     LOADTEST_PHOTOS     folder of cached base JPEGs (default /tmp/loadtest/photos)
     LOADTEST_FAILURES   JSON-lines file: every failed request, with the start of its response body
     LOADTEST_EXTRA      JSON file written at the end: counts locust's own statistics do not have
+    LOADTEST_REQUESTS   CSV file written at the end: every request with its exact response time (locust
+                        rounds its percentiles, and its CSV stops at the time limit, before users finish)
     LOADTEST_REVIEWERS  how many of the users are reviewers (default 4); the rest are workers
+    LOADTEST_WORKER_USERS how many worker users locust will start (default 16): accounts are handed out
+                        evenly spaced over the list, so a few users still cover units all over the tree
+    LOADTEST_KEEP_ALIVE 1: reuse connections to gunicorn, as a browser talking to it directly would; by
+                        default every request says "Connection: close", which is what gunicorn sees behind
+                        nginx (proxy_http_version 1.0 and "Connection: close" to the upstream by default)
     LOADTEST_DUPLICATES share of hazard photos reused from another entry (default 0.03), so the
                         duplicate flag's cross-entry queries run too, without flagging every entry
 """
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import os
@@ -36,8 +44,10 @@ ACCOUNTS = json.loads(Path(os.environ["LOADTEST_ACCOUNTS"]).read_text(encoding="
 PHOTO_DIR = Path(os.environ.get("LOADTEST_PHOTOS", "/tmp/loadtest/photos"))
 FAILURES = os.environ.get("LOADTEST_FAILURES")
 EXTRA = os.environ.get("LOADTEST_EXTRA")
+REQUESTS = os.environ.get("LOADTEST_REQUESTS")
 REVIEWERS = int(os.environ.get("LOADTEST_REVIEWERS", "4"))
 DUPLICATE_SHARE = float(os.environ.get("LOADTEST_DUPLICATES", "0.03"))
+KEEP_ALIVE = os.environ.get("LOADTEST_KEEP_ALIVE") == "1"
 
 # Read once: the load generator shares the 2 cores with the server, so it must not encode JPEGs itself.
 BASES = [path.read_bytes() for path in ensure_base_photos(PHOTO_DIR)]
@@ -51,24 +61,41 @@ REVIEW_ENTRY_RE = re.compile(r'href="/review/entries/(\d+)/"')
 ERROR_RE = re.compile(r'class="(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>\s*([^<]+)')
 
 extra = Counter()
+requests_seen: list[tuple] = []
 _tokens = itertools.count(1)
-_workers = itertools.cycle(ACCOUNTS["workers"])
+_user_numbers = itertools.count(1)
+# When each user's previous response ended: a dropped connection right after an idle pause of about
+# gunicorn's keep-alive (2 s) is its keep-alive race, not the application.
+_last_end: dict[int, float] = {}
+_stride = max(1, len(ACCOUNTS["workers"]) // int(os.environ.get("LOADTEST_WORKER_USERS", "16")))
+# prepare.py lays the accounts out unit by unit round-robin: every stride-th one is in a different unit.
+_order = sorted(range(len(ACCOUNTS["workers"])), key=lambda index: (index % _stride, index))
+_workers = itertools.cycle([ACCOUNTS["workers"][index] for index in _order])
 _reviewers = itertools.cycle(ACCOUNTS["reviewers"])
 _failures_lock = threading.Lock()
 
 
 @events.request.add_listener
-def _record_failure(request_type, name, response, exception, **kwargs):
-    """Keep every failed request with the start of its body, so a 5xx can be shown and traced."""
+def _record(request_type, name, response_time, response, exception, start_time=None, context=None, **kwargs):
+    """Keep every request's time, and every failed one with the start of its body, so a 5xx can be shown
+    and traced."""
+    status = getattr(response, "status_code", 0) or 0
+    start_time = start_time or time.time()
+    requests_seen.append((start_time, request_type, name, round(response_time, 2), status,
+                          int(exception is not None)))
+    user = (context or {}).get("user")
+    previous_end = _last_end.get(user)
+    _last_end[user] = start_time + response_time / 1000
     if exception is None or FAILURES is None:
         return
-    status = getattr(response, "status_code", 0) or 0
     try:
         body = response.text[:3000] if response is not None and response.text else ""
     except Exception:  # a body that cannot be decoded is still worth the status line
         body = ""
-    record = {"time": time.time(), "method": request_type, "name": name, "status": status,
-              "url": getattr(response, "url", "") if response is not None else "",
+    record = {"time": time.time(), "method": request_type, "name": name, "status": status, "user": user,
+              "idle_before_s": round(start_time - previous_end, 3) if previous_end else None,
+              # The request's own URL (with the ids), which locust passes beside the grouped name.
+              "url": kwargs.get("url") or (getattr(response, "url", "") if response is not None else ""),
               "error": str(exception)[:500], "body": body}
     with _failures_lock, open(FAILURES, "a", encoding="utf-8") as out:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -78,14 +105,25 @@ def _record_failure(request_type, name, response, exception, **kwargs):
 def _write_extra(environment, **kwargs):
     if EXTRA:
         Path(EXTRA).write_text(json.dumps(dict(extra), indent=1), encoding="utf-8")
+    if REQUESTS:
+        with open(REQUESTS, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["start", "method", "name", "ms", "status", "failed"])
+            writer.writerows(requests_seen)
 
 
 class PortalUser(HttpUser):
     abstract = True
 
     def on_start(self):
+        self.number = next(_user_numbers)
         self.csrf = ""
+        if not KEEP_ALIVE:
+            self.client.headers["Connection"] = "close"
         self.login()
+
+    def context(self):
+        return {"user": getattr(self, "number", None)}
 
     def remember_csrf(self, html: str) -> None:
         found = CSRF_RE.search(html)

@@ -5,7 +5,7 @@
 
 Run by bench/loadtest/run.py after `seed_demo --force`; a plain Django script rather than a management
 command, so the load test adds nothing to the portal's command list. Accounts are spread round-robin over
-every demo unit (both channels), so uploads land in many reviewers' queues, including unit1's.
+every demo unit (both channels), starting with unit1's, so uploads land in many reviewers' queues.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ def main() -> int:
         return 1
     rng = random.Random(2025)
     units = list(OrgNode.objects.units().order_by("path"))
+    # Start at unit1's unit, so the first account (which locust always uses) uploads into a queue that a
+    # test reviewer pages through; city1 and county1 are above it.
+    first = Role.objects.filter(user__username="unit1", kind=RoleKind.UNIT).values_list("node_id", flat=True).first()
+    start = next((index for index, unit in enumerate(units) if unit.pk == first), 0)
+    units = units[start:] + units[:start]
     hashed = make_password(PASSWORD)  # once: hashing is slow on purpose
     workers = []
     with transaction.atomic():

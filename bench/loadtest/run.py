@@ -14,14 +14,16 @@ one needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. What it does
    storage, a generated secret key; HTTPS redirect and secure cookies off, since there is no TLS);
 3. runs locust headless (bench/loadtest/locustfile.py): workers log in, create an entry, upload 2–4
    hazard and 2 rectification photos of 1–2 MB each, submit; reviewers (city1, county1, unit1) page
-   through /review/ with filters and sorting;
+   through /review/ with filters and sorting; each request on its own connection, as nginx talks to
+   gunicorn (`--keep-alive` reuses connections instead, as a browser talking to gunicorn directly would);
 4. after the load stops, waits until the Celery queue is empty and every photo has its thumbnail and
    preview; samples RSS and CPU of gunicorn, the Celery worker and locust from /proc every second;
 5. stops gunicorn and the worker by the PIDs it started, and writes the figures to docs/perf/load.md.
 
 Exits 1 when any response was a 5xx (or the server dropped a connection): the failing responses and the
 tracebacks from gunicorn's log are printed. Logs, CSVs and accounts stay in the work folder
-(/tmp/loadtest by default); uploaded media are deleted unless --keep-media.
+(/tmp/loadtest by default); uploaded media (about 1.5 GB a run) are deleted unless --keep-media, which
+a later --reuse-db run needs, since its queues link the earlier photos.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import contextlib
 import csv
 import json
+import math
 import os
 import platform
 import re
@@ -43,7 +46,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -134,6 +137,13 @@ def database_exists() -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone() is not None
 
 
+def stored_photos() -> int:
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM submissions_photo").fetchone()[0]
+
+
 def prepare(args, work: Path) -> dict:
     timings = {}
     manage = [str(BIN / "python"), "manage.py"]
@@ -153,6 +163,8 @@ def prepare(args, work: Path) -> dict:
 
 def port_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As gunicorn does: connections of a previous run in TIME_WAIT must not count as "in use".
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
@@ -243,8 +255,33 @@ def read_proc(pid: int) -> tuple[int, int, str] | None:
     return resident * PAGE, int(fields[11]) + int(fields[12]), comm
 
 
+def machine_busy_ticks() -> int:
+    """CPU ticks of all cores spent on anything but idle and I/O wait, since boot (/proc/stat)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(values) - values[3] - values[4]
+
+
+def loadtest_backends() -> dict[int, int]:
+    """CPU ticks of the PostgreSQL backends serving the `loadtest` database (their process title names it:
+    "postgres: postgres loadtest 127.0.0.1(port) idle"); other suites' backends are not ours."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and f" {DATABASE} ".encode() in title:
+            sample = read_proc(int(entry))
+            if sample is not None:
+                found[int(entry)] = sample[1]
+    return found
+
+
 class Sampler(threading.Thread):
-    """Every second: RSS and CPU of each process group, the Celery backlog and the pending photos."""
+    """Every second: RSS and CPU of each process group, the Celery backlog and the pending photos; and the
+    whole machine's CPU, so the share taken by other jobs on the shared machine can be stated."""
 
     def __init__(self, groups: dict[str, int]):
         super().__init__(daemon=True)
@@ -255,6 +292,10 @@ class Sampler(threading.Thread):
         self.cpu: dict[str, dict[int, int]] = {name: {} for name in groups}
         self.comm: dict[int, str] = {}
         self.series: list[dict] = []
+        self.first_ticks: dict[int, int] = {}  # CPU a process had already used when first sampled
+        self.postgres: dict[int, int] = {}
+        self.machine_ticks = (0, 0)
+        self.window = (0.0, 0.0)
 
     def add(self, name: str, pid: int) -> None:
         # The tables first: the thread may look the group up as soon as it is in self.groups.
@@ -266,9 +307,21 @@ class Sampler(threading.Thread):
         import redis
 
         queue = redis.Redis.from_url(REDIS_URL)
+        started, first_busy = time.time(), machine_busy_ticks()
+        self.first_ticks.update(loadtest_backends())
+        for root in self.groups.values():
+            for pid in descendants(root):
+                found = read_proc(pid)
+                if found is not None:
+                    self.first_ticks[pid] = found[1]
         with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
             while not self.stopping.wait(1.0):
                 point = {"t": time.time(), "load1": os.getloadavg()[0]}
+                self.machine_ticks = (first_busy, machine_busy_ticks())
+                self.window = (started, point["t"])
+                for pid, ticks in loadtest_backends().items():
+                    self.first_ticks.setdefault(pid, ticks)
+                    self.postgres[pid] = ticks
                 for name, root in list(self.groups.items()):
                     total = 0
                     for pid in descendants(root):
@@ -280,6 +333,7 @@ class Sampler(threading.Thread):
                         self.comm[pid] = comm
                         self.peak_rss[name][pid] = max(self.peak_rss[name].get(pid, 0), rss)
                         self.cpu[name][pid] = ticks
+                        self.first_ticks.setdefault(pid, ticks)
                     self.peak_total[name] = max(self.peak_total[name], total)
                     point[f"rss_{name}"] = total
                 try:
@@ -289,8 +343,30 @@ class Sampler(threading.Thread):
                     point["error"] = str(exc)
                 self.series.append(point)
 
+    def save(self, path: Path) -> None:
+        keys = sorted({key for point in self.series for key in point})
+        with open(path, "w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=keys)
+            writer.writeheader()
+            writer.writerows(self.series)
+
     def cpu_seconds(self, name: str) -> float:
         return sum(self.cpu[name].values()) / TICKS
+
+    def window_cpu(self) -> dict[str, float]:
+        """CPU seconds used during the sampled window: by each group, this test's PostgreSQL backends, the
+        whole machine, and what is left for everything else (other jobs, Redis, the kernel)."""
+
+        def used(ticks: dict[int, int]) -> float:
+            return sum(value - self.first_ticks.get(pid, value) for pid, value in ticks.items()) / TICKS
+
+        result = {name: used(self.cpu[name]) for name in self.groups}
+        result["postgres"] = used(self.postgres)
+        ours = sum(result.values())
+        result["machine"] = (self.machine_ticks[1] - self.machine_ticks[0]) / TICKS
+        result["others"] = max(0.0, result["machine"] - ours)
+        result["seconds"] = self.window[1] - self.window[0]
+        return result
 
 
 def pending_photos(conn) -> int:
@@ -319,10 +395,31 @@ def drain(timeout: float) -> dict:
 # --- results ---------------------------------------------------------------------------------------------
 
 
-def read_stats(prefix: Path) -> list[dict]:
-    path = prefix.with_name(prefix.name + "_stats.csv")
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile of sorted `values`."""
+    return values[min(len(values), max(1, math.ceil(share * len(values)))) - 1]
+
+
+def request_stats(path: Path) -> dict:
+    """Per request name and overall: count, failures, exact p50/p95/p99/max, and requests per second over
+    the window from the first request's start to the last one's end."""
     with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+        records = [(float(r["start"]), r["name"], float(r["ms"]), int(r["failed"])) for r in csv.DictReader(handle)]
+    if not records:
+        raise SystemExit(f"no requests recorded in {path}")
+    window = max(start + ms / 1000 for start, _name, ms, _failed in records) - min(r[0] for r in records)
+
+    def summary(name: str, items: list) -> dict:
+        times = sorted(ms for _start, _name, ms, _failed in items)
+        return {"name": name, "count": len(items), "failed": sum(f for *_rest, f in items),
+                "p50": percentile(times, 0.50), "p95": percentile(times, 0.95), "p99": percentile(times, 0.99),
+                "max": times[-1], "rps": len(items) / window}
+
+    by_name: dict[str, list] = {}
+    for record in records:
+        by_name.setdefault(record[1], []).append(record)
+    rows = sorted((summary(name, items) for name, items in by_name.items()), key=lambda row: -row["count"])
+    return {"rows": rows, "total": summary("all", records), "window_s": window}
 
 
 def read_failures(path: Path) -> list[dict]:
@@ -365,24 +462,46 @@ def celery_tasks(logfile: Path) -> dict:
     return result
 
 
-def database_figures() -> dict:
+def database_figures(since: datetime) -> dict:
+    """What this run's load left in the database (a --reuse-db run also holds earlier runs' entries)."""
     import psycopg
 
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-        states = dict(conn.execute(
-            "SELECT e.state, count(*) FROM submissions_entry e JOIN accounts_user u ON u.id = e.author_id "
-            "WHERE u.username LIKE 'lt-w%%' GROUP BY e.state").fetchall())
-        photos, size = conn.execute(
-            "SELECT count(*), coalesce(sum(p.size), 0) FROM submissions_photo p "
-            "JOIN submissions_entry e ON e.id = p.entry_id JOIN accounts_user u ON u.id = e.author_id "
-            "WHERE u.username LIKE 'lt-w%%'").fetchone()
-        flagged = conn.execute(
-            "SELECT count(*) FROM submissions_entry e JOIN accounts_user u ON u.id = e.author_id "
-            "WHERE u.username LIKE 'lt-w%%' AND e.has_duplicate_photo").fetchone()[0]
+        mine = ("FROM submissions_entry e JOIN accounts_user u ON u.id = e.author_id "
+                "WHERE u.username LIKE 'lt-w%%' AND e.created_at >= %(since)s")
+        states = dict(conn.execute(f"SELECT e.state, count(*) {mine} GROUP BY e.state", {"since": since}).fetchall())
+        photos, size = conn.execute(  # `mine` is a constant; the value is a parameter
+            f"SELECT count(*), coalesce(sum(p.size), 0) FROM submissions_photo p WHERE p.entry_id IN "  # noqa: S608
+            f"(SELECT e.id {mine})", {"since": since}).fetchone()
+        flagged = conn.execute(f"SELECT count(*) {mine} AND e.has_duplicate_photo", {"since": since}).fetchone()[0]
         entries = conn.execute("SELECT count(*) FROM submissions_entry").fetchone()[0]
         version = conn.execute("SHOW server_version").fetchone()[0]
     return {"states": states, "photos": photos, "photo_bytes": size, "duplicate_flagged": flagged,
             "entries_total": entries, "postgres": version}
+
+
+def derivative_delays(media: Path, since: datetime) -> dict:
+    """Seconds from each upload's commit (Photo.uploaded_at) to its display copies on disk (file mtime):
+    what an author waits for the thumbnail. Read before the media folder is deleted."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        rows = conn.execute("SELECT uploaded_at, thumbnail, preview FROM submissions_photo "
+                            "WHERE uploaded_at >= %s AND thumbnail <> '' AND preview <> ''", [since]).fetchall()
+    thumb, both = [], []
+    for uploaded_at, thumbnail, preview in rows:
+        try:
+            thumb_at, preview_at = (media / thumbnail).stat().st_mtime, (media / preview).stat().st_mtime
+        except OSError:
+            continue
+        thumb.append(thumb_at - uploaded_at.timestamp())
+        both.append(max(thumb_at, preview_at) - uploaded_at.timestamp())
+    result = {}
+    for name, values in (("thumbnail", sorted(thumb)), ("both", sorted(both))):
+        if values:
+            result[name] = {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "max": values[-1],
+                            "count": len(values)}
+    return result
 
 
 def machine() -> dict:
@@ -407,11 +526,46 @@ def machine() -> dict:
                                                           "redis", "locust")}}
 
 
-def other_load() -> str:
-    """The busiest processes that are not ours, to say what else the 2 cores were doing."""
-    result = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu"], capture_output=True, text=True,
-                            check=False)
-    return ", ".join(" ".join(line.split()) for line in result.stdout.splitlines()[1:6])
+def code_version() -> str:
+    """The commit the servers run, and whether the working tree differs from it (read-only git calls;
+    --no-optional-locks so that not even git's index refresh writes in a tree other people work in)."""
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", "--no-optional-locks", *args], cwd=ROOT, capture_output=True, text=True,
+                                check=False)
+        return result.stdout.rstrip("\n")  # not strip(): porcelain lines start with a status column
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
+    outside = [path for path in changed if not path.startswith(("bench/", "docs/"))]
+    if not changed:
+        return f"commit {commit}, clean tree"
+    return f"commit {commit} with uncommitted changes in {len(changed)} files" + (
+        f" ({len(outside)} outside bench/ and docs/: {', '.join(outside[:8])})" if outside else
+        " (only under bench/ and docs/)")
+
+
+def other_load(seconds: float = 2.0) -> str:
+    """What else was using the CPU when the test started, over a short window (ps's %CPU is a lifetime
+    average, which would name this script itself)."""
+
+    def ticks() -> dict[int, tuple[int, str]]:
+        found = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != os.getpid():
+                sample = read_proc(int(entry))
+                if sample is not None:
+                    found[int(entry)] = (sample[1], sample[2])
+        return found
+
+    before = ticks()
+    time.sleep(seconds)
+    after = ticks()
+    busy = Counter()
+    for pid, (now, comm) in after.items():
+        if pid in before:
+            busy[comm] += (now - before[pid][0]) / TICKS / seconds * 100
+    top = [(comm, share) for comm, share in busy.most_common(5) if share >= 1]
+    return ", ".join(f"{comm} {share:.0f} %" for comm, share in top) or "none above 1 % of a core"
 
 
 # --- report ----------------------------------------------------------------------------------------------
@@ -430,8 +584,7 @@ def ms(value) -> str:
 
 def report(ctx: dict) -> str:
     args, m, stats, sampler = ctx["args"], ctx["machine"], ctx["stats"], ctx["sampler"]
-    total = next(row for row in stats if row["Name"] == "Aggregated")
-    rows = [row for row in stats if row["Name"] != "Aggregated"]
+    total, rows = stats["total"], stats["rows"]
     failures, db, extra, drain_result, celery = (ctx["failures"], ctx["db"], ctx["extra"], ctx["drain"],
                                                  ctx["celery"])
     five = [f for f in failures if f["status"] >= 500]
@@ -442,6 +595,18 @@ def report(ctx: dict) -> str:
     queue_peak = max((point.get("queue", 0) for point in sampler.series), default=0)
     pending_peak = max((point.get("pending_photos", 0) for point in sampler.series), default=0)
     submitted = sum(count for state, count in db["states"].items() if state != "draft")
+    during = [point for point in sampler.series if point["t"] >= ctx["load_started_at"].timestamp()
+              and point["t"] <= ctx["load_started_at"].timestamp() + load_s]
+    backlog_trend = " / ".join(str(during[int(len(during) * q)].get("pending_photos", "?")) if during else "?"
+                               for q in (0.25, 0.5, 0.75))
+    delays = ctx.get("delays", {})
+    cpu = sampler.window_cpu()
+
+    def delay(name: str) -> str:
+        if name not in delays:
+            return "–"
+        d = delays[name]
+        return f"{d['p50']:.1f} / {d['p95']:.1f} / {d['max']:.1f} s"
     lines = [
         "# Load test: the deadline rush",
         "",
@@ -462,12 +627,13 @@ def report(ctx: dict) -> str:
         "## Machine",
         "",
         f"- nproc: {m['nproc']}, cpu: {m['cpu']}, memory: {m['mem_gib']:.0f} GiB",
-        f"- {m['platform']}, Python {m['python']}",
+        f"- {m['platform']}, Python {m['python']}; code measured: {ctx['code']}",
         f"- PostgreSQL {db['postgres']}, Redis {ctx['redis_version']}; "
         + ", ".join(f"{name} {version}" for name, version in m["versions"].items()),
         f"- load average at start (1/5/15 min): {' / '.join(f'{v:.2f}' for v in m['load_start'])}; during the "
-        f"run: mean {statistics.mean(loads) if loads else 0:.2f}, max {max(loads, default=0):.2f} (1-min)",
-        f"- busiest other processes at start (ps %CPU): {ctx['other_load']}",
+        f"run: mean {statistics.mean(loads) if loads else 0:.2f}, max {max(loads, default=0):.2f} (1-min, this "
+        "test's own processes included)",
+        f"- other processes using the CPU at start (over 2 s, % of one core): {ctx['other_load']}",
         "- shared machine: other jobs (test suites, CI) may run at the same time on these 2 cores, and the",
         "  load generator itself competes with the server for them; treat the latencies as an upper bound",
         "  for a dedicated server of the same size.",
@@ -476,7 +642,10 @@ def report(ctx: dict) -> str:
         "",
         f"- gunicorn `portal.wsgi:application --bind {HOST}:{PORT} --workers {args.gunicorn_workers} "
         f"--threads {args.threads} --timeout 120` (gthread), PORTAL_DEBUG=0, manifest static storage "
-        "(whitenoise), no nginx in front",
+        "(whitenoise), no nginx in front; "
+        + ("locust reuses its connections (HTTP keep-alive, gunicorn's default 2 s)" if args.keep_alive else
+           "every request on a new connection with `Connection: close`, as nginx talks to gunicorn by "
+           "default (HTTP/1.0 upstream)"),
         f"- Celery `-A portal worker --concurrency={args.celery_concurrency}` (prefork), broker and cache Redis db 9",
         f"- data: demo directory and accounts (`seed_demo`), {args.entries} demo entries without photos "
         f"(`seed_demo --entries {args.entries} --no-photos`; {db['entries_total']} entries in the database "
@@ -497,23 +666,25 @@ def report(ctx: dict) -> str:
         "",
         "| measurement | result |",
         "| --- | --- |",
-        f"| load duration (spawn to last request) | {load_s:.0f} s |",
-        f"| requests | {total['Request Count']} ({float(total['Requests/s']):.1f}/s over the run) |",
+        f"| load duration (first request to last response) | {stats['window_s']:.0f} s |",
+        f"| requests | {total['count']} ({total['rps']:.1f}/s) |",
         f"| 5xx responses | **{len(five)}** (target 0) |",
         f"| dropped connections (no response) | {len(dropped)} |",
         f"| other failed requests (4xx, refused form or photo) | {len(other)} |",
         f"| entries created / submitted by the load | {extra.get('entries_created', 0)} / "
         f"{extra.get('entries_submitted', 0)} ({submitted} not draft in the database) |",
         f"| photos uploaded | {db['photos']} ({db['photo_bytes'] / 1e6:.0f} MB, "
-        f"{db['photos'] / load_s:.2f}/s, {db['photo_bytes'] / 1e6 / load_s:.1f} MB/s) |",
+        f"{db['photos'] / stats['window_s']:.2f}/s, {db['photo_bytes'] / 1e6 / stats['window_s']:.1f} MB/s) |",
         f"| entries flagged as sharing a photo | {db['duplicate_flagged']} |",
         f"| thumbnail ready 1 s after the entry page (author's poll) | "
         f"{extra.get('thumbnail_ready_1s_after_submit', 0)} of "
         f"{extra.get('thumbnail_ready_1s_after_submit', 0) + extra.get('thumbnail_pending_1s_after_submit', 0)} |",
         f"| Celery backlog: peak during the load (queue list / photos without derivatives) | "
         f"{queue_peak} / {pending_peak} |",
-        f"| Celery backlog when the load stopped | {drain_result['queue']} queued / "
-        f"{drain_result['pending_photos']} photos pending |",
+        f"| photos without derivatives at 1/4, 1/2, 3/4 of the load and when it stopped | {backlog_trend} / "
+        f"{drain_result['pending_photos']} |",
+        f"| upload → thumbnail on disk (p50 / p95 / max) | {delay('thumbnail')} |",
+        f"| upload → thumbnail and preview on disk (p50 / p95 / max) | {delay('both')} |",
         "| queue drain time after the load stopped (queue empty, every photo has thumbnail and preview) | "
         + (f"{drain_result['drain_s']:.1f} s |" if drain_result["drained"] else
            f"not drained in {drain_result['drain_s']:.0f} s ({drain_result['left_queue']} queued, "
@@ -522,20 +693,20 @@ def report(ctx: dict) -> str:
         f"{ms(celery.get('p95_ms'))} / {ms(celery.get('max_ms'))} ms over {celery['succeeded']} tasks; "
         f"{celery['failed']} failure or retry lines |",
         "",
-        "### Latency per request type (ms, client side: includes queueing in gunicorn)",
+        "### Latency per request type (ms, client side: includes waiting for a free gunicorn thread)",
         "",
         "| request | count | failed | p50 | p95 | p99 | max | req/s |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in sorted(rows, key=lambda r: -int(r["Request Count"])):
-        lines.append(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {ms(row['50%'])} | {ms(row['95%'])} "
-                     f"| {ms(row['99%'])} | {ms(row['Max Response Time'])} | {float(row['Requests/s']):.2f} |")
-    lines.append(f"| **all** | {total['Request Count']} | {total['Failure Count']} | {ms(total['50%'])} | "
-                 f"{ms(total['95%'])} | {ms(total['99%'])} | {ms(total['Max Response Time'])} | "
-                 f"{float(total['Requests/s']):.2f} |")
+    for row in [*rows, total]:
+        name = "**all**" if row is total else row["name"]
+        lines.append(f"| {name} | {row['count']} | {row['failed']} | {ms(row['p50'])} | {ms(row['p95'])} "
+                     f"| {ms(row['p99'])} | {ms(row['max'])} | {row['rps']:.2f} |")
     lines += [
         "",
-        "Locust rounds response times above 100 ms to two significant digits in its percentiles.",
+        "Percentiles are exact (nearest rank) over every request, from bench/loadtest/locustfile.py's own",
+        "record; a request counts as failed when it is not what a browser would get on success (a refused",
+        "form or photo too, not only an HTTP error).",
         "",
         "### Memory and CPU (sampled from /proc every second)",
         "",
@@ -553,8 +724,15 @@ def report(ctx: dict) -> str:
                      f"**{sampler.cpu_seconds(name):.1f}** |")
     lines += [
         "",
-        f"CPU time is per process over its life (start-up, load and drain); the run lasted {load_s:.0f} s of "
-        f"load on {m['nproc']} cores. PostgreSQL's and Redis's own CPU is not in the table.",
+        f"CPU time is per process over its life (start-up, load and drain); locust ran {load_s:.0f} s "
+        f"on {m['nproc']} cores.",
+        "",
+        f"CPU while sampled (load and drain, {cpu['seconds']:.0f} s, so {cpu['seconds'] * m['nproc']:.0f} "
+        f"core-seconds available): the machine was busy {cpu['machine']:.0f} core-s "
+        f"({100 * cpu['machine'] / max(cpu['seconds'] * m['nproc'], 1):.0f} %): gunicorn {cpu['gunicorn']:.0f}, "
+        f"Celery {cpu['celery']:.0f}, locust {cpu.get('locust', 0):.0f}, this test's PostgreSQL backends "
+        f"{cpu['postgres']:.0f}, everything else (other jobs on the machine, Redis, the kernel) "
+        f"{cpu['others']:.0f}.",
         "",
         "### Errors",
         "",
@@ -563,8 +741,9 @@ def report(ctx: dict) -> str:
         lines.append("Server errors and dropped connections:")
         lines.append("")
         for failure in (five + dropped)[:20]:
-            lines.append(f"- {failure['method']} {failure['name']} → {failure['status'] or 'no response'}: "
-                         f"{failure['error'][:200]}")
+            idle = failure.get("idle_before_s")
+            lines.append(f"- {failure['name']} → {failure['status'] or 'no response'}: {failure['error'][:200]}"
+                         + (f" (first request after {idle:.2f} s idle)" if idle is not None else ""))
         if ctx["tracebacks"]:
             lines += ["", "First traceback from gunicorn's log:", "", "```", ctx["tracebacks"][0][:4000], "```"]
     else:
@@ -608,7 +787,11 @@ def main() -> int:
     parser.add_argument("--reuse-db", action="store_true",
                         help=f"keep the existing {DATABASE} database and accounts.json (faster re-runs; "
                              "entries of earlier runs stay in the queues)")
-    parser.add_argument("--keep-media", action="store_true", help="keep the uploaded photos")
+    parser.add_argument("--keep-media", action="store_true",
+                        help="keep the uploaded photos (needed for a later --reuse-db run)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="let locust reuse connections to gunicorn; by default each request closes its "
+                             "connection, as nginx's requests to gunicorn do")
     args = parser.parse_args()
     if args.reviewers >= args.users:
         parser.error("--reviewers must leave at least one worker")
@@ -617,18 +800,22 @@ def main() -> int:
     out_dir = work / f"run-{datetime.now():%Y%m%d-%H%M%S}"
     out_dir.mkdir(parents=True)
     m = machine()
-    ctx = {"args": args, "machine": m, "other_load": other_load(),
+    ctx = {"args": args, "machine": m, "other_load": other_load(), "code": code_version(),
            "command": " ".join(["cd", str(ROOT), "&&", ".venv/bin/python", "bench/loadtest/run.py", *sys.argv[1:]])}
     log(f"load average at start: {m['load_start']}; work folder {out_dir}")
     if not port_free(PORT):
         raise SystemExit(f"port {PORT} is in use: another load test running?")
 
     if args.reuse_db and database_exists() and (work / "accounts.json").exists():
-        log(f"reusing database {DATABASE}")
+        if stored_photos() and not (work / "media").is_dir():
+            # The pages would link photos whose files are gone: every thumbnail a 500, not a measurement.
+            raise SystemExit("--reuse-db: the database holds photos of an earlier run whose media folder was "
+                             "deleted; run that earlier run with --keep-media, or run without --reuse-db")
+        log(f"reusing database {DATABASE} and its media folder")
     else:
         ctx.update(prepare(args, work))
-    shutil.rmtree(work / "media", ignore_errors=True)
-    (work / "media").mkdir(parents=True)
+        shutil.rmtree(work / "media", ignore_errors=True)
+    (work / "media").mkdir(parents=True, exist_ok=True)
     env = server_env(work)
     run([str(BIN / "python"), "manage.py", "collectstatic", "--noinput"], env, "collectstatic")
 
@@ -656,7 +843,10 @@ def main() -> int:
         prefix = out_dir / "locust"
         locust_env = {**clean_environ(), "LOADTEST_ACCOUNTS": str(work / "accounts.json"),
                       "LOADTEST_PHOTOS": str(work / "photos"), "LOADTEST_FAILURES": str(out_dir / "failures.jsonl"),
-                      "LOADTEST_EXTRA": str(out_dir / "extra.json"), "LOADTEST_REVIEWERS": str(args.reviewers)}
+                      "LOADTEST_EXTRA": str(out_dir / "extra.json"),
+                      "LOADTEST_REQUESTS": str(out_dir / "requests.csv"), "LOADTEST_REVIEWERS": str(args.reviewers),
+                      "LOADTEST_WORKER_USERS": str(args.users - args.reviewers),
+                      "LOADTEST_KEEP_ALIVE": "1" if args.keep_alive else "0"}
         cmd = [str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(args.users),
                "-r", str(args.spawn_rate), "-t", args.duration, "--stop-timeout", str(args.stop_timeout),
                "--host", f"http://{HOST}:{PORT}", "--csv", str(prefix), "--only-summary",
@@ -664,6 +854,7 @@ def main() -> int:
         ctx["locust_command"] = " ".join(cmd)
         log(f"locust: {args.users} users for {args.duration}")
         started = time.monotonic()
+        ctx["load_started_at"] = datetime.now(UTC)
         locust = start(cmd, locust_env, out_dir / "locust.log")
         sampler.add("locust", locust.pid)
         locust.wait()
@@ -673,6 +864,7 @@ def main() -> int:
         ctx["drain"] = drain(args.drain_timeout)
         log(f"drain: {ctx['drain']}")
         time.sleep(1.5)  # one more sample after the drain
+        ctx["delays"] = derivative_delays(work / "media", ctx["load_started_at"])
     finally:
         if sampler is not None:
             sampler.stopping.set()
@@ -682,8 +874,9 @@ def main() -> int:
         if not args.keep_media:
             shutil.rmtree(work / "media", ignore_errors=True)
 
-    ctx.update(sampler=sampler, stats=read_stats(prefix), failures=read_failures(out_dir / "failures.jsonl"),
-               db=database_figures(), celery=celery_tasks(out_dir / "celery.log"),
+    sampler.save(out_dir / "samples.csv")
+    ctx.update(sampler=sampler, stats=request_stats(out_dir / "requests.csv"), failures=read_failures(out_dir / "failures.jsonl"),
+               db=database_figures(ctx["load_started_at"]), celery=celery_tasks(out_dir / "celery.log"),
                tracebacks=tracebacks(out_dir / "gunicorn.log"))
     extra_path = out_dir / "extra.json"
     ctx["extra"] = json.loads(extra_path.read_text()) if extra_path.exists() else {}

@@ -1,12 +1,15 @@
+import logging
 import os
 import re
 import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 
 from portal.files.registry import ServedFile
+
+logger = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -42,7 +45,12 @@ def private_file_response(served: ServedFile) -> HttpResponse:
         response = HttpResponse(content_type=served.content_type)
         response["X-Sendfile"] = served.file.storage.path(storage_name)
     else:
-        served.file.open("rb")
+        try:
+            served.file.open("rb")
+        except FileNotFoundError:
+            # The row outlived its file (e.g. a database restored without its files): a logged 404, not a 500.
+            logger.error("private file %s is missing from storage", storage_name)
+            raise Http404 from None
         response = FileResponse(served.file, content_type=served.content_type)
     response["Content-Disposition"] = content_disposition(served.download_name, inline=served.inline)
     response["X-Content-Type-Options"] = "nosniff"

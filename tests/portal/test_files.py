@@ -71,6 +71,13 @@ def test_download_serves_the_bytes_as_attachment(client, served):
     assert served.calls[0][1:] == (42, "original")
 
 
+def test_download_missing_file_is_a_logged_404(client, served, caplog):
+    default_storage.delete(served.file.name)
+    response = client.get(f"/files/{KIND}/42/")
+    assert response.status_code == 404
+    assert "is missing from storage" in caplog.text
+
+
 def test_download_variant_is_passed_to_the_resolver(client, served):
     response = client.get(f"/files/{KIND}/7/preview/")
     assert response.status_code == 200
