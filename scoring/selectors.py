@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from scoring.aggregation import summarise
@@ -54,6 +54,14 @@ def _factor_display(value: Decimal | None) -> str:
     return f"{shown:f}" if shown.as_tuple().exponent >= -2 else format_score(value)
 
 
+def _active_assignments():
+    """An expert's score counts only while their assignment is active (no conflict declared, not removed),
+    as on the committee's dashboard."""
+    from review.experts.models import ExpertAssignment  # review.experts imports this app
+
+    return ExpertAssignment.objects.active().filter(entry=OuterRef("entry"), expert=OuterRef("assessor"))
+
+
 def ranking_rows(entries: QuerySet[Entry], *, use_experts: bool) -> list[RankingRow]:
     """Rank `entries` (already scoped) by D with scoring.ranking's tie-breaks; unscored ones follow.
 
@@ -67,6 +75,7 @@ def ranking_rows(entries: QuerySet[Entry], *, use_experts: bool) -> list[Ranking
     rows = [RankingRow(entry=entry) for entry in entries.select_related("campaign", "unit", "category", "industry")]
     tiers = [Tier.UNIT, Tier.PROVINCE] if use_experts else [Tier.UNIT]
     scores = (Assessment.objects.filter(entry__in=entries.values("pk"), tier__in=tiers)
+              .filter(Q(tier=Tier.UNIT) | Exists(_active_assignments()))
               .order_by("updated_at", "id").values_list("entry_id", "tier", "d", "c", "l"))
     unit_scores: dict[int, tuple] = {}
     expert_scores: dict[int, list[tuple]] = defaultdict(list)
