@@ -56,6 +56,9 @@ def assess(request, pk, tier):
             form.add_error(None, exc)
         else:
             messages.success(request, _("价值评价已保存：D = %(d)s。") % {"d": assessment.d_display})
+            if tier == Tier.PROVINCE:
+                # Back to the expert's blind entry page, which now shows the other experts' scores.
+                return redirect("experts:entry", pk=entry.pk)
             if can_view_scores(request.user, entry):
                 return redirect("scoring:entry_summary", pk=entry.pk)
             return redirect("scoring:assess", pk=entry.pk, tier=tier)
