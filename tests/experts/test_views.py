@@ -159,6 +159,16 @@ def test_the_score_button_goes_to_the_scoring_form_only_while_the_review_is_open
     assert client.get(assess_url).status_code == 403
 
 
+def test_saving_a_score_returns_the_expert_to_their_blind_entry_page(client, people, entry):
+    assign(entry, people["expert_b"])
+    client.force_login(people["expert_b"])
+    response = client.post(reverse("scoring:assess", args=[entry.pk, Tier.PROVINCE]),
+                           {"l": "2", "e": "1.8", "c": "22", "x": "0.99", "y": "0.99", "comment": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("experts:entry", args=[entry.pk])
+    assert "价值评价已保存：D = 77.624" in client.get(response["Location"]).content.decode()
+
+
 def test_declaring_a_conflict_on_the_page(client, people, entry):
     assign(entry, people["expert_b"])
     client.force_login(people["expert_b"])
