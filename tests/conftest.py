@@ -3,8 +3,9 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
+from portal.accounts.enums import RoleKind
 from portal.celery import app as celery_app
-from tests.factories import CampaignFactory, OrgTree
+from tests.factories import CampaignFactory, OrgTree, make_user
 
 DEMO_PASSWORD = "Demo@2025"
 
@@ -52,6 +53,21 @@ def fast_password_hasher(settings):
 def org(db):
     """A small directory with both channels: see tests.factories.OrgTree."""
     return OrgTree.build()
+
+
+@pytest.fixture
+def people(org):
+    """org.users() plus the peers the permission matrices need: other units and counties, both channels."""
+    users = org.users()
+    users["unit_other"] = make_user(RoleKind.UNIT, org.unit_a1b)
+    users["county_other"] = make_user(RoleKind.COUNTY, org.county_b1)
+    users["unit_a0"] = make_user(RoleKind.UNIT, org.unit_a0)
+    users["worker_a0"] = make_user(RoleKind.WORKER, org.unit_a0)
+    users["unit_b"] = make_user(RoleKind.UNIT, org.unit_b1a)
+    users["worker_b"] = make_user(RoleKind.WORKER, org.unit_b1a)
+    users["unit_ga"] = make_user(RoleKind.UNIT, org.unit_ga)
+    users["worker_ga"] = make_user(RoleKind.WORKER, org.unit_ga)
+    return users
 
 
 @pytest.fixture

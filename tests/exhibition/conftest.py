@@ -23,7 +23,6 @@ from tests.factories import make_entry, make_user
 campaign = experts_conftest.campaign
 people = experts_conftest.people
 clear_cache = experts_conftest.clear_cache
-fast_password_hashing = experts_conftest.fast_password_hashing
 
 AUTHOR = "展览作者乙"
 PHONE = "13887654321"

@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 browser = browser_conftest.browser
 phone = browser_conftest.phone
-fast_password_hashing = browser_conftest.fast_password_hashing
 
 
 @pytest.fixture

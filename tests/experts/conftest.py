@@ -6,12 +6,6 @@ from tests.factories import CampaignFactory, make_user
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Django's default PBKDF2 costs a noticeable time per hash; these tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def clear_cache():
     from django.core.cache import cache
 

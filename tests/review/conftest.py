@@ -1,30 +1,7 @@
 from decimal import Decimal
 
-import pytest
-
-from portal.accounts.enums import RoleKind
 from submissions.enums import EntryState, Tier
-from tests.factories import make_entry, make_user
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Django's default PBKDF2 costs a noticeable time per hash; these tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def people(org):
-    """org.users() plus the peers the permission matrix needs."""
-    users = org.users()
-    users["unit_other"] = make_user(RoleKind.UNIT, org.unit_a1b)
-    users["county_other"] = make_user(RoleKind.COUNTY, org.county_b1)
-    users["unit_a0"] = make_user(RoleKind.UNIT, org.unit_a0)
-    users["unit_ga"] = make_user(RoleKind.UNIT, org.unit_ga)
-    users["worker_a0"] = make_user(RoleKind.WORKER, org.unit_a0)
-    users["worker_ga"] = make_user(RoleKind.WORKER, org.unit_ga)
-    return users
-
+from tests.factories import make_entry
 
 # Fields make_entry fills itself; ready() sets them afterwards.
 _PRESET = {"title", "category", "industry", "description", "location", "hazard", "suggestion", "author_name",

@@ -6,12 +6,6 @@ from tests.factories import make_entry, make_user
 from tests.scoring.helpers import STATE_AT_TIER
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Django's default PBKDF2 costs a noticeable fraction of a second per user; these tests make many.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(org):
     """org.users() plus a coordinator of a sibling unit and a committee member who is also superuser."""

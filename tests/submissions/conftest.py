@@ -30,11 +30,6 @@ def stored_files(root) -> set[str]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    # OrgTree.users() makes ten accounts; the production hasher would spend most of the suite's time there.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def small_campaign(db):
