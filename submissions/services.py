@@ -6,7 +6,9 @@ audit record in the same transaction and queues background work only once the tr
 Refusals are ValidationErrors whose messages are Chinese sentences for the author.
 """
 
+import io
 import logging
+from contextlib import nullcontext
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -240,15 +242,18 @@ def create_photo_derivatives(photo: Photo) -> list[str]:
     if not wanted:
         return []
     made = []
-    for name in wanted:
-        # Decoded from the stored file, never read whole into memory (the original may be 20 MB);
-        # a storage error while opening propagates so the task retries.
-        with storage.open(photo.original.name, "rb") as original:
+    previous = None  # the larger copy just made: smaller ones are scaled from it, not from the original
+    for name in sorted(wanted, key=DERIVATIVE_SIDES.get, reverse=True):
+        # The original is decoded from the stored file, never read whole into memory (it may be 20 MB); a
+        # storage error while opening it propagates so the task retries.
+        source = nullcontext(io.BytesIO(previous)) if previous else storage.open(photo.original.name, "rb")
+        with source as image:
             try:
-                derivative = make_derivative(original, DERIVATIVE_SIDES[name])
+                derivative = make_derivative(image, DERIVATIVE_SIDES[name])
             except Exception:
                 logger.exception("cannot make the %s of photo %s", name, photo.pk)
                 return made
+        previous = derivative
         saved = storage.save(derivative_upload_to(photo, f"{name}.jpg"), ContentFile(derivative))
         # Only if the photo still holds the same original: it may have been deleted or replaced meanwhile.
         if not Photo.objects.filter(pk=photo.pk, original=photo.original.name).update(**{name: saved}):

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from PIL import Image, TiffImagePlugin
 
 from submissions import services, tasks
@@ -109,10 +110,33 @@ def test_make_photo_derivatives_retries_on_storage_error(people, small_campaign,
     monkeypatch.setattr(services, "create_photo_derivatives", flaky)
     # As a worker runs it: the Retry is handled instead of propagated to the caller.
     result = tasks.make_photo_derivatives.apply(args=[photo.pk], throw=False)
-    assert result.get() == ["thumbnail", "preview"]
+    assert result.get() == ["preview", "thumbnail"]
     assert len(calls) == 2
     assert OSError in tasks.make_photo_derivatives.autoretry_for
     assert tasks.make_photo_derivatives.max_retries >= 3
+
+
+def test_make_photo_derivatives_thumbnail_is_scaled_from_the_new_preview(people, small_campaign, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    # The original is opened once: the thumbnail comes from the preview just made (a quarter less work).
+    worker = people["worker"]
+    entry = make_entry(worker, campaign=small_campaign)
+    opened = []
+    storage_open = FileSystemStorage.open
+
+    def counting_open(self, name, mode="rb"):
+        opened.append(name)
+        return storage_open(self, name, mode)
+
+    monkeypatch.setattr(FileSystemStorage, "open", counting_open)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg()), actor=worker)
+    photo.refresh_from_db()
+    assert photo.thumbnail and photo.preview
+    assert opened.count(photo.original.name) == 1
+    with Image.open(photo.thumbnail.path) as thumbnail, Image.open(photo.preview.path) as preview:
+        assert max(thumbnail.size) <= 400 and max(preview.size) <= 1600
+        assert thumbnail.size[0] * preview.size[1] == pytest.approx(thumbnail.size[1] * preview.size[0], rel=0.02)
 
 
 def test_make_photo_derivatives_undecodable_original_logged_not_retried(people, small_campaign, caplog):
@@ -122,4 +146,4 @@ def test_make_photo_derivatives_undecodable_original_logged_not_retried(people, 
     with photo.original.storage.open(photo.original.name, "wb") as fh:
         fh.write(b"not a jpeg any more")
     assert tasks.make_photo_derivatives(photo.pk) == []
-    assert "cannot make the thumbnail" in caplog.text
+    assert "cannot make the preview" in caplog.text
