@@ -5,55 +5,21 @@ may answer "database is locked" to a waiting thread; such an attempt is retried,
 click again. On PostgreSQL the transactions really overlap on the entry's row lock.
 """
 
-import random
-import threading
-import time
 
 import pytest
-from django.db import OperationalError, connections
 
 from portal.accounts.enums import RoleKind
 from review.experts import services
 from review.experts.models import ExpertAssignment
 from scoring.models import Assessment
 from submissions.enums import Tier
+from tests.concurrency import run_concurrently
 from tests.experts.helpers import SMALL, assign, at_province, make_expert, score
 from tests.factories import CampaignFactory, OrgTree, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXPERTS = 6
-
-
-def _run_concurrently(count: int, action) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            for _attempt in range(100):
-                try:
-                    results[i] = action(i)
-                    return
-                except OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(random.uniform(0.01, 0.05))
-            raise AssertionError("still locked after 100 attempts")
-        except BaseException as exc:  # reported in the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def test_experts_scoring_the_same_entry_at_once_get_one_assessment_each(monkeypatch):
@@ -67,7 +33,7 @@ def test_experts_scoring_the_same_entry_at_once_get_one_assessment_each(monkeypa
         assign(entry, expert)
     keys = ["100", "90", "80", "72", "60", "40"]
 
-    results = _run_concurrently(EXPERTS, lambda i: score(entry, experts[i], keys[i]).pk)
+    results = run_concurrently(EXPERTS, lambda i: score(entry, experts[i], keys[i]).pk)
 
     assert len(set(results)) == EXPERTS
     assessments = Assessment.objects.filter(entry=entry, tier=Tier.PROVINCE)
@@ -86,7 +52,7 @@ def test_two_committee_members_auto_assigning_at_once_never_exceed_k(monkeypatch
         make_expert(org.city_b)
     committee = [make_user(RoleKind.COMMITTEE, org.province) for _ in range(3)]
 
-    _run_concurrently(3, lambda i: services.auto_assign_experts(campaign, actor=committee[i]).created)
+    run_concurrently(3, lambda i: services.auto_assign_experts(campaign, actor=committee[i]).created)
 
     for entry in entries:
         assert ExpertAssignment.objects.active().filter(entry=entry).count() == campaign.experts_per_entry

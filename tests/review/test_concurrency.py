@@ -6,12 +6,9 @@ a user would click again. PostgreSQL runs the transactions truly in parallel: th
 quota row and the CHECK constraint are what keep the count at the cap.
 """
 
-import random
-import threading
-import time
 
 import pytest
-from django.db import IntegrityError, OperationalError, connection, connections
+from django.db import IntegrityError, connection
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +18,7 @@ from review import services
 from review.models import RecommendationQuota, Transition
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
+from tests.concurrency import run_concurrently
 from tests.factories import CampaignFactory, OrgTree, make_user
 from tests.review.conftest import ready
 
@@ -36,38 +34,6 @@ def no_mail_tasks(monkeypatch):
 ALREADY = 45
 ATTEMPTS = 20
 CAP = 50
-
-
-def _run_concurrently(count: int, action) -> list:
-    """Run action(i) in `count` threads released together; retry an attempt SQLite answers with a lock."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            for _attempt in range(400):
-                try:
-                    results[i] = action(i)
-                    return
-                except OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(random.uniform(0.01, 0.05))
-            raise AssertionError("still locked after 400 attempts")
-        except BaseException as exc:  # reported in the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def _setup(already: int, attempts: int):
@@ -98,11 +64,14 @@ def test_recommend_cap_holds_under_concurrent_requests():
     for i in range(ATTEMPTS):
         client = Client()
         client.force_login(staff[i % len(staff)])
+        # The session timeout middleware stamps a fresh session on its first request; stamping 20 sessions
+        # at once would be SQLite lock contention on the session table, not what this test is about.
+        client.get(reverse("review:queue"))
         clients.append(client)
     urls = [reverse("review:recommend_province", args=[entry.pk]) for entry in candidates]
     connection.close()  # the threads open their own connections; the main thread's is not shared
 
-    statuses = _run_concurrently(ATTEMPTS, lambda i: clients[i].post(urls[i]).status_code)
+    statuses = run_concurrently(ATTEMPTS, lambda i: clients[i].post(urls[i]).status_code)
 
     assert statuses == [302] * ATTEMPTS  # refused ones come back to the page with the cap message
     _assert_cap_held(org, campaign, candidates, ALREADY)
@@ -120,7 +89,7 @@ def test_recommend_cap_holds_when_the_service_is_called_concurrently():
             return exc.code
         return "ok"
 
-    outcomes = _run_concurrently(ATTEMPTS, attempt)
+    outcomes = run_concurrently(ATTEMPTS, attempt)
 
     assert outcomes.count("ok") == CAP - ALREADY
     assert outcomes.count("cap_reached") == ATTEMPTS - (CAP - ALREADY)
@@ -139,7 +108,7 @@ def test_concurrent_clicks_on_the_same_entry_recommend_it_once():
             return exc.code
         return "ok"
 
-    outcomes = _run_concurrently(6, attempt)
+    outcomes = run_concurrently(6, attempt)
 
     assert outcomes.count("ok") == 1
     assert RecommendationQuota.objects.get(campaign=campaign, union=org.city_a).used == 1
