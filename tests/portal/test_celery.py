@@ -104,3 +104,20 @@ def test_ping_runs_inline_outside_worker_tests():
 
 
 # The health check's Celery, Redis and database branches are tested in tests/portal/test_health.py.
+
+
+def test_every_periodic_job_names_a_task_a_worker_registers():
+    # A typo in CELERY_BEAT_SCHEDULE would only show at 08:00 in production; ask a fresh interpreter.
+    code = ("import django, json\n"
+            "django.setup()\n"
+            "from django.conf import settings\n"
+            "from portal.celery import app\n"
+            "app.loader.import_default_modules()\n"
+            "print(json.dumps([job['task'] for job in settings.CELERY_BEAT_SCHEDULE.values()\n"
+            "                  if job['task'] not in app.tasks]))")
+    env = {**os.environ, "PORTAL_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert len(settings.CELERY_BEAT_SCHEDULE) >= 3
