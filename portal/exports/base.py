@@ -13,6 +13,7 @@ import io
 import math
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
-class Exporter:
+class Exporter(ABC):
     """Base class of every tabular export (one sheet, a header row, one row per record).
 
     Subclasses set `sheet_title` and `headers` and implement `rows()`, a generator of lists in header
@@ -70,8 +71,9 @@ class Exporter:
     number_formats: dict[int, str] = {}
     landscape = False
 
+    @abstractmethod
     def rows(self) -> Iterator[list[Any]]:
-        raise NotImplementedError("subclasses yield their rows")
+        """The table's rows, in header order."""
 
     def title_rows(self) -> list[str]:
         return []
@@ -250,14 +252,15 @@ class SheetLayout:
         sheet.close()
 
 
-class FormExporter:
+class FormExporter(ABC):
     """Base class of form-like exports: one sheet per record, each a `SheetLayout` from `sheets()`.
 
     Sheet titles are made unique and valid (≤ 31 characters, none of []:*?/\\) by the base.
     """
 
+    @abstractmethod
     def sheets(self) -> Iterator[SheetLayout]:
-        raise NotImplementedError("subclasses yield their sheets")
+        """One SheetLayout per record."""
 
     def total(self) -> int:
         return 0

@@ -3,6 +3,7 @@ the photo archive) and the export framework (views, task, download) works with a
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -27,7 +28,7 @@ class Offer:
     url: str = ""
 
 
-class ExportKind:
+class ExportKind(ABC):
     """Base class of an export kind. Subclasses set `slug`, `label` and `extension`, and implement:
 
     - `available_to(user)`: whether the kind is offered to the user at all;
@@ -47,20 +48,24 @@ class ExportKind:
     extension = "xlsx"
     content_type = XLSX_CONTENT_TYPE
 
+    @abstractmethod
     def available_to(self, user) -> bool:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def clean_params(self, user, data: Mapping) -> dict[str, Any]:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def allowed(self, user, params: Mapping[str, Any]) -> bool:
-        raise NotImplementedError
+        """See the class docstring."""
 
     def download_name(self, params: Mapping[str, Any]) -> str:
         return f"{self.label}.{self.extension}"
 
+    @abstractmethod
     def generate(self, params: Mapping[str, Any], user, out: BinaryIO, progress: Progress) -> None:
-        raise NotImplementedError
+        """See the class docstring."""
 
     def offers(self, user) -> list[Offer]:
         return []
