@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.conf import settings as django_settings
 
 from portal.accounts.enums import RoleKind
@@ -29,6 +30,10 @@ def isolated_tasks_and_media(request, settings, tmp_path):
     A real worker cannot see rows of a test's uncommitted transaction, nor files in its private folder;
     only tests marked `celery_worker` (with transactional_db and the shared PORTAL_MEDIA_ROOT) use it.
     """
+    # Celery keeps "a task is running here, joining would block" in one process-wide flag that eager tasks
+    # set and reset; eager tasks run from several threads at once (the concurrency tests) can leave it set,
+    # and a later test's result.get() would then refuse to wait. Every test starts with it cleared.
+    _set_task_join_will_block(False)
     if uses_real_worker(request):
         yield settings.MEDIA_ROOT
         return
