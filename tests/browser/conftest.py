@@ -4,6 +4,7 @@ The browser is never downloaded: /usr/bin/chromium comes from `apt-get install c
 binary fails the run instead of skipping it (a skipped browser test would hide a broken CI machine).
 """
 
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -11,6 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from portal.campaigns.models import Campaign
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -19,6 +24,28 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN",
          "device_scale_factor": 2}
+
+
+DEMO_PASSWORD = "Demo@2025"
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo directory, campaign (every phase open now) and accounts; seed_demo wants DEBUG."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    return Campaign.objects.current()
+
+
+def log_in(person, username, password=DEMO_PASSWORD):
+    """Log `username` in through the login form and land on their home page."""
+    page = person.page
+    person.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/home/"))
 
 
 def screenshot_root() -> Path:

@@ -25,7 +25,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
@@ -39,7 +38,7 @@ from review.models import RecommendationQuota
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
 from submissions.services import create_photo_derivatives
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, log_in
 from tests.experts.helpers import score
 from tests.factories import PASSWORD, make_entry, make_user
 from tests.reports.helpers import add_photo, recommended_entry
@@ -47,7 +46,6 @@ from tests.submissions import photo_fixtures as pf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_PASSWORD = "Demo@2025"
 
 CITY, COUNTY = "晋中市总工会", "晋中市榆次区总工会"
 UNIT = "晋中市榆次区恒安机械制造有限公司"
@@ -66,15 +64,6 @@ EXPERT_FACTORS = {  # username: (full name, factors, D shown)
 
 
 @pytest.fixture
-def demo(settings):
-    """The demo directory, campaign (every phase open now) and accounts; seed_demo wants DEBUG."""
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-    return Campaign.objects.current()
-
-
-@pytest.fixture
 def jinzhong(demo):
     """The worker and the reviewers of one unit's line under 晋中市 (no demo expert is tied to 晋中市)."""
     node = {name: OrgNode.objects.get(name=name) for name in (CITY, COUNTY, UNIT)}
@@ -88,15 +77,6 @@ def jinzhong(demo):
 
 
 # --- helpers --------------------------------------------------------------------------------------------
-
-
-def log_in(person, username, password=PASSWORD):
-    page = person.page
-    person.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/home/"))
 
 
 def accept_next_dialog(page) -> list[str]:
@@ -192,7 +172,7 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
 
     # 1. The worker, on a phone, creates the entry, uploads the photos and submits it.
     with cast.step("worker-new-entry-form", worker) as page:
-        log_in(worker, "jz_worker")
+        log_in(worker, "jz_worker", PASSWORD)
         worker.goto("/submissions/")
         page.locator("main").get_by_role("link", name="提交新作品").first.click()
         expect(page.locator("input[name=author_name]")).to_have_value(AUTHOR)
@@ -260,7 +240,7 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
     # 2. The unit coordinator scores it, watching the live D, and recommends it.
     unit = cast.person(DESKTOP)
     with cast.step("unit-queue", unit) as page:
-        log_in(unit, "jz_unit")
+        log_in(unit, "jz_unit", PASSWORD)
         unit.goto("/review/")
         row = page.locator(f"li[data-entry='{entry.pk}']")
         expect(row).to_contain_text(TITLE)
@@ -301,7 +281,7 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
     # 3. The county union forwards it.
     county = cast.person(DESKTOP)
     with cast.step("county-forwarded", county) as page:
-        log_in(county, "jz_county")
+        log_in(county, "jz_county", PASSWORD)
         county.goto("/review/")
         page.locator(f"li[data-entry='{entry.pk}']").get_by_role("link", name=TITLE).click()
         expect(page.locator("main")).to_contain_text("77.624")
@@ -324,7 +304,7 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
     ]
     city = cast.person(DESKTOP)
     with cast.step("city-queue", city) as page:
-        log_in(city, "jz_city")
+        log_in(city, "jz_city", PASSWORD)
         city.goto("/review/")
         expect(page.locator("[data-quota-used]")).to_have_text("已推荐 0/3")
         expect(page.locator("li[data-entry]")).to_have_count(4)
@@ -375,7 +355,7 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
     # 5. The committee assigns experts; each of the three scores the entry blind.
     committee = cast.person(DESKTOP)
     with cast.step("committee-assigns-experts", committee) as page:
-        log_in(committee, "committee", DEMO_PASSWORD)
+        log_in(committee, "committee")
         committee.goto("/experts/assignments/")
         expect(page.locator("main")).to_contain_text("共 3 件作品，3 件专家人数不足")
         accept_next_dialog(page)
@@ -390,7 +370,7 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
     for username, (name, factors, shown) in EXPERT_FACTORS.items():
         expert = cast.person()
         with cast.step(f"{username}-blind-entry", expert) as page:
-            log_in(expert, username, DEMO_PASSWORD)
+            log_in(expert, username)
             expert.goto("/experts/")
             expect(page.locator("[data-progress]")).to_have_text("已评 0/3")
             expect(page.locator("main")).to_contain_text("本届为匿名评审")
@@ -574,7 +554,7 @@ def test_a_png_renamed_jpg_is_refused_in_chinese_and_no_thumbnail_appears(phone,
     fake = tmp_path / "IMG_3001.jpg"
     fake.write_bytes(pf.other_format("PNG"))
     with cast.step("png-warned-before-upload", phone) as page:
-        log_in(phone, "worker1", DEMO_PASSWORD)
+        log_in(phone, "worker1")
         phone.goto(f"/submissions/{entry.pk}/edit/")
         page.locator("#file-hazard").set_input_files(str(fake))
         warning = page.locator("[data-upload-status] .alert-warning")
@@ -599,7 +579,7 @@ def test_a_72_dpi_photo_is_refused_with_the_dpi_message(phone, cast, demo, tmp_p
     low = tmp_path / "IMG_3002.jpg"
     low.write_bytes(pf.jpeg(dpi=72))
     with cast.step("72dpi-refused", phone) as page:
-        log_in(phone, "worker1", DEMO_PASSWORD)
+        log_in(phone, "worker1")
         phone.goto(f"/submissions/{entry.pk}/edit/")
         page.locator("#file-rectified").set_input_files(str(low))
         # Pixels are fine, so the browser's pre-check lets it go; the server reads the density and refuses.
@@ -622,7 +602,7 @@ def test_a_returned_entry_is_edited_and_resubmitted_by_its_author(phone, cast, d
 
     unit = cast.person(DESKTOP)
     with cast.step("unit-returns-the-entry", unit) as page:
-        log_in(unit, "unit1", DEMO_PASSWORD)
+        log_in(unit, "unit1")
         unit.goto("/review/")
         page.locator(f"li[data-entry='{entry.pk}']").get_by_role("link", name="配电箱门未上锁").click()
         page.locator("#reason-return").fill(reason)
@@ -634,7 +614,7 @@ def test_a_returned_entry_is_edited_and_resubmitted_by_its_author(phone, cast, d
     assert (entry.state, entry.tier) == (EntryState.RETURNED, Tier.UNIT)
 
     with cast.step("worker-sees-the-reason", phone) as page:
-        log_in(phone, "worker1", DEMO_PASSWORD)
+        log_in(phone, "worker1")
         phone.goto("/submissions/")
         item = page.locator("main .list-group-item", has_text="配电箱门未上锁")
         expect(item).to_contain_text("退回修改")

@@ -1,36 +1,16 @@
 """A worker submits an entry from a phone: the form, photo uploads by script, the pre-check, submit."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from submissions.enums import EntryState
 from submissions.models import Entry, Photo
+from tests.browser.conftest import log_in
 from tests.submissions import photo_fixtures as pf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEMO_PASSWORD = "Demo@2025"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-
-
-def log_in(phone, username):
-    page = phone.page
-    phone.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/home/"))
-
 
 def test_worker_creates_uploads_and_submits_an_entry_on_a_phone(phone, demo, tmp_path):
     page = phone.page

@@ -11,6 +11,7 @@ from portal.accounts.enums import RoleKind
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
 from submissions.enums import EntryState, Tier
+from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, CampaignFactory, OrgTree, make_user
 from tests.reports.helpers import recommended_entry
 
@@ -32,18 +33,9 @@ def world():
     return {"org": org, "people": people}
 
 
-def log_in(phone, user):
-    page = phone.page
-    phone.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(user.username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/home/"))
-
-
 def test_city_dashboard_draws_every_chart(phone, world):
     page = phone.page
-    log_in(phone, world["people"]["city"])
+    log_in(phone, world["people"]["city"].username, PASSWORD)
     phone.goto("/stats/")
     expect(page.get_by_role("heading", level=1)).to_have_text("统计")
     expect(page.locator("[data-total=entries]")).to_have_text("3")
@@ -55,7 +47,7 @@ def test_city_dashboard_draws_every_chart(phone, world):
 
 def test_city_exports_ticked_entries_as_a_photo_archive(phone, world):
     page = phone.page
-    log_in(phone, world["people"]["city"])
+    log_in(phone, world["people"]["city"].username, PASSWORD)
     phone.goto("/stats/entries/")
     rows = page.locator("tr[data-entry]")
     expect(rows).to_have_count(2)  # recommended ones by default
@@ -82,7 +74,7 @@ def test_the_progress_page_follows_a_job_until_it_is_ready(phone, world):
     job = ExportJob.objects.create(kind="fujian2", requested_by=city, download_name="附件2.xlsx",
                                    params={"campaign": None, "union": world["org"].city_a.pk, "entries": None},
                                    status=ExportStatus.RUNNING, progress=40)
-    log_in(phone, city)
+    log_in(phone, city.username, PASSWORD)
     phone.goto(f"/exports/jobs/{job.pk}/")
     expect(page.locator("[data-export-percent]")).to_have_text("40")
     expect(page.locator("[data-export-download]")).to_be_hidden()

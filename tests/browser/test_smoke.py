@@ -1,28 +1,16 @@
 """The foundation in a real browser on a phone: landing, login, worker home, menu, logout, sign-up."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import User
 from portal.directory.models import OrgNode
+from tests.browser.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEMO_PASSWORD = "Demo@2025"
-
-
-@pytest.fixture
-def demo(settings):
-    """The demo directory, campaign and accounts (seed_demo refuses to run unless DEBUG or --force)."""
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-
 
 def test_worker_logs_in_and_out_on_a_phone(phone, demo):
     page = phone.page
