@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.readonly_admin import ReadOnlyAdmin
 from review.models import Notification, RecommendationQuota, TierGrade, Transition
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(ReadOnlyAdmin):
     """Read-only: the history is written by review.services only."""
 
     list_display = ["created_at", "entry", "action", "from_state", "to_state", "from_tier", "to_tier", "actor"]
@@ -16,14 +17,6 @@ class TransitionAdmin(admin.ModelAdmin):
     raw_id_fields = ["entry", "actor"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TierGrade)

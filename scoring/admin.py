@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.readonly_admin import ReadOnlyAdmin
 from scoring.models import Assessment
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdmin):
     """Read-only: an assessment changes only through scoring.services.assess_entry, which keeps D equal
     to L×E×C×X×Y, copies the unit's D to the entry and writes the audit record an admin edit would skip."""
 
@@ -23,11 +24,3 @@ class AssessmentAdmin(admin.ModelAdmin):
     def d_shown(self, obj):
         return obj.d_display
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

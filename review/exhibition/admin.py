@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from portal.readonly_admin import ReadOnlyAdmin
 from review.exhibition.models import Publication
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyAdmin):
     """Read-only: publishing and taking down go through review.exhibition.services (audited, and the public
     page cache is invalidated), on /exhibition/manage/."""
 
@@ -14,11 +15,3 @@ class PublicationAdmin(admin.ModelAdmin):
     list_select_related = ["entry__campaign", "published_by"]
     raw_id_fields = ["entry", "published_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

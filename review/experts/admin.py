@@ -3,18 +3,8 @@
 
 from django.contrib import admin
 
+from portal.readonly_admin import ReadOnlyAdmin
 from review.experts.models import BlindOriginal, ExpertAssignment, FinalAward, OrganisationAward, ResultsLock
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExpertAssignment)
