@@ -38,13 +38,15 @@ class TierGradeAdmin(admin.ModelAdmin):
 
 @admin.register(RecommendationQuota)
 class RecommendationQuotaAdmin(admin.ModelAdmin):
-    """The cap may be adjusted here; `used` only moves with recommendations (or the recount action)."""
+    """Read-only figures: the cap has one source, the campaign's 推荐上限 (the notice gives every city and
+    industry union the same 50), which `_take_quota` copies here so the database CHECK can hold it under
+    concurrency. An editable column here was overwritten by the next recommendation (issue 13)."""
 
     list_display = ["union", "campaign", "used", "cap"]
     list_filter = ["campaign"]
     search_fields = ["union__name"]
     list_select_related = ["union", "campaign"]
-    readonly_fields = ["campaign", "union", "used"]
+    readonly_fields = ["campaign", "union", "used", "cap"]
     actions = ["recount"]
 
     def has_add_permission(self, request):

@@ -45,13 +45,14 @@ def test_admin_transitions_are_read_only(admin_client, history):
     assert admin_client.get(reverse("admin:review_transition_add")).status_code == 403
 
 
-def test_admin_quota_cap_below_used_is_a_form_error(admin_client, history):
+def test_admin_quota_cap_is_read_only_and_follows_the_campaign(admin_client, history):
     quota = RecommendationQuota.objects.get()
-    response = admin_client.post(reverse("admin:review_recommendationquota_change", args=[quota.pk]), {"cap": "0"})
-    assert response.status_code == 200
-    assert "推荐上限不能小于已推荐的数量" in response.content.decode()
+    url = reverse("admin:review_recommendationquota_change", args=[quota.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="cap"' not in page
+    admin_client.post(url, {"cap": "1"})
     quota.refresh_from_db()
-    assert quota.cap == 50
+    assert quota.cap == quota.campaign.recommend_cap == 50
 
 
 def test_admin_quota_recount_action(admin_client, history):
