@@ -756,9 +756,3 @@ def write_without_metadata(
             pieces.insert(2 if after_jfif else 1, _minimal_exif(None, orientation))
         return _emit(stream, pieces, dst)
 
-
-def clean_bytes(data: bytes, **kwargs) -> bytes:
-    """Return what write_clean_original would write, as bytes (convenience for callers and tests)."""
-    out = io.BytesIO()
-    write_clean_original(data, out, **kwargs)
-    return out.getvalue()
