@@ -14,6 +14,7 @@ PHONE_PATTERN = r"^[0-9+\-() ]{7,20}$"
 # What an empty select offers instead of Django's "---------".
 EMPTY_CHOICE = _("请选择…")
 
+
 def count_chars(text: str) -> int:
     """Characters as the page's counter counts them: code points, a line break (CRLF) as one."""
     return len((text or "").replace("\r\n", "\n"))
@@ -69,7 +70,7 @@ class EntryForm(forms.ModelForm):
         self.fields["category"].empty_label = None
         self.fields["author_name"].help_text = _("单个案例作者只限一人。")
         self.fields["declaration_name"].label = _("申明人签名")
-        self.fields["industry"].empty_label = EMPTY_CHOICE
+        self.fields["industry"].empty_label = self.fields["unit"].empty_label = EMPTY_CHOICE
         for name, setting in TEXT_LIMITS.items():
             limit = getattr(campaign, setting)
             field = self.fields[name]
