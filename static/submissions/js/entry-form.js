@@ -39,7 +39,8 @@
   // Compared with the values the page was served with (defaultValue and friends), so an edit typed and
   // typed back is not "unsaved", and values the server saved meanwhile (taken_on) can be adopted.
   function changed(control) {
-    if (!control.name || control.disabled || control.type === "hidden" || control.type === "file") { return false; }
+    if (!control.name || control.disabled || control.tagName === "BUTTON"
+        || ["hidden", "file", "submit", "button", "reset"].indexOf(control.type) >= 0) { return false; }
     if (control.type === "checkbox" || control.type === "radio") { return control.checked !== control.defaultChecked; }
     if (control.tagName === "SELECT") {
       // By value: the unit search rebuilds its options, keeping the chosen one.
