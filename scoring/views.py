@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -59,9 +60,9 @@ def assess(request, pk, tier):
             if tier == Tier.PROVINCE:
                 # Back to the expert's blind entry page, which now shows the other experts' scores.
                 return redirect("experts:entry", pk=entry.pk)
-            if can_view_scores(request.user, entry):
-                return redirect("scoring:entry_summary", pk=entry.pk)
-            return redirect("scoring:assess", pk=entry.pk, tier=tier)
+            # Back to the review page's actions, where 推荐 (or 报送/退回) is the next step; the URL is named,
+            # not imported, so scoring stays below review.
+            return redirect(reverse("review:entry", args=[entry.pk]) + "#review-actions")
     return render(request, "scoring/assess.html", {
         "entry": entry, "tier": tier, "form": form, "existing": existing,
         "hide_author": _hides_author(entry, tier),

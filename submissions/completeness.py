@@ -14,6 +14,17 @@ REQUIRED_FIELDS = ["title", "author_name", "unit", "contact_address", "contact_p
                    "description", "taken_on", "location", "hazard", "suggestion"]
 
 
+# Fields the author chooses (a select, the unit search, radio buttons) rather than types: "请选择".
+CHOSEN_FIELDS = {"unit", "industry", "category"}
+# The free-text fields bounded by the campaign, and the campaign field holding each bound.
+TEXT_LIMITS = {
+    "description": "description_max_chars",
+    "hazard": "hazard_max_chars",
+    "suggestion": "suggestion_max_chars",
+    "rectification_note": "rectification_note_max_chars",
+}
+
+
 def normalised_name(name: str) -> str:
     return "".join((name or "").split())
 
@@ -29,10 +40,14 @@ def missing_items(entry, photo_counts: dict[str, int] | None = None) -> list[str
         field = entry._meta.get_field(name)
         value = getattr(entry, field.attname)
         if value is None or (isinstance(value, str) and not value.strip()):
-            missing.append(_("请填写“%(field)s”") % {"field": field.verbose_name})
-    if len(entry.description or "") > campaign.description_max_chars:
-        missing.append(_("文字说明不超过%(max)d字（现为%(count)d字）") % {
-            "max": campaign.description_max_chars, "count": len(entry.description)})
+            template = _("请选择“%(field)s”") if name in CHOSEN_FIELDS else _("请填写“%(field)s”")
+            missing.append(template % {"field": field.verbose_name})
+    for name, setting in TEXT_LIMITS.items():
+        # Texts saved before a limit was lowered (or before limits existed) must be shortened first.
+        count, limit = len(getattr(entry, name) or ""), getattr(campaign, setting)
+        if count > limit:
+            missing.append(_("%(field)s不超过%(max)d字（现为%(count)d字）") % {
+                "field": entry._meta.get_field(name).verbose_name, "max": limit, "count": count})
     if not entry.declaration_accepted:
         missing.append(_("请勾选原创申明"))
     if not normalised_name(entry.declaration_name):

@@ -5,11 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.forms import PHONE_VALIDATOR_MESSAGE
 from portal.directory.models import OrgNode
 from portal.directory.widgets import UnitSearchWidget
+from submissions.completeness import TEXT_LIMITS
 from submissions.enums import PhotoKind
 from submissions.models import Entry
 
 DECLARATION_TEXT = _("本作品为本人原创，情况属实，特此申明。")
 PHONE_PATTERN = r"^[0-9+\-() ]{7,20}$"
+# What an empty select offers instead of Django's "---------".
+EMPTY_CHOICE = _("请选择…")
+
+
+def count_chars(text: str) -> int:
+    """Characters as the page's counter counts them: code points, a line break (CRLF) as one."""
+    return len((text or "").replace("\r\n", "\n"))
 
 
 class DateInput(forms.DateInput):
@@ -62,14 +70,16 @@ class EntryForm(forms.ModelForm):
         self.fields["category"].empty_label = None
         self.fields["author_name"].help_text = _("单个案例作者只限一人。")
         self.fields["declaration_name"].label = _("申明人签名")
-        limit = campaign.description_max_chars
-        description = self.fields["description"]
-        description.help_text = _("不超过%(max)d字。") % {"max": limit}
-        # The counter script reads the limit; the server check in clean_description is the authority.
-        description.widget.attrs.update({
-            "data-char-limit": limit, "data-char-counter": _("已输入 {used} / {limit} 字"),
-            "data-char-over": _("，超出 {over} 字"),
-        })
+        self.fields["industry"].empty_label = self.fields["unit"].empty_label = EMPTY_CHOICE
+        for name, setting in TEXT_LIMITS.items():
+            limit = getattr(campaign, setting)
+            field = self.fields[name]
+            field.help_text = _("不超过%(max)d字。") % {"max": limit}
+            # The counter script reads the limit; the server check in _clean_text is the authority.
+            field.widget.attrs.update({
+                "data-char-limit": limit, "data-char-counter": _("已输入 {used} / {limit} 字"),
+                "data-char-over": _("，超出 {over} 字"),
+            })
         if not self.instance.pk:
             self.initial.setdefault("author_name", user.get_full_name())
             self.initial.setdefault("unit", user.worker_unit.pk if user.worker_unit else None)
@@ -92,15 +102,27 @@ class EntryForm(forms.ModelForm):
             raise forms.ValidationError(_("该单位在组织目录中没有上级市总工会或产业工会，请联系活动组委会办公室。"))
         return unit
 
-    def clean_description(self):
+    def _clean_text(self, name):
         # Browsers send line breaks as CRLF but count them as one character; so do we.
-        text = self.cleaned_data["description"].replace("\r\n", "\n")
-        limit = self.campaign.description_max_chars
-        if len(text) > limit:
+        text = self.cleaned_data[name].replace("\r\n", "\n")
+        limit = getattr(self.campaign, TEXT_LIMITS[name])
+        if count_chars(text) > limit:
             raise forms.ValidationError(
-                _("文字说明不超过%(max)d字（现为%(count)d字）。"), code="max_chars",
-                params={"max": limit, "count": len(text)})
+                _("%(field)s不超过%(max)d字（现为%(count)d字）。"), code="max_chars",
+                params={"field": Entry._meta.get_field(name).verbose_name, "max": limit, "count": count_chars(text)})
         return text
+
+    def clean_description(self):
+        return self._clean_text("description")
+
+    def clean_hazard(self):
+        return self._clean_text("hazard")
+
+    def clean_suggestion(self):
+        return self._clean_text("suggestion")
+
+    def clean_rectification_note(self):
+        return self._clean_text("rectification_note")
 
     def clean_taken_on(self):
         taken_on = self.cleaned_data["taken_on"]

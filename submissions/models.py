@@ -79,6 +79,11 @@ class Entry(models.Model):
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
+    @property
+    def is_deletable(self) -> bool:
+        """Only a draft that never left its author may be deleted; anything a reviewer saw is withdrawn."""
+        return self.state == EntryState.DRAFT and self.submitted_at is None
+
     def place_in_directory(self) -> None:
         """Copy the unions above the unit; called whenever the unit changes."""
         self.first_review_union = self.unit.first_review_union

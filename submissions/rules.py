@@ -41,6 +41,11 @@ def is_withdrawable(user, entry):
 
 
 @rules.predicate
+def is_deletable(user, entry):
+    return entry is not None and entry.is_deletable
+
+
+@rules.predicate
 def is_visible(user, entry):
     from submissions.scoping import entries_for_user
 
@@ -62,6 +67,8 @@ rules.add_perm("submissions.change_entry", can_change)
 rules.add_perm("submissions.submit_entry", can_change)
 # Withdrawal needs no open phase: an author may always take back an entry that nobody above has taken up.
 rules.add_perm("submissions.withdraw_entry", is_author & is_withdrawable)
+# A draft nobody else has seen may be deleted, whatever the phase (like withdrawal).
+rules.add_perm("submissions.delete_entry", is_author & is_deletable)
 # Rectification often finishes after the hazard was reported, so its photos may still be added while the
 # unit has the entry (state submitted, tier UNIT); the unit needs them before it can forward the entry.
 rules.add_perm("submissions.add_rectification_photo", can_change | (is_author & awaits_unit))

@@ -100,6 +100,44 @@ def submit_entry(entry: Entry, *, actor, request=None) -> Entry:
     return locked
 
 
+def save_and_submit_entry(entry: Entry, data: dict, *, actor, request=None) -> tuple[Entry, list[str]]:
+    """Save what the author has on the form, then submit the entry if it is complete.
+
+    One action for the author, so edits typed on the page cannot be lost by submitting the saved state.
+    Deliberately two transactions: the edits are kept as a draft even when the entry is still incomplete.
+    Returns the entry and the list of missing items (empty when it was submitted). A save that is refused
+    (state or phase) raises ValidationError as update_entry does.
+    """
+    saved = update_entry(entry, data, actor=actor, request=request)
+    try:
+        submitted = submit_entry(saved, actor=actor, request=request)
+    except ValidationError as exc:
+        return Entry.objects.get(pk=saved.pk), exc.messages
+    return submitted, []
+
+
+@transaction.atomic
+def delete_entry(entry: Entry, *, actor, request=None) -> None:
+    """Delete a draft that was never submitted, with its photos; the files go once the deletion commits.
+
+    The audit record keeps what was deleted (title and photo hashes), so the deletion stays traceable.
+    """
+    locked = _lock(entry, actor)
+    if not locked.is_deletable:
+        raise ValidationError(_("只能删除未提交过的草稿；作品当前状态为“%(state)s”。") % {
+            "state": locked.get_state_display()}, code="not_deletable")
+    photos = list(locked.photos.all())
+    files = [name for photo in photos for name in (photo.original.name, photo.thumbnail.name, photo.preview.name)]
+    sha256 = [photo.sha256 for photo in photos]
+    others = _entries_with_sha256(locked, *sha256) - {locked.pk}
+    record_audit(actor, "entry.delete", locked, summary=locked.title, request=request,
+                 changes={"state": [locked.state, "deleted"], "photos": sha256})
+    locked.delete()
+    # Entries that shared a file with the deleted one may no longer have a duplicate.
+    _refresh_duplicate_flags(locked, others)
+    transaction.on_commit(lambda: _delete_files(files))
+
+
 @transaction.atomic
 def withdraw_entry(entry: Entry, *, actor, request=None) -> Entry:
     """Take an entry out of the campaign while it is still with the author's own unit."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("<int:pk>/submit/", views.entry_submit, name="entry_submit"),
     path("<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("photos/<int:photo_pk>/move/", views.photo_move, name="photo_move"),

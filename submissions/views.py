@@ -243,14 +243,19 @@ def entry_edit(request, pk):
         return redirect("submissions:entry_detail", pk=entry.pk)
     form = EntryForm(request.POST or None, instance=entry, campaign=entry.campaign, user=request.user)
     if request.method == "POST":
+        submitting = request.POST.get("action") == "submit"
         if form.is_valid():
-            try:
-                services.update_entry(entry, form.cleaned_data, actor=request.user, request=request)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("submissions:entry_edit", pk=entry.pk)
+            response = _save_entry(request, entry, form, submitting)
+            if response is not None:
+                return response
+        else:
+            # Nothing was saved: say so, and name the fields, so the author does not leave the page
+            # believing the edits (or the submission) went through.
+            fields = "、".join(str(form.fields[name].label) for name in form.errors if name in form.fields)
+            message = _("作品未提交，修改也没有保存。") if submitting else _("修改没有保存。")
+            if fields:
+                message += _("请改正以下栏目后再保存：%(fields)s。") % {"fields": fields}
+            messages.error(request, message)
         # The form wrote the refused values into its instance; the rest of the page shows what is saved.
         entry = _own_entry(request, pk)
     photos = list(entry.photos.all())
@@ -261,7 +266,27 @@ def entry_edit(request, pk):
         "placeholder": static(PLACEHOLDER), "return_reason": return_reason(entry),
         "can_download_original": rules.has_perm("submissions.download_original", request.user, entry),
         "can_withdraw": rules.has_perm("submissions.withdraw_entry", request.user, entry),
+        "can_delete": rules.has_perm("submissions.delete_entry", request.user, entry),
     })
+
+
+def _save_entry(request, entry, form, submitting):
+    """Save the valid form, and submit when asked; None when the page is to be shown again."""
+    try:
+        if not submitting:
+            services.update_entry(entry, form.cleaned_data, actor=request.user, request=request)
+            messages.success(request, _("已保存。"))
+            return redirect("submissions:entry_edit", pk=entry.pk)
+        entry, missing = services.save_and_submit_entry(entry, form.cleaned_data, actor=request.user,
+                                                        request=request)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    if missing:
+        messages.warning(request, _("修改已保存，但作品尚未完整，没有提交：%(items)s") % {"items": "；".join(missing)})
+        return redirect("submissions:entry_edit", pk=entry.pk)
+    messages.success(request, _("作品已提交，等待单位工会审核。单位推荐前仍可补充整改后照片。"))
+    return redirect("submissions:entry_detail", pk=entry.pk)
 
 
 @login_required
@@ -275,6 +300,7 @@ def entry_detail(request, pk):
         "entry": entry, "groups": photo_groups(entry, request.user, photos), "is_author": is_author,
         "can_change": can_change,
         "can_withdraw": rules.has_perm("submissions.withdraw_entry", request.user, entry),
+        "can_delete": rules.has_perm("submissions.delete_entry", request.user, entry),
         "can_download_original": rules.has_perm("submissions.download_original", request.user, entry),
         "missing": missing_items(entry, counts) if is_author and can_change else [],
         "declaration_text": DECLARATION_TEXT, "placeholder": static(PLACEHOLDER),
@@ -376,3 +402,18 @@ def entry_withdraw(request, pk):
     else:
         messages.success(request, _("作品已撤回，不再参加评选。"))
     return redirect("submissions:entry_detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_delete(request, pk):
+    """Delete a draft that was never submitted (the page asks for confirmation first)."""
+    entry = _own_entry(request, pk)
+    try:
+        services.delete_entry(entry, actor=request.user, request=request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("submissions:entry_detail", pk=entry.pk)
+    messages.success(request, _("草稿已删除。"))
+    return redirect("submissions:my_entries")

@@ -36,7 +36,8 @@ class CampaignAdmin(admin.ModelAdmin):
         (None, {"fields": ("slug", "title", "year", "theme", "notice_reference", "is_current", "contact")}),
         (_("照片要求"), {"fields": ("min_long_side", "min_short_side", "min_dpi", "dpi_policy",
                                 "max_photos_per_group", "max_file_mb", "max_megapixels")}),
-        (_("作品与评选规则"), {"fields": ("description_max_chars", "recommend_cap",
+        (_("作品与评选规则"), {"fields": ("description_max_chars", "hazard_max_chars", "suggestion_max_chars",
+                                   "rectification_note_max_chars", "recommend_cap",
                                    "require_rectification_to_forward", "require_unit_assessment_to_forward",
                                    "experts_per_entry", "blind_review")}),
     )

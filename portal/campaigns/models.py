@@ -29,8 +29,12 @@ class Campaign(models.Model):
     min_long_side = models.PositiveIntegerField(_("照片长边最少像素"), default=3000)
     min_short_side = models.PositiveIntegerField(_("照片短边最少像素"), default=2000)
     min_dpi = models.PositiveIntegerField(_("最低分辨率（dpi）"), default=300)
-    dpi_policy = models.CharField(_("分辨率不足时"), max_length=10, choices=DpiPolicy.choices,
-                                  default=DpiPolicy.REJECT)
+    dpi_policy = models.CharField(
+        _("分辨率不足时"), max_length=10, choices=DpiPolicy.choices, default=DpiPolicy.REJECT,
+        help_text=_("多数手机照片标注为72 dpi或不标注分辨率，像素却远超要求。选“拒收”时，这些照片会被拒收，"
+                    "作者须先用图片软件把分辨率改为要求的 dpi 再上传；选“自动标注”时，像素达标的照片照收，"
+                    "存储时只把分辨率标注改为要求的 dpi（画面不重新压缩），并在照片下注明原标注值。"
+                    "上传前浏览器会读取照片的分辨率并提示作者。"))
     max_photos_per_group = models.PositiveSmallIntegerField(
         _("每组照片上限"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("组照不超过4幅。"))
@@ -39,6 +43,18 @@ class Campaign(models.Model):
     max_megapixels = models.PositiveSmallIntegerField(_("单张照片像素上限（百万像素）"), default=200,
                                                       validators=[MinValueValidator(6), MaxValueValidator(400)])
     description_max_chars = models.PositiveSmallIntegerField(_("文字说明字数上限"), default=50)
+    # The other free-text boxes of 附件1 are as small on paper as 文字说明's; 100 characters wrap to about
+    # six lines in the exported form's value box (18 Chinese characters a line), so the form still prints
+    # on one A4 page and no export has to cut a text.
+    hazard_max_chars = models.PositiveSmallIntegerField(
+        _("存在隐患字数上限"), default=100, validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text=_("附件1“存在隐患”一栏的大小；默认100字。"))
+    suggestion_max_chars = models.PositiveSmallIntegerField(
+        _("整改建议字数上限"), default=100, validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text=_("附件1“整改建议”一栏的大小；默认100字。"))
+    rectification_note_max_chars = models.PositiveSmallIntegerField(
+        _("整改后说明字数上限"), default=100, validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text=_("附件1“整改后说明”一栏的大小；默认100字。"))
     recommend_cap = models.PositiveSmallIntegerField(
         _("每个市/产业工会推荐上限"), default=50, help_text=_("择优推荐50个案例参加省级评审。"))
     require_rectification_to_forward = models.BooleanField(_("向上推荐须有整改后照片"), default=True)

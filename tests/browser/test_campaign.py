@@ -582,7 +582,11 @@ def test_a_72_dpi_photo_is_refused_with_the_dpi_message(phone, cast, demo, tmp_p
         log_in(phone, "worker1")
         phone.goto(f"/submissions/{entry.pk}/edit/")
         page.locator("#file-rectified").set_input_files(str(low))
-        # Pixels are fine, so the browser's pre-check lets it go; the server reads the density and refuses.
+        # The browser's pre-check reads the density and warns first (issue 11.4); sent anyway, the server
+        # reads it too and refuses.
+        warning = page.locator("[data-upload-status] .alert-warning")
+        expect(warning).to_contain_text("72 dpi")
+        warning.get_by_role("button", name="仍然上传").click()
         refusal = page.locator("[data-upload-status] .alert-danger")
         expect(refusal).to_contain_text("照片分辨率为 72 dpi，要求不低于 300 dpi")
         expect(refusal).to_contain_text("可用图片软件将分辨率改为 300 dpi（像素不变）后重新上传")

@@ -168,7 +168,8 @@ def test_admin_making_a_campaign_current_goes_through_the_service(client):
         "is_current": "on", "contact": "",
         "min_long_side": "3000", "min_short_side": "2000", "min_dpi": "300", "dpi_policy": "reject",
         "max_photos_per_group": "4", "max_file_mb": "20", "max_megapixels": "200",
-        "description_max_chars": "50", "recommend_cap": "50", "require_rectification_to_forward": "on",
+        "description_max_chars": "50", "hazard_max_chars": "100", "suggestion_max_chars": "100",
+        "rectification_note_max_chars": "100", "recommend_cap": "50", "require_rectification_to_forward": "on",
         "require_unit_assessment_to_forward": "on", "experts_per_entry": "3", "blind_review": "on",
     }
     for prefix in ("phases", "award_levels", "hazard_categories", "industries"):

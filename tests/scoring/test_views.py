@@ -60,10 +60,13 @@ def test_assess_get_renders_paper_form_with_tick_boxes(client, users, entry_at):
     assert "<script>" not in html.replace('<script src=', '')  # no inline script (CSP)
 
 
-def test_assess_post_saves_and_redirects_with_message(client, users, entry_at):
+def test_assess_post_saves_and_lands_back_where_recommend_is(client, users, entry_at):
     entry = entry_at()
     response = as_user(client, users["unit"]).post(assess_url(entry, Tier.UNIT), GOOD, follow=True)
-    assert response.redirect_chain[-1][0] == summary_url(entry)
+    # Issue 11.9: after the unit assessment the coordinator is back on the review page, at its actions.
+    assert response.redirect_chain[-1][0] == reverse("review:entry", args=[entry.pk]) + "#review-actions"
+    actions = re.search(r'<section[^>]*id="review-actions".*?</section>', response.content.decode(), re.S).group(0)
+    assert "推荐" in actions
     assessment = Assessment.objects.get()
     assert (assessment.assessor, assessment.tier, assessment.d) == (users["unit"], Tier.UNIT, Decimal("77.62392"))
     assert assessment.comment == "隐患典型，整改到位"

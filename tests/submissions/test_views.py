@@ -414,14 +414,20 @@ def test_entry_submit_incomplete_lists_missing_items(client, worker, draft):
     assert draft.state == EntryState.DRAFT
 
 
-def test_entry_submit_and_withdraw_buttons_ask_for_confirmation(client, worker, draft):
+def test_entry_submit_delete_and_withdraw_buttons_ask_for_confirmation(client, worker, draft, small_campaign):
     body = client.get(reverse("submissions:entry_edit", args=[draft.pk])).content.decode()
-    def form_tag(name):
-        action = reverse(f"submissions:{name}", args=[draft.pk])
-        return re.search(rf'<form[^>]*action="{action}"[^>]*>', body).group(0)
 
-    submit, withdraw = form_tag("entry_submit"), form_tag("entry_withdraw")
-    assert "data-confirm" in submit and "data-confirm" in withdraw
+    def form_tag(page, entry, name):
+        action = reverse(f"submissions:{name}", args=[entry.pk])
+        return re.search(rf'<form[^>]*action="{action}"[^>]*>', page).group(0)
+
+    submit = re.search(r'<button[^>]*value="submit"[^>]*>', body).group(0)
+    assert 'form="entry-form"' in submit and "data-confirm-button" in submit
+    assert "data-confirm" in form_tag(body, draft, "entry_delete")
+    returned = make_entry(worker, campaign=small_campaign, state=EntryState.RETURNED)
+    body = client.get(reverse("submissions:entry_edit", args=[returned.pk])).content.decode()
+    assert "data-confirm" in form_tag(body, returned, "entry_withdraw")
+    assert reverse("submissions:entry_delete", args=[returned.pk]) not in body
 
 
 def test_entry_withdraw_submitted_entry(client, worker, small_campaign):

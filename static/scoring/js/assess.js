@@ -21,6 +21,18 @@
     output.textContent = Math.floor(thousandths / 1000) + "." + ("00" + (thousandths % 1000)).slice(-3);
   }
 
+  // A factor's "please choose" error goes as soon as an option of that factor is ticked, so the errors
+  // left on the page are exactly the factors still to choose.
+  function clearError(event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-factor]")) { return; }
+    var row = input.closest(".assess-factor");
+    if (!row) { return; }
+    row.classList.remove("assess-factor-invalid");
+    row.querySelectorAll("[data-factor-error]").forEach(function (error) { error.remove(); });
+  }
+
+  form.addEventListener("change", clearError);
   form.addEventListener("change", update);
   update();
 })();

@@ -27,3 +27,48 @@
     update();
   });
 })();
+
+// The 报名表: a warning before leaving the page with unsaved edits, and the confirmation of the
+// 保存并提交 button (a button of the form, so submitting always saves what is on the page first).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-entry-form]");
+  if (!form) { return; }
+  var leaving = false;
+
+  // Compared with the values the page was served with (defaultValue and friends), so an edit typed and
+  // typed back is not "unsaved", and values the server saved meanwhile (taken_on) can be adopted.
+  function changed(control) {
+    if (!control.name || control.disabled || control.tagName === "BUTTON"
+        || ["hidden", "file", "submit", "button", "reset"].indexOf(control.type) >= 0) { return false; }
+    if (control.type === "checkbox" || control.type === "radio") { return control.checked !== control.defaultChecked; }
+    if (control.tagName === "SELECT") {
+      // By value: the unit search rebuilds its options, keeping the chosen one.
+      var served = Array.prototype.find.call(control.options, function (option) { return option.defaultSelected; });
+      var implicit = control.size <= 1 && control.options.length ? control.options[0].value : "";
+      return control.value !== (served ? served.value : implicit);
+    }
+    return control.value !== control.defaultValue;
+  }
+
+  function dirty() {
+    return Array.prototype.some.call(form.elements, changed);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-confirm-button]");
+    if (button && !window.confirm(button.getAttribute("data-confirm-button"))) { event.preventDefault(); }
+  });
+
+  // Registered after portal.js: a submission it cancelled (confirmation declined) is not leaving.
+  form.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { leaving = true; }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (leaving || !dirty()) { return; }
+    event.preventDefault();
+    event.returnValue = form.getAttribute("data-leave-unsaved") || "";
+    return event.returnValue;
+  });
+})();

@@ -53,6 +53,79 @@
     });
   }
 
+  // The dpi label, read like the server does (submissions/photos/validation.py): EXIF IFD0 XResolution /
+  // YResolution with ResolutionUnit (inch when absent, cm converted, anything else unusable) first, then
+  // the JFIF density; the lower of x and y, rounded; implausible values (< 1 or > 10000) count as none.
+  // Only the first 64 KB are read: phones put both segments at the very start of the file.
+  function plausible(values, perCm) {
+    var dpis = [];
+    for (var k = 0; k < values.length; k++) {
+      var dpi = perCm ? values[k] * 2.54 : values[k];
+      if (!isFinite(dpi) || dpi < 1 || dpi > 10000) { return null; }
+      dpis.push(Math.round(dpi));
+    }
+    return dpis.length ? Math.min.apply(null, dpis) : null;
+  }
+
+  function exifDpi(b, start, end) {
+    // start: the TIFF header inside an APP1 "Exif\0\0" segment that ends at `end`.
+    if (start + 8 > end) { return null; }
+    var little = b[start] === 0x49 && b[start + 1] === 0x49;
+    if (!little && !(b[start] === 0x4D && b[start + 1] === 0x4D)) { return null; }
+    function u16(at) { return little ? b[at] | (b[at + 1] << 8) : (b[at] << 8) | b[at + 1]; }
+    function u32(at) {
+      return little ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 16777216
+                    : b[at] * 16777216 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+    }
+    var ifd = start + u32(start + 4);
+    if (ifd + 2 > end) { return null; }
+    var count = u16(ifd), unit = 2, values = [];
+    for (var n = 0; n < count; n++) {
+      var entry = ifd + 2 + 12 * n;
+      if (entry + 12 > end) { return null; }
+      var tag = u16(entry), type = u16(entry + 2);
+      if (tag === 0x0128) {
+        unit = type === 3 ? u16(entry + 8) : (type === 4 ? u32(entry + 8) : 0);
+      } else if (tag === 0x011A || tag === 0x011B) {
+        var at = start + u32(entry + 8);
+        if (type !== 5 || at + 8 > end) { return null; }
+        var denominator = u32(at + 4);
+        values.push(denominator ? u32(at) / denominator : NaN);
+      }
+    }
+    if (unit !== 2 && unit !== 3) { return null; }
+    return plausible(values, unit === 3);
+  }
+
+  function dpiInfo(file) {
+    return readHead(file, 65536).then(function (b) {
+      if (!b || b.length < 4 || b[0] !== 0xFF || b[1] !== 0xD8) { return { known: false }; }
+      var i = 2, exif = null, jfif = null;
+      while (i + 4 <= b.length) {
+        if (b[i] !== 0xFF) { break; }
+        var marker = b[i + 1];
+        if (marker === 0xFF) { i += 1; continue; }
+        if (marker === 0xDA || marker === 0xD9) { break; }
+        var end = i + 2 + ((b[i + 2] << 8) | b[i + 3]);
+        if (end > b.length) { break; }
+        if (marker === 0xE0 && i + 16 <= end && b[i + 4] === 0x4A && b[i + 5] === 0x46 && b[i + 6] === 0x49
+            && b[i + 7] === 0x46 && b[i + 8] === 0 && jfif === null) {
+          var units = b[i + 11];
+          jfif = (units === 1 || units === 2)
+            ? plausible([(b[i + 12] << 8) | b[i + 13], (b[i + 14] << 8) | b[i + 15]], units === 2) : null;
+        } else if (marker === 0xE1 && exif === null && i + 10 <= end && b[i + 4] === 0x45 && b[i + 5] === 0x78
+                   && b[i + 6] === 0x69 && b[i + 7] === 0x66 && b[i + 8] === 0 && b[i + 9] === 0) {
+          exif = exifDpi(b, i + 10, end);
+        }
+        i = end;
+      }
+      var dpi = exif !== null ? exif : jfif;
+      return { known: true, dpi: dpi, source: exif !== null ? "exif" : (jfif !== null ? "jfif" : null) };
+    });
+  }
+  // For the browser test of the reader, and for anyone checking a file by hand in the console.
+  window.photoDpi = dpiInfo;
+
   function sizeByDecoding(file) {
     if (!window.createImageBitmap || file.size > 30 * 1024 * 1024) { return Promise.resolve(null); }
     return window.createImageBitmap(file).then(function (bitmap) {
@@ -63,18 +136,26 @@
   }
 
   function precheck(file, group) {
-    var warnings = [];
+    var warnings = [], notes = [];
     var maxBytes = parseInt(group.getAttribute("data-max-bytes"), 10);
     var minLong = parseInt(group.getAttribute("data-min-long"), 10);
     var minShort = parseInt(group.getAttribute("data-min-short"), 10);
+    var minDpi = parseInt(group.getAttribute("data-min-dpi"), 10);
+    var fixDpi = group.getAttribute("data-dpi-policy") === "fix";
     if (file.size > maxBytes) {
       warnings.push(t("too-big", { name: file.name, size: (file.size / 1048576).toFixed(1),
                                    limit: Math.round(maxBytes / 1048576) }));
     }
-    return jpegInfo(file).then(function (info) {
+    return Promise.all([jpegInfo(file), dpiInfo(file)]).then(function (results) {
+      var info = results[0], dpi = results[1];
       if (!info.jpeg || (file.type && file.type !== "image/jpeg")) {
         warnings.push(t("not-jpeg", { name: file.name }));
-        return warnings;
+        return { warnings: warnings, notes: notes };
+      }
+      if (dpi.known && minDpi && (dpi.dpi === null || dpi.dpi < minDpi)) {
+        // Most phones write 72 dpi or none: under "fix" the server relabels, under "reject" it refuses.
+        var key = (dpi.dpi === null ? "no-dpi" : "low-dpi") + (fixDpi ? "-fix" : "");
+        (fixDpi ? notes : warnings).push(t(key, { name: file.name, dpi: dpi.dpi, min: minDpi }));
       }
       var sized = info.width ? Promise.resolve(info) : sizeByDecoding(file);
       return sized.then(function (size) {
@@ -86,14 +167,68 @@
                                            long: minLong, short: minShort }));
           }
         }
-        return warnings;
+        return { warnings: warnings, notes: notes };
       });
     });
   }
 
+  // --- uploads in flight: a warning before the page is left, and a note after a reload -------------------
+
+  var running = 0;
+  var STORE = "submissions.uploads-in-flight";
+
+  function inFlight() {
+    try { return JSON.parse(window.sessionStorage.getItem(STORE) || "[]"); } catch (error) { return []; }
+  }
+
+  function keepInFlight(records) {
+    try {
+      if (records.length) { window.sessionStorage.setItem(STORE, JSON.stringify(records)); }
+      else { window.sessionStorage.removeItem(STORE); }
+    } catch (error) { /* private mode: the warning before leaving still works */ }
+  }
+
+  function started(record) {
+    running += 1;
+    keepInFlight(inFlight().concat([record]));
+  }
+
+  function finished(record) {
+    running = Math.max(running - 1, 0);
+    keepInFlight(inFlight().filter(function (other) { return other.id !== record.id; }));
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!running) { return; }
+    event.preventDefault();
+    event.returnValue = t("leave-uploading");
+    return event.returnValue;
+  });
+
+  // An upload cut off by a reload or by leaving never answered: say on the next visit that the photo was
+  // not stored (unless the group now holds more photos than when it started: then the server got it).
+  function reportInterrupted() {
+    var records = inFlight();
+    if (!records.length || running) { return; }
+    var left = [];
+    records.forEach(function (record) {
+      var group = document.querySelector("[data-photo-group='" + record.kind + "'][data-upload-url='" + record.url + "']");
+      if (!group) { left.push(record); return; }
+      var count = parseInt(group.getAttribute("data-count"), 10);
+      if (!record.replace && count > record.countBefore) { return; }
+      var status = group.closest("[data-photo-group-wrapper]").querySelector("[data-upload-status]");
+      status.appendChild(element("div", "alert alert-danger py-1 px-2 small upload-interrupted",
+                                 t("interrupted", { name: record.name })));
+    });
+    keepInFlight(left);
+  }
+
   // --- upload -----------------------------------------------------------------------------------------
 
-  function send(form, file, status) {
+  function send(form, file, status, countBefore) {
+    var record = { id: String(Date.now()) + Math.random(), url: form.getAttribute("action"), name: file.name,
+                   kind: form.querySelector("input[name=kind]").value, countBefore: countBefore,
+                   replace: !!form.querySelector("input[name=replace]") };
     var row = element("div", "mb-2");
     var label = element("div", "small text-truncate", t("uploading", { name: file.name }));
     var progress = element("div", "progress");
@@ -118,6 +253,7 @@
         if (event.lengthComputable) { bar.style.width = Math.round(100 * event.loaded / event.total) + "%"; }
       };
       xhr.onload = function () {
+        finished(record);
         var body = null;
         try { body = JSON.parse(xhr.responseText); } catch (error) { body = null; }
         progress.remove();
@@ -132,11 +268,13 @@
         resolve(body);
       };
       xhr.onerror = function () {
+        finished(record);
         progress.remove();
         label.className = "alert alert-danger py-1 px-2 mb-0 small";
         label.textContent = t("failed", { name: file.name, error: t("network") });
         resolve(null);
       };
+      started(record);
       xhr.send(data);
     });
   }
@@ -160,14 +298,22 @@
       }
     }
     var takenOn = document.querySelector("input[name=taken_on]");
-    if (takenOn && !takenOn.value && body.entry && body.entry.taken_on) { takenOn.value = body.entry.taken_on; }
+    if (takenOn && !takenOn.value && body.entry && body.entry.taken_on) {
+      // Saved by the server already: not an unsaved edit of the form (see entry-form.js).
+      takenOn.value = takenOn.defaultValue = body.entry.taken_on;
+    }
   }
 
   function uploadAll(form, files, wrapper, status) {
     var last = null;
+    var group = wrapper.querySelector("[data-photo-group]");
+    var count = parseInt(group.getAttribute("data-count"), 10);
     return files.reduce(function (chain, file) {
       return chain.then(function () {
-        return send(form, file, status).then(function (body) { if (body) { last = body; } });
+        return send(form, file, status, count).then(function (body) {
+          if (body) { last = body; }
+          if (body && body.ok && !form.querySelector("input[name=replace]")) { count += 1; }
+        });
       });
     }, Promise.resolve()).then(function () { applyResponse(wrapper, last); });
   }
@@ -180,8 +326,15 @@
     status.innerHTML = "";
     var replacing = !!form.querySelector("input[name=replace]");
     var left = parseInt(group.getAttribute("data-cap"), 10) - parseInt(group.getAttribute("data-count"), 10);
-    Promise.all(files.map(function (file) { return precheck(file, group); })).then(function (lists) {
-      var warnings = [].concat.apply([], lists);
+    Promise.all(files.map(function (file) { return precheck(file, group); })).then(function (results) {
+      var warnings = [].concat.apply([], results.map(function (result) { return result.warnings; }));
+      var notes = [].concat.apply([], results.map(function (result) { return result.notes; }));
+      if (notes.length) {
+        var info = element("div", "alert alert-info py-1 px-2 small");
+        info.setAttribute("data-precheck-notes", "");
+        notes.forEach(function (note) { info.appendChild(element("div", "", note)); });
+        status.appendChild(info);
+      }
       if (!replacing && files.length > left) {
         warnings.push(t("over-cap", { cap: group.getAttribute("data-cap"), left: Math.max(left, 0) }));
       }
@@ -277,4 +430,5 @@
     });
   }
   watchPending(document);
+  reportInterrupted();
 })();
