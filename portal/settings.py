@@ -162,7 +162,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
-PORTAL_SIGNUPS_PER_ADDRESS = env_int("PORTAL_SIGNUPS_PER_ADDRESS", 5, minimum=1)
+# A union office may sign up a room of workers over one Wi-Fi: generous, but not unbounded.
+PORTAL_SIGNUPS_PER_ADDRESS = env_int("PORTAL_SIGNUPS_PER_ADDRESS", 20, minimum=1)
 PORTAL_SIGNUP_WINDOW_MINUTES = env_int("PORTAL_SIGNUP_WINDOW_MINUTES", 60, minimum=1)
 # --- end of client address block ---
 

@@ -197,3 +197,15 @@ def test_completed_password_reset_lifts_the_lockout(client, behind_nginx, review
 def test_lockout_page_offers_the_password_reset(client, behind_nginx, reviewer):
     response = lock(client, reviewer.username, VICTIM)
     assert "/accounts/password/reset/" in response.content.decode()
+
+
+# --- deploy check ---------------------------------------------------------------------------------------
+
+def test_deploy_check_warns_behind_a_proxy_without_trusted_proxies(settings):
+    from portal.accounts.checks import trusted_proxies_check
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.PORTAL_TRUSTED_PROXIES = 0
+    assert [warning.id for warning in trusted_proxies_check()] == ["portal.W001"]
+    settings.PORTAL_TRUSTED_PROXIES = 1
+    assert trusted_proxies_check() == []
