@@ -40,6 +40,7 @@ def wsgi_get(path: str) -> int:
 @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
 def test_terminated_database_connection_between_requests_costs_no_error():
     connection.close()
+    max_age = connection.settings_dict["CONN_MAX_AGE"]
     connection.settings_dict["CONN_MAX_AGE"] = 60  # persistent, as in production
     try:
         assert wsgi_get("/health/") == 200
@@ -59,4 +60,4 @@ def test_terminated_database_connection_between_requests_costs_no_error():
         assert wsgi_get("/accounts/login/") == 200
     finally:
         connection.close()
-        connection.settings_dict["CONN_MAX_AGE"] = 0
+        connection.settings_dict["CONN_MAX_AGE"] = max_age

@@ -113,3 +113,16 @@ def test_signup_password_mismatch_error_is_under_the_confirmation(client, org):
 def test_signup_invalid_username_message_is_chinese(client, org):
     response = client.post("/accounts/signup/", signup_data(org.unit_a1a.pk, 1, username="bad name!"))
     assert "用户名只能包含字母、数字" in str(response.context["form"].errors["username"])
+
+
+def test_admin_refuses_an_email_another_account_has(org):
+    from portal.accounts.admin import UserChangeForm
+
+    make_user(RoleKind.WORKER, org.unit_a1a, username="first", email="taken@example.com")
+    other = make_user(RoleKind.WORKER, org.unit_a1a, username="second", email="second@example.com")
+    data = {"username": other.username, "email": "TAKEN@example.com", "date_joined": "2026-01-01 00:00"}
+    form = UserChangeForm(data, instance=other)
+    assert not form.is_valid()
+    assert "email" in form.errors
+    form = UserChangeForm({**data, "email": "second@example.com"}, instance=other)
+    assert "email" not in form.errors
