@@ -126,3 +126,12 @@ def test_admin_refuses_an_email_another_account_has(org):
     assert "email" in form.errors
     form = UserChangeForm({**data, "email": "second@example.com"}, instance=other)
     assert "email" not in form.errors
+
+
+def test_signup_weak_password_message_is_printed_next_to_the_password_input(client, org):
+    response = client.post("/accounts/signup/", signup_data(org.unit_a1a.pk, 1, password1="12345678",
+                                                            password2="12345678"))
+    html = response.content.decode()
+    message = str(response.context["form"].errors["password1"][0])
+    position = html.index(message)
+    assert html.index('id="id_password1"') < position < html.index('id="id_password2"')
