@@ -110,7 +110,10 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        DATABASES = {"default": dj_database_url.parse(
+            # Health checks: a persistent connection that PostgreSQL dropped (restart, failover) is
+            # replaced at the next request instead of answering 500 once per thread (issue 12.6).
+            DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from None
 else:
@@ -141,13 +144,28 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# --- Client address, login lock-outs, sign-up throttle (issue 12.1, 12.12) ---
+# How many proxies of our own (nginx: 1) stand in front of gunicorn; the client's address is read from
+# X-Forwarded-For past exactly that many hops (portal.audit.client_ip). 0: REMOTE_ADDR as it is.
+PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip.client_ip"
+AXES_HANDLER = "portal.accounts.lockout.PortalAxesHandler"
 AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = 1  # hours
+# A short cool-off that doubles with each lock-out of the same user name and address within a day.
+PORTAL_LOGIN_COOLOFF_MINUTES = env_int("PORTAL_LOGIN_COOLOFF_MINUTES", 5, minimum=1)
+PORTAL_LOGIN_COOLOFF_MAX_MINUTES = env_int("PORTAL_LOGIN_COOLOFF_MAX_MINUTES", 24 * 60, minimum=1)
+AXES_COOLOFF_TIME = "portal.accounts.lockout.cool_off"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # remembers the lock-outs that make the next cool-off longer
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # Lock by user name and address together, so one attacker cannot lock a whole workplace behind a NAT.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# A union office may sign up a room of workers over one Wi-Fi: generous, but not unbounded.
+PORTAL_SIGNUPS_PER_ADDRESS = env_int("PORTAL_SIGNUPS_PER_ADDRESS", 20, minimum=1)
+PORTAL_SIGNUP_WINDOW_MINUTES = env_int("PORTAL_SIGNUP_WINDOW_MINUTES", 60, minimum=1)
+# --- end of client address block ---
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

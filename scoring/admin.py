@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.readonly_admin import ReadOnlyAdmin
 from scoring.models import Assessment
+from submissions.scoping import entries_for_user
 
 
 @admin.register(Assessment)
@@ -19,6 +20,10 @@ class AssessmentAdmin(ReadOnlyAdmin):
     readonly_fields = ("entry", "assessor", "tier", "l", "e", "c", "x", "y", "d", "comment", "created_at",
                        "updated_at")
     list_per_page = 100
+
+    def get_queryset(self, request):
+        # The entries the site shows this account, superusers included (issue 12.10).
+        return super().get_queryset(request).filter(entry__in=entries_for_user(request.user).values("pk"))
 
     @admin.display(description=_("价值评价得分 D"), ordering="d")
     def d_shown(self, obj):

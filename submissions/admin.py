@@ -2,15 +2,31 @@
 
 Entries change state only through the services (author pages, review), so the admin offers no add,
 change or delete. Files are linked only through the checked download view, never by a storage URL.
+
+The admin shows the same entries as the site: those of submissions.scoping.entries_for_user, for every
+account, superusers included (being a superuser makes nobody a reviewer; the committee role shows every
+submitted entry). Other people's drafts, their photos and their audit records stay private (issue 12.10).
 """
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit.admin import register_audit_scope
 from portal.readonly_admin import ReadOnlyAdmin
 from submissions.models import Entry, Photo
+from submissions.scoping import entries_for_user
+
+
+@register_audit_scope
+def entry_audit_scope(user) -> Q:
+    """Audit records about an entry are shown only to those who may see the entry."""
+    visible = entries_for_user(user).annotate(key=Cast("pk", CharField())).values("key")
+    return ~Q(target_type=ContentType.objects.get_for_model(Entry)) | Q(target_id__in=visible)
 
 
 def _file_link(photo, variant, label):
@@ -51,6 +67,9 @@ class EntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [PhotoInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=entries_for_user(request.user).values("pk"))
+
 
 @admin.register(Photo)
 class PhotoAdmin(ReadOnlyAdmin):
@@ -62,6 +81,9 @@ class PhotoAdmin(ReadOnlyAdmin):
     fields = ("entry", "kind", "position", "width", "height", "size", "original_dpi", "dpi_relabelled",
               "taken_at", "sha256", "uploaded_at", "files")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(entry__in=entries_for_user(request.user).values("pk"))
 
     @admin.display(description=_("缩略图/预览已生成"), boolean=True)
     def derivatives(self, photo):

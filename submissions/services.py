@@ -230,20 +230,23 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
 
 @transaction.atomic
 def delete_photo(photo: Photo, *, actor, request=None) -> None:
-    """Remove a photo of a draft or returned entry; the rest of its group closes up."""
+    """Remove a photo of a draft or returned entry; the rest of its group closes up.
+
+    Only the row goes. Its files stay until `purge_orphan_files` removes unreferenced files: a backup
+    running now has already dumped the row and copies the files afterwards, and must find them
+    (issue 12.9). The files are no longer served, since every download checks a row.
+    """
     locked = _lock(photo.entry, actor)
     _require_changeable(locked)
     current = locked.photos.filter(pk=photo.pk).first()
     if current is None:
         return  # already gone: a second click on "delete" is not an error
-    files = [current.original.name, current.thumbnail.name, current.preview.name]
     label = f"{current.get_kind_display()}{current.position}"
     current.delete()
     _renumber(locked, current.kind)
     _after_photos_changed(locked, {locked.pk, *_entries_with_sha256(locked, current.sha256)})
     record_audit(actor, "entry.photo_delete", locked, summary=label, request=request,
                  changes={"photo": photo.pk, "sha256": current.sha256})
-    transaction.on_commit(lambda: _delete_files(files))
 
 
 @transaction.atomic

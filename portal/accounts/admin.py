@@ -1,8 +1,20 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.forms import EMAIL_TAKEN_MESSAGE, email_in_use
 from portal.accounts.models import Role, User
+
+
+class UserChangeForm(BaseUserChangeForm):
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        # One account per e-mail here too, so a password reset reaches one account (issue 12.12).
+        if email and email_in_use(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")
+        return email
 
 
 class RoleInline(admin.TabularInline):
@@ -13,6 +25,7 @@ class RoleInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
     inlines = [RoleInline]
     list_display = ("username", "full_name", "phone", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "phone", "email")

@@ -6,3 +6,6 @@ class Config(AppConfig):
     verbose_name = _("账号与角色")
     name = "portal.accounts"
     label = "accounts"
+
+    def ready(self):
+        from portal.accounts import checks  # noqa: F401 - registers the deploy check

@@ -1,8 +1,29 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
+from portal.accounts.lockout import lift_lockouts
 from portal.accounts.models import Role, User
-from portal.audit.services import record_audit
+from portal.audit.models import AuditRecord
+from portal.audit.services import client_ip, record_audit
+
+SIGNUP_ACTION = "accounts.signup"
+
+
+def signups_exhausted(request) -> bool:
+    """Whether the client's address has made PORTAL_SIGNUPS_PER_ADDRESS sign-ups within the window.
+
+    Counted from the audit log's sign-up records, which carry the real client address (issue 12.12).
+    """
+    address = client_ip(request)
+    if not address:
+        return False
+    since = timezone.now() - timedelta(minutes=settings.PORTAL_SIGNUP_WINDOW_MINUTES)
+    recent = AuditRecord.objects.filter(action=SIGNUP_ACTION, ip=address, created_at__gte=since).count()
+    return recent >= settings.PORTAL_SIGNUPS_PER_ADDRESS
 
 
 @transaction.atomic
@@ -14,7 +35,7 @@ def register_worker(form, *, request=None) -> User:
     user.email = form.cleaned_data.get("email") or ""
     user.save()
     Role.objects.create(user=user, kind=RoleKind.WORKER, node=form.cleaned_data["unit"])
-    record_audit(user, "accounts.signup", user, summary=str(form.cleaned_data["unit"]), request=request)
+    record_audit(user, SIGNUP_ACTION, user, summary=str(form.cleaned_data["unit"]), request=request)
     return user
 
 
@@ -26,3 +47,16 @@ def grant_role(user: User, kind: str, node, *, actor) -> Role:
     role.save()
     record_audit(actor, "accounts.grant_role", user, summary=str(role))
     return role
+
+
+@transaction.atomic
+def lift_login_lockouts(user: User, *, request=None) -> int:
+    """After a completed password reset: forget the account's failed logins from every address, audited.
+
+    The lock-out page sends people to 忘记密码; proving control of the mailbox ends the lock-out.
+    """
+    lifted = lift_lockouts(user.get_username())
+    if lifted:
+        record_audit(user, "accounts.lockout_lifted", user, summary="password reset",
+                     changes={"attempts": lifted}, request=request)
+    return lifted

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from portal.accounts import views
+from portal.accounts.forms import SingleAccountPasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
         template_name="accounts/message_page.html",
         extra_context={"page_title": "密码已修改", "message": "您的密码已修改。"}), name="password_change_done"),
     path("password/reset/", auth_views.PasswordResetView.as_view(
+        form_class=SingleAccountPasswordResetForm,
         template_name="accounts/form_page.html", email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password_reset_done"),
@@ -27,7 +29,7 @@ urlpatterns = [
         template_name="accounts/message_page.html",
         extra_context={"page_title": "邮件已发送",
                        "message": "如果该信箱已注册，您将收到一封重设密码的邮件。"}), name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(
         template_name="accounts/form_page.html", success_url=reverse_lazy("accounts:password_reset_complete"),
         extra_context={"page_title": "设置新密码"}), name="password_reset_confirm"),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(

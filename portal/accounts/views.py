@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts.enums import RoleKind
 from portal.accounts.forms import SignupForm
 from portal.accounts.navigation import ROLE_HOMES
-from portal.accounts.services import register_worker
+from portal.accounts.services import lift_login_lockouts, register_worker, signups_exhausted
 
 
 def landing(request):
@@ -41,9 +42,21 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and signups_exhausted(request):
+        # Throttled per real client address, before validation, so a script learns nothing (issue 12.12).
+        return render(request, "accounts/signup.html", {"form": SignupForm(), "throttled": True}, status=429)
     if request.method == "POST" and form.is_valid():
         user = register_worker(form, request=request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("注册成功，欢迎参加随手拍活动。"))
         return redirect("accounts:home")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the mailed link also ends any login lock-out of the account."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lift_login_lockouts(form.user, request=self.request)
+        return response

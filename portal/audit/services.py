@@ -1,11 +1,9 @@
 from django.contrib.contenttypes.models import ContentType
 
+from portal.audit.client_ip import client_ip
 from portal.audit.models import AuditRecord
 
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: behind nginx it is set from X-Real-IP by the proxy, never trusted from the client.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+__all__ = ["client_ip", "record_audit"]
 
 
 def record_audit(actor, action: str, target, *, summary: str = "", changes: dict | None = None,

@@ -239,7 +239,12 @@ def backup_portal(output_dir, *, pg_dump: bool = False, storage: Storage | None 
         vanished: list[str] = []
         try:
             # Photos are JPEGs that do not compress: the fastest level keeps the JSON small all the same.
-            with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
+            # Created 0600 from the first byte: the archive holds password hashes, phone numbers,
+            # addresses and photos with GPS positions (issue 12.9).
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)  # also when a leftover .partial existed with other bits
+            with os.fdopen(descriptor, "wb") as raw, \
+                    tarfile.open(fileobj=raw, mode="w:gz", compresslevel=1) as tar:
                 with dump_path.open("rb") as fh:
                     database = _add_stream(tar, DATABASE, fh, dump_path.stat().st_size)
                 pg_entry = None
@@ -422,6 +427,9 @@ def restore_portal(archive, *, force: bool = False, storage: Storage | None = No
     """
     storage = storage or default_storage
     progress = progress or (lambda message: None)
+    if work_dir is not None and not Path(work_dir).is_dir():
+        raise BackupError(_("解包目录不存在或不是文件夹：%(path)s（请先创建，或不加 --work-dir 使用系统临时目录）") % {
+            "path": work_dir})
     with tempfile.TemporaryDirectory(prefix="portal-restore-", dir=work_dir) as work:
         progress(_("解包并校验备份文件……"))
         unpacked = unpack_archive(archive, Path(work))

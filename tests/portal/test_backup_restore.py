@@ -340,3 +340,51 @@ def test_backup_pg_dump_option(instance, tmp_path):
     dump.write_bytes(content["database.pgdump"])
     listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True, check=True)
     assert "submissions_entry" in listing.stdout
+
+
+# --- issue 12.9: private archive, consistent while photos are deleted, clear work-dir error -------------
+
+
+def test_backup_archive_is_readable_by_its_owner_only(instance, tmp_path):
+    import os
+    import stat
+
+    previous = os.umask(0o022)  # a usual umask would make a new file world-readable
+    try:
+        archive = make_backup(tmp_path)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+def test_backup_taken_while_a_photo_is_deleted_names_no_missing_file(instance, tmp_path, settings, monkeypatch):
+    worker = instance["people"]["worker"]
+    draft = make_entry(worker, campaign=instance["campaign"])
+    entry_services.add_photo(draft, PhotoKind.HAZARD, upload(small_jpeg(7)), actor=worker)
+    doomed = draft.photos.get()
+    listing = backups.iter_storage_files
+
+    def delete_then_list(storage, *args, **kwargs):
+        # The database is dumped already; the worker deletes the photo before the files are copied.
+        entry_services.delete_photo(doomed, actor=worker)
+        yield from listing(storage, *args, **kwargs)
+
+    monkeypatch.setattr(backups, "iter_storage_files", delete_then_list)
+    archive = make_backup(tmp_path)
+    monkeypatch.undo()
+    manifest = json.loads(members(archive)["manifest.json"])
+    assert manifest["missing_files"] == []
+    assert doomed.original.name in {item["name"] for item in manifest["files"]}
+    assert not Photo.objects.filter(pk=doomed.pk).exists()
+    wipe(Path(settings.MEDIA_ROOT))
+    call_command("restore_portal", str(archive), stdout=io.StringIO())
+    restored = Photo.objects.get(pk=doomed.pk)  # the dump's photo, with its files
+    assert sha256(read(restored.original.name)) == restored.sha256
+
+
+def test_restore_with_a_missing_work_dir_says_so(instance, tmp_path):
+    archive = make_backup(tmp_path)
+    with pytest.raises(CommandError, match="解包目录不存在"):
+        call_command("restore_portal", str(archive), work_dir=str(tmp_path / "no-such-folder"),
+                     stdout=io.StringIO())
+    assert Entry.objects.exists()  # nothing was touched

@@ -99,3 +99,20 @@ def test_min_age_is_configurable(stored):
 
 def test_empty_storage(db):
     assert "共 0 个孤立文件，0 字节" in purge()
+
+
+def test_deleted_photo_files_wait_for_the_purge_and_go_with_it(org, isolated_tasks_and_media,
+                                                                 django_capture_on_commit_callbacks):
+    """delete_photo removes the row only (a running backup still finds the files); the purge removes them."""
+    worker = org.users()["worker"]
+    entry = make_entry(worker, campaign=CampaignFactory(**SMALL))
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = entry_services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg(3)), actor=worker)
+    photo.refresh_from_db()
+    names = [photo.original.name, photo.thumbnail.name, photo.preview.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_services.delete_photo(photo, actor=worker)
+    assert all(default_storage.exists(name) for name in names)
+    age_all(isolated_tasks_and_media, minutes=120)
+    call_command("purge_orphan_files", "--delete", stdout=StringIO())
+    assert not any(default_storage.exists(name) for name in names)

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from submissions import services
-from submissions.enums import PhotoKind
+from submissions.enums import EntryState, PhotoKind
+from submissions.models import Entry
 from tests.factories import make_entry
 from tests.submissions.conftest import small_jpeg, upload
 
@@ -12,8 +13,21 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def photo(people, small_campaign):
     worker = people["worker"]
+    # Submitted: the admin shows what the site shows, and a draft is its author's alone (issue 12.10).
     entry = make_entry(worker, campaign=small_campaign)
-    return services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg()), actor=worker)
+    photo = services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg()), actor=worker)
+    Entry.objects.filter(pk=entry.pk).update(state=EntryState.SUBMITTED)
+    return photo
+
+
+@pytest.fixture
+def admin_client(client, people):
+    """The committee's account, a superuser as in the demo."""
+    committee = people["committee"]
+    committee.is_staff = committee.is_superuser = True
+    committee.save()
+    client.force_login(committee)
+    return client
 
 
 def test_entry_admin_is_read_only_and_links_files_only_through_the_checked_view(admin_client, photo):
