@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if entries > 0:
             from review.demo_entries import add_demo_entries
 
-            self.stdout.write(f"生成演示作品（共 {entries} 件{'' if no_photos else '，含照片'}）…")
+            self.stdout.write(f"演示作品：补足到 {entries} 件{'' if no_photos else '（含照片）'}…")
             added = add_demo_entries(entries, photos=not no_photos, stdout=self.stdout)
             self.stdout.write(f"新增演示作品 {added} 件")
             if added:
