@@ -1,9 +1,10 @@
 """Realistic demo entries for `manage.py seed_demo --entries N` (and the benchmarks, with --no-photos).
 
-Entries are spread over every unit of the demo directory (both channels), with titles, descriptions and
-locations from a hazard vocabulary, and states spread over the tiers, each with the history that leads
-there. Entries past the unit carry a unit assessment (through scoring.services.assess_entry for small
-runs). Photos are real 3000×2000 JPEGs at 300 dpi: a handful of base scenes is drawn once per run and
+The first ones (GUIDED) wait in the queues of the README's demo accounts, so that each has something to
+do on the first start; the others are spread over every unit of the demo directory (both channels), with
+titles, descriptions and locations from a hazard vocabulary, and states spread over the tiers, each with
+the history that leads there. Entries past the unit carry a unit assessment (through
+scoring.services.assess_entry for small runs). Photos are real 3000×2000 JPEGs at 300 dpi: a handful of base scenes is drawn once per run and
 every photo adds its own marks, so no two photos are the same file, except for a few entries that
 deliberately share one (the duplicate flag has something to show).
 
@@ -247,7 +248,8 @@ class _Builder:
                 location=f"{unit.name}{plan.location}", hazard=hazard_text, suggestion=suggestion,
                 rectification_note=note if state != EntryState.DRAFT else "", declaration_accepted=True,
                 declaration_name=plan.author.get_full_name(), declaration_date=submitted.date(), state=state, tier=tier,
-                # Past the unit an entry must have them, and so do those placed for an account; some others are still being fixed.
+                # Past the unit an entry must have them, and so do those placed for an account; some
+                # other submitted ones are still being fixed.
                 has_rectification_photos=tier > Tier.UNIT or plan.assessed is not None or self.rng.random() < 0.8,
                 submitted_at=None if state == EntryState.DRAFT else submitted))
             plans.append(plan)

@@ -156,7 +156,7 @@ class Command(BaseCommand):
         unions = {node.name: node for node in nodes.values()}
         accounts += [(username, full_name, RoleKind.EXPERT, unions[union])
                      for username, full_name, union in demo_data.EXPERTS[:wanted]]
-        accounts.append(("committee", "省活动组委会办公室", RoleKind.COMMITTEE, nodes["province"]))
+        accounts.append(("committee", "省组委会办公室", RoleKind.COMMITTEE, nodes["province"]))
         return accounts
 
     def build_accounts(self, nodes, campaign: Campaign) -> list[Role]:
