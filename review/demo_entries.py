@@ -4,9 +4,9 @@ The first ones (GUIDED) wait in the queues of the README's demo accounts, so tha
 do on the first start; the others are spread over every unit of the demo directory (both channels), with
 titles, descriptions and locations from a hazard vocabulary, and states spread over the tiers, each with
 the history that leads there. Entries past the unit carry a unit assessment (through
-scoring.services.assess_entry for small runs). Photos are real 3000×2000 JPEGs at 300 dpi: a handful of base scenes is drawn once per run and
-every photo adds its own marks, so no two photos are the same file, except for a few entries that
-deliberately share one (the duplicate flag has something to show).
+scoring.services.assess_entry for small runs). Photos are real 3000×2000 JPEGs at 300 dpi: a handful
+of base scenes is drawn once per run and every photo adds its own marks, so no two photos are the same
+file, except for a few entries that deliberately share one (the duplicate flag has something to show).
 
 Idempotent: generated entries belong to generated authors ("demo-w…"); a run adds entries only until the
 demo holds at least N of them.
