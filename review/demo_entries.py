@@ -1,11 +1,12 @@
 """Realistic demo entries for `manage.py seed_demo --entries N` (and the benchmarks, with --no-photos).
 
-Entries are spread over every unit of the demo directory (both channels), with titles, descriptions and
-locations from a hazard vocabulary, and states spread over the tiers, each with the history that leads
-there. Entries past the unit carry a unit assessment (through scoring.services.assess_entry for small
-runs). Photos are real 3000×2000 JPEGs at 300 dpi: a handful of base scenes is drawn once per run and
-every photo adds its own marks, so no two photos are the same file, except for a few entries that
-deliberately share one (the duplicate flag has something to show).
+The first ones (GUIDED) wait in the queues of the README's demo accounts, so that each has something to
+do on the first start; the others are spread over every unit of the demo directory (both channels), with
+titles, descriptions and locations from a hazard vocabulary, and states spread over the tiers, each with
+the history that leads there. Entries past the unit carry a unit assessment (through
+scoring.services.assess_entry for small runs). Photos are real 3000×2000 JPEGs at 300 dpi: a handful
+of base scenes is drawn once per run and every photo adds its own marks, so no two photos are the same
+file, except for a few entries that deliberately share one (the duplicate flag has something to show).
 
 Idempotent: generated entries belong to generated authors ("demo-w…"); a run adds entries only until the
 demo holds at least N of them.
@@ -29,6 +30,7 @@ from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.enums import AwardKind
 from portal.campaigns.models import AwardLevel, Campaign
+from portal.directory import demo_data
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from review.enums import FORWARD_ACTION, FORWARD_STATE, TransitionAction
@@ -101,6 +103,28 @@ OUTCOMES = [
     ("province", 17),
 ]
 
+# The first generated entries wait where the README's demo accounts work, so that each of them finds
+# something to do on the first start: (unit, outcome, unit-assessed). unit1 gets one entry ready to
+# recommend and one to score first; county1 and group1 (初评), city1 and industry1 (甄选) two each;
+# three go to the province, from unions of different experts, for the experts' panels.
+_XIAODIAN = [demo_data.unit_name("太原市", "小店区", suffix) for suffix in demo_data.UNIT_SUFFIXES]
+_COAL_GROUP_UNITS = demo_data.INDUSTRY_UNIONS["山西省煤炭工会"][1]
+GUIDED = [
+    (_XIAODIAN[0], "submitted", True),
+    (_XIAODIAN[0], "submitted", False),
+    (_XIAODIAN[1], "unit_recommended", True),
+    (_XIAODIAN[2], "unit_recommended", True),
+    (demo_data.unit_name("太原市", "迎泽区", demo_data.UNIT_SUFFIXES[0]), "first_forwarded", True),
+    (demo_data.CITY_LEVEL_UNITS["太原市"][0], "unit_recommended", True),  # no county: straight to 太原市
+    (_COAL_GROUP_UNITS[0], "unit_recommended", True),
+    (_COAL_GROUP_UNITS[1], "unit_recommended", True),
+    (_COAL_GROUP_UNITS[0], "first_forwarded", True),
+    (_COAL_GROUP_UNITS[1], "first_forwarded", True),
+    (demo_data.unit_name("大同市", "平城区", demo_data.UNIT_SUFFIXES[1]), "province", True),
+    (demo_data.unit_name("太原市", "杏花岭区", demo_data.UNIT_SUFFIXES[2]), "province", True),
+    (demo_data.INDUSTRY_UNIONS["山西省化学工业工会"][1][0], "province", True),
+]
+
 
 @dataclass
 class Plan:
@@ -109,6 +133,7 @@ class Plan:
     hazard: tuple
     location: str
     outcome: str
+    assessed: bool | None = None  # None: by chance
 
 
 def add_demo_entries(target: int, *, photos: bool = True, stdout=None, seed: int = 2025) -> int:
@@ -144,6 +169,7 @@ class _Builder:
         self.stdout = stdout
         self.password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
         self.units = list(OrgNode.objects.units().select_related("parent").order_by("path"))
+        self.units_by_name = {unit.name: unit for unit in self.units}
         self.categories = {category.name: category for category in campaign.hazard_categories.all()}
         self.industries = {industry.name: industry for industry in campaign.industries.all()}
         self.levels = list(AwardLevel.objects.filter(campaign=campaign, kind=AwardKind.WORK).order_by("rank"))
@@ -202,10 +228,8 @@ class _Builder:
         now = timezone.now()
         plans, entries = [], []
         for index in range(count):
-            unit = self.units[(offset + index) % len(self.units)] if index % 3 else self.rng.choice(self.units)
-            hazard = self.rng.choice(HAZARDS)
-            plan = Plan(unit=unit, author=self.author_for(unit), hazard=hazard,
-                        location=self.rng.choice(LOCATIONS), outcome=self._outcome())
+            plan = self._guided(offset + index) or self._random(offset, index)
+            unit, hazard = plan.unit, plan.hazard
             first_id, selection_id = self.place(unit)
             if plan.outcome == "province":
                 if self.recommended[selection_id] >= self.campaign.recommend_cap:
@@ -224,17 +248,37 @@ class _Builder:
                 location=f"{unit.name}{plan.location}", hazard=hazard_text, suggestion=suggestion,
                 rectification_note=note if state != EntryState.DRAFT else "", declaration_accepted=True,
                 declaration_name=plan.author.get_full_name(), declaration_date=submitted.date(), state=state, tier=tier,
-                # Past the unit an entry must have them; some submitted ones are still being fixed.
-                has_rectification_photos=tier > Tier.UNIT or self.rng.random() < 0.8,
+                # Past the unit an entry must have them, and so do those placed for an account; some
+                # other submitted ones are still being fixed.
+                has_rectification_photos=tier > Tier.UNIT or plan.assessed is not None or self.rng.random() < 0.8,
                 submitted_at=None if state == EntryState.DRAFT else submitted))
             plans.append(plan)
         Entry.objects.bulk_create(entries, batch_size=BATCH)
         self._histories(entries, now)
-        self._assessments(entries, assess_with_service)
+        self._assessments(entries, [plan.assessed for plan in plans], assess_with_service)
         self._grades(entries)
         if self.photos:
             for index, entry in enumerate(entries, start=offset):
                 self._photos(entry, index)
+                done = index - offset + 1
+                if self.stdout is not None and (done % 10 == 0 or done == len(entries)):
+                    self.stdout.write(f"演示照片：{done}/{len(entries)} 件作品")
+
+    def _guided(self, position: int) -> Plan | None:
+        """The plan of the `position`-th generated entry when it is one placed for a demo account."""
+        if position >= len(GUIDED):
+            return None
+        name, outcome, assessed = GUIDED[position]
+        unit = self.units_by_name.get(name)
+        if unit is None:  # a directory without the demo's units: a random entry instead
+            return None
+        return Plan(unit=unit, author=self.author_for(unit), hazard=self.rng.choice(HAZARDS),
+                    location=self.rng.choice(LOCATIONS), outcome=outcome, assessed=assessed)
+
+    def _random(self, offset: int, index: int) -> Plan:
+        unit = self.units[(offset + index) % len(self.units)] if index % 3 else self.rng.choice(self.units)
+        return Plan(unit=unit, author=self.author_for(unit), hazard=self.rng.choice(HAZARDS),
+                    location=self.rng.choice(LOCATIONS), outcome=self._outcome())
 
     def _outcome(self) -> str:
         names, weights = zip(*OUTCOMES, strict=True)
@@ -304,12 +348,12 @@ class _Builder:
             step.created_at = moment
         Transition.objects.bulk_update(steps, ["created_at"], batch_size=BATCH)
 
-    def _assessments(self, entries: list[Entry], with_service: bool) -> None:
+    def _assessments(self, entries: list[Entry], wanted: list[bool | None], with_service: bool) -> None:
         from scoring.models import Assessment
 
-        assessed = [entry for entry in entries
+        assessed = [entry for entry, want in zip(entries, wanted, strict=True)
                     if entry.state not in (EntryState.DRAFT, EntryState.WITHDRAWN)
-                    and (entry.tier > Tier.UNIT or self.rng.random() < 0.7)]
+                    and (entry.tier > Tier.UNIT or (self.rng.random() < 0.7 if want is None else want))]
         rows = []
         for entry in assessed:
             values = {"l": self.rng.choice(["2", "1.5", "1"]), "e": self.rng.choice(["2", "1.8", "1.6", "1.4"]),

@@ -40,3 +40,19 @@ def county_union_name(city: str, county: str) -> str:
 
 def unit_name(city: str, county: str, suffix: str) -> str:
     return f"{city}{county}{suffix}"
+
+
+# The demo's provincial experts: (account, name, the union they are tied to). An expert never scores an
+# entry of their own union, so a panel of `experts_per_entry` needs at least one expert more than that,
+# each tied elsewhere; seed_demo makes max(DEMO_EXPERTS, experts_per_entry + 1) of them, in this order.
+# 晋中市 comes late on purpose: the browser tests walk an entry from 晋中市 past the first experts.
+EXPERTS = [
+    ("expert1", "周专家", "太原市总工会"), ("expert2", "吴专家", "大同市总工会"),
+    ("expert3", "郑专家", "长治市总工会"), ("expert4", "王专家", "晋城市总工会"),
+    ("expert5", "冯专家", "吕梁市总工会"), ("expert6", "陈专家", "运城市总工会"),
+    ("expert7", "褚专家", "临汾市总工会"), ("expert8", "卫专家", "忻州市总工会"),
+    ("expert9", "蒋专家", "朔州市总工会"), ("expert10", "沈专家", "阳泉市总工会"),
+    ("expert11", "韩专家", "晋中市总工会"), ("expert12", "杨专家", "山西省煤炭工会"),
+    ("expert13", "朱专家", "山西省化学工业工会"), ("expert14", "秦专家", "山西省电力工会"),
+]
+DEMO_EXPERTS = 5

@@ -67,6 +67,8 @@ EXPERT_FACTORS = {  # username: (full name, factors, D shown)
 def jinzhong(demo):
     """The worker and the reviewers of one unit's line under 晋中市 (no demo expert is tied to 晋中市)."""
     node = {name: OrgNode.objects.get(name=name) for name in (CITY, COUNTY, UNIT)}
+    # The panel is the three experts of EXPERT_FACTORS: the demo's other experts are off for this walk.
+    User.objects.filter(roles__kind=RoleKind.EXPERT).exclude(username__in=EXPERT_FACTORS).update(is_active=False)
     return {
         "worker": make_user(RoleKind.WORKER, node[UNIT], username="jz_worker", full_name=AUTHOR,
                             phone=PHONE_NUMBER, email=EMAIL),

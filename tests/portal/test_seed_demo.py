@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -30,6 +31,8 @@ ACCOUNTS = {
     "expert1": (RoleKind.EXPERT, None),
     "expert2": (RoleKind.EXPERT, None),
     "expert3": (RoleKind.EXPERT, None),
+    "expert4": (RoleKind.EXPERT, None),
+    "expert5": (RoleKind.EXPERT, None),
     "committee": (RoleKind.COMMITTEE, "山西省总工会"),
 }
 
@@ -97,10 +100,13 @@ def test_seed_demo_industry_and_group_accounts(seeded):
 
 
 def test_seed_demo_experts_are_tied_to_different_cities(seeded):
-    nodes = [only_role(f"expert{n}").node for n in (1, 2, 3)]
+    nodes = [only_role(f"expert{n}").node for n in range(1, 6)]
     assert all(node.kind == NodeKind.CITY for node in nodes)
-    assert len({node.pk for node in nodes}) == 3
-    assert {node.name for node in nodes} == {"太原市总工会", "大同市总工会", "长治市总工会"}
+    assert len({node.pk for node in nodes}) == 5
+    assert {node.name for node in nodes} == {"太原市总工会", "大同市总工会", "长治市总工会", "晋城市总工会", "吕梁市总工会"}
+    # A panel of experts_per_entry (3) can be met for an entry of any of these cities.
+    assert Campaign.objects.current().experts_per_entry + 1 <= len(nodes)
+    assert not User.objects.filter(username="expert6").exists()
 
 
 def test_seed_demo_committee_is_a_superuser_at_the_province(seeded):
@@ -165,3 +171,103 @@ def test_seed_demo_notice_dates_use_the_notice_calendar(settings):
     call_command("seed_demo", "--notice-dates", stdout=io.StringIO())
     recommendation = Campaign.objects.current().phase("recommendation")
     assert recommendation.ends_at.isoformat() == "2025-09-30T16:00:00+00:00"
+
+
+def test_seed_demo_lists_the_accounts_and_their_work():
+    out = io.StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    output = out.getvalue()
+    assert "演示账号（密码均为 Demo@2025）" in output
+    for username in ACCOUNTS:
+        assert f"  {username} " in output, username
+    assert "unit1      单位工会 · 太原市小店区恒安机械制造有限公司  待处理 0 件" in output
+
+
+# --- --reset (issue 11.19): the results lock is irreversible, so the demo is rebuilt from scratch --------------
+
+
+class Terminal:
+    """sys.stdin as on a terminal."""
+
+    def isatty(self):
+        return True
+
+
+class Pipe:
+    def isatty(self):
+        return False
+
+
+@pytest.fixture
+def stale_demo(settings):
+    """A demo with photos, an account of its own and the results locked, as after a committee's rehearsal."""
+    from review.experts.models import ResultsLock
+    from submissions.models import Photo
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--entries", "2", stdout=io.StringIO())
+    User.objects.create_user(username="rehearsal", password="Rehearsal-2025!")
+    ResultsLock.objects.create(campaign=Campaign.objects.current())
+    files = [photo.original.name for photo in Photo.objects.all()]
+    assert files and all(default_storage.exists(name) for name in files)
+    return files
+
+
+def test_seed_demo_reset_rebuilds_the_demo_from_scratch(stale_demo, monkeypatch):
+    from review.demo_entries import AUTHOR_PREFIX
+    from review.experts.models import ResultsLock
+    from submissions.models import Entry
+
+    monkeypatch.setattr("sys.stdin", Pipe())
+    out = io.StringIO()
+    call_command("seed_demo", "--reset", "--yes", "--entries", "2", "--no-photos", stdout=out)
+    assert "已清空数据库" in out.getvalue()
+    assert not User.objects.filter(username="rehearsal").exists()
+    assert not ResultsLock.objects.exists()
+    assert not any(default_storage.exists(name) for name in stale_demo)
+    # The demo is back: every account, a current campaign, the entries.
+    assert set(ACCOUNTS) <= set(User.objects.values_list("username", flat=True))
+    assert User.objects.get(username="worker1").check_password(DEMO_PASSWORD)
+    assert Campaign.objects.current() is not None
+    assert Entry.objects.filter(author__username__startswith=AUTHOR_PREFIX).count() == 2
+
+
+def test_seed_demo_reset_off_a_terminal_needs_yes(stale_demo, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Pipe())
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("seed_demo", "--reset", stdout=io.StringIO())
+    assert User.objects.filter(username="rehearsal").exists()
+    assert all(default_storage.exists(name) for name in stale_demo)
+
+
+def test_seed_demo_reset_on_a_terminal_asks_first(stale_demo, monkeypatch):
+    questions = []
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or "no")
+    with pytest.raises(CommandError, match="已取消"):
+        call_command("seed_demo", "--reset", stdout=io.StringIO())
+    assert "不可恢复" in questions[0]
+    assert User.objects.filter(username="rehearsal").exists()
+
+    monkeypatch.setattr("builtins.input", lambda question: "yes")
+    call_command("seed_demo", "--reset", stdout=io.StringIO())
+    assert not User.objects.filter(username="rehearsal").exists()
+    assert User.objects.filter(username="committee").exists()
+
+
+def test_seed_demo_reset_refuses_in_production_without_force(stale_demo, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("builtins.input", lambda question: pytest.fail("asked before refusing"))
+    with pytest.raises(CommandError, match="PORTAL_DEBUG=0"):
+        call_command("seed_demo", "--reset", "--yes", stdout=io.StringIO())
+    assert User.objects.filter(username="rehearsal").exists()
+    call_command("seed_demo", "--reset", "--yes", "--force", stdout=io.StringIO())
+    assert not User.objects.filter(username="rehearsal").exists()
+
+
+def test_seed_demo_entries_on_locked_results_leaves_the_panels_alone(stale_demo):
+    out = io.StringIO()
+    call_command("seed_demo", "--entries", "3", "--no-photos", stdout=out)
+    assert "新增演示作品 1 件" in out.getvalue()
+    assert "未分配专家：" in out.getvalue()
