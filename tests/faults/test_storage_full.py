@@ -8,8 +8,11 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 
 from submissions.models import Photo
-from tests.submissions.conftest import small_campaign, small_jpeg, stored_files  # noqa: F401 - a fixture
+from tests.submissions import conftest as submissions_conftest
+from tests.submissions.conftest import small_jpeg, stored_files
 from tests.submissions.test_views import post_photo
+
+small_campaign = submissions_conftest.small_campaign  # a fixture
 
 pytestmark = pytest.mark.django_db
 
