@@ -87,12 +87,18 @@ class CeleryWorker:
         env.pop("PORTAL_REQUIRE_WORKER", None)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
+                [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork", "--concurrency=1",
+                 "--loglevel=INFO",
                  f"--hostname=faults-{self.redis.port}@%h", "--without-gossip", "--without-mingle"],
                 cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(lambda: self.process.poll() is not None or celery_app.control.ping(timeout=0.5),
                    timeout=60, what="the Celery worker to answer a ping")
         assert self.process.poll() is None, self.log.read_text()[-3000:]
+
+    def child_pids(self) -> list[int]:
+        """The pool processes that run the tasks (the parent acks, requeues and answers pings)."""
+        stats = celery_app.control.inspect(timeout=2).stats() or {}
+        return [pid for worker in stats.values() for pid in worker.get("pool", {}).get("processes", [])]
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -7,17 +7,21 @@ PostgreSQL; .ci/run runs it in step 2 (`pytest -m faults`).
 """
 
 import logging
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from portal.exports.enums import FINISHED_STATES, ExportStatus
 from portal.exports.models import ExportJob
 from portal.exports.services import request_export
 from submissions import services
 from submissions.enums import PhotoKind
-from submissions.models import Photo
+from submissions.models import Entry, Photo
 from tests.factories import make_entry
 from tests.faults.conftest import wait_until
 from tests.submissions import conftest as submissions_conftest
@@ -99,3 +103,43 @@ def _worker_answers() -> bool:
         return bool(app.control.ping(timeout=0.5))
     except Exception:
         return False
+
+
+def test_an_export_whose_worker_process_is_killed_is_run_again_without_its_partial_file(
+        redis_and_worker, people, org, small_campaign, settings):
+    # Issue 12.5: the pool process generating an export dies (the OOM killer); Celery redelivers the task
+    # (acks_late, reject_on_worker_lost) and the job starts again instead of staying "running" at 0 %.
+    _redis, worker = redis_and_worker
+    author, city = people["worker"], people["city"]
+    make_entry(author, campaign=small_campaign)
+    exports = Path(settings.MEDIA_ROOT) / "exports"
+    # Another connection holds the entries table, so the export stops at its first read of the entries,
+    # after it has marked the job running and opened its file.
+    blocker = connections.create_connection(DEFAULT_DB_ALIAS)
+    blocker.set_autocommit(False)
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Entry._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        job = request_export("fujian2", {"union": str(org.city_a.pk)}, actor=city)
+        wait_until(lambda: ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).exists()
+                   and files_in(exports), timeout=30, what="the export to start")
+        partial = files_in(exports)
+        assert [path.stat().st_size for path in partial] == [0]
+        (child,) = worker.child_pids()
+        os.kill(child, signal.SIGKILL)
+        # Redelivered at once to a new pool process, which starts the job again (and waits on the lock).
+        wait_until(lambda: ExportJob.objects.filter(pk=job.pk, attempts=2).exists(), timeout=30,
+                   what="the redelivered export to start again")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    wait_until(lambda: ExportJob.objects.filter(pk=job.pk, status__in=FINISHED_STATES).exists(), timeout=60,
+               what="the export to finish")
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE and job.attempts == 2
+    assert files_in(exports) == [Path(settings.MEDIA_ROOT) / job.file.name]  # the partial file is gone
+    assert job.size > 0
+
+
+def files_in(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
