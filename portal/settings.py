@@ -217,6 +217,9 @@ PORTAL_MAX_REQUEST_MB = env_int("PORTAL_MAX_REQUEST_MB", 25, minimum=1)
 FILE_UPLOAD_TEMP_DIR = env_str("PORTAL_UPLOAD_TEMP_DIR")
 if FILE_UPLOAD_TEMP_DIR is not None and not Path(FILE_UPLOAD_TEMP_DIR).is_dir():
     raise ImproperlyConfigured(f"PORTAL_UPLOAD_TEMP_DIR: not an existing directory: {FILE_UPLOAD_TEMP_DIR!r}")
+# Issue 12.7: a full or read-only temporary disk keeps the upload in memory and leaves no tmp*.upload file.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "portal.uploads.DiskFullSafeUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 

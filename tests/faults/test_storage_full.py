@@ -5,11 +5,16 @@ import errno
 import os
 
 import pytest
+from django.core.files import uploadhandler
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import TemporaryUploadedFile
 
+from portal.uploads import DiskFullSafeUploadHandler
+from submissions import services
 from submissions.models import Photo
+from tests.factories import make_entry
 from tests.submissions import conftest as submissions_conftest
-from tests.submissions.conftest import small_jpeg, stored_files
+from tests.submissions.conftest import small_jpeg, stored_files, upload
 from tests.submissions.test_views import post_photo
 
 small_campaign = submissions_conftest.small_campaign  # a fixture
@@ -55,8 +60,6 @@ def worker(people, client):
 
 @pytest.fixture
 def draft(worker, small_campaign):
-    from tests.factories import make_entry
-
     return make_entry(worker, campaign=small_campaign)
 
 
@@ -89,3 +92,45 @@ def test_replacing_a_photo_on_a_full_disk_keeps_the_old_one(client, draft, worke
     photo.refresh_from_db()
     assert photo.sha256 == "0" * 64 and stored_files(broken_storage / "media") == before
     assert os.listdir(broken_storage / "uploads") == []
+
+
+class FullTemporaryDisk(TemporaryUploadedFile):
+    """A tmp*.upload file on a disk that fills up after FAULT["writes"] chunks (EROFS: cannot be created)."""
+
+    def __init__(self, *args, **kwargs):
+        if FAULT["errno"] == errno.EROFS:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        super().__init__(*args, **kwargs)
+        self.writes = 0
+        FAULT["paths"].append(self.temporary_file_path())
+
+    def write(self, data):
+        self.writes += 1
+        if self.writes > FAULT["writes"]:
+            self.file.write(data[: len(data) // 2])  # what a full disk accepts before it refuses
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return self.file.write(data)
+
+
+@pytest.mark.parametrize(("code", "good_writes"), [(errno.ENOSPC, 0), (errno.ENOSPC, 2), (errno.EROFS, 0)])
+def test_a_full_temporary_disk_keeps_the_upload_in_memory_and_leaves_no_temporary_file(
+        client, draft, settings, tmp_path, monkeypatch, code, good_writes):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    os.makedirs(settings.FILE_UPLOAD_TEMP_DIR)
+    monkeypatch.setitem(FAULT, "errno", code)
+    monkeypatch.setitem(FAULT, "writes", good_writes)
+    monkeypatch.setitem(FAULT, "paths", [])
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", FullTemporaryDisk)
+    monkeypatch.setattr(DiskFullSafeUploadHandler, "chunk_size", 1024)  # several chunks per photo
+    data = small_jpeg()
+    assert len(data) > 4 * 1024
+    response = post_photo(client, draft, data)
+    # Only the temporary disk was full: the photo is stored, byte for byte what a normal upload stores.
+    assert response.status_code == 200, response.content.decode()
+    photo = Photo.objects.get()
+    same = services.add_photo(make_entry(draft.author, campaign=draft.campaign), "hazard", upload(data),
+                              actor=draft.author)
+    assert photo.sha256 == same.sha256 and photo.size == same.size
+    assert os.listdir(settings.FILE_UPLOAD_TEMP_DIR) == []
+    assert all(not os.path.exists(path) for path in FAULT["paths"])
