@@ -235,34 +235,66 @@ PORTAL_MAX_REQUEST_MB = env_int("PORTAL_MAX_REQUEST_MB", 25, minimum=1)
 FILE_UPLOAD_TEMP_DIR = env_str("PORTAL_UPLOAD_TEMP_DIR")
 if FILE_UPLOAD_TEMP_DIR is not None and not Path(FILE_UPLOAD_TEMP_DIR).is_dir():
     raise ImproperlyConfigured(f"PORTAL_UPLOAD_TEMP_DIR: not an existing directory: {FILE_UPLOAD_TEMP_DIR!r}")
+# Issue 12.7: a full or read-only temporary disk keeps the upload in memory and leaves no tmp*.upload file.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "portal.uploads.DiskFullSafeUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
+# --- Redis, cache and Celery (issue 12.4/12.5: a Redis outage or a killed worker loses nothing) ---------
 REDIS_URL = env_str("REDIS_URL")
+# Seconds a request waits for Redis (cache or broker) before it carries on without it.
+PORTAL_REDIS_TIMEOUT = env_int("PORTAL_REDIS_TIMEOUT", 2, minimum=1)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # portal.cache.ResilientRedisCache: with Redis down a cache read is a miss and a write is skipped, so
+    # pages are built without the cache instead of answering 500.
+    CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "socket_connect_timeout": PORTAL_REDIS_TIMEOUT, "socket_timeout": PORTAL_REDIS_TIMEOUT}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# No result backend: nothing reads a task's result from another process (the health check pings the
+# workers by broadcast), and a Redis result backend made every queued task wait for Redis again.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_RESULT_EXPIRES = 3600
+# The longest a task may run (a large photo archive export); the worker kills it after this.
+CELERY_TASK_TIME_LIMIT = env_int("PORTAL_TASK_TIME_LIMIT", 20 * 60, minimum=60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+# A task a killed worker held is redelivered after the visibility timeout: just longer than the longest
+# task (not kombu's one hour), so no live task is delivered twice and no dead one waits an hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": PORTAL_REDIS_TIMEOUT,
+    "socket_timeout": PORTAL_REDIS_TIMEOUT,
+}
+# Queueing from a request: one short retry, then the request goes on (enqueue_on_commit logs it and
+# `requeue_stranded` queues the work again). Workers keep reconnecting as long as it takes.
+CELERY_BROKER_CONNECTION_TIMEOUT = PORTAL_REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Work queued while Redis was down, or held by a worker that died, counts as stranded after this many
+# minutes; the periodic `requeue-stranded` job (and `manage.py requeue_stranded`) queues it again.
+PORTAL_REQUEUE_AFTER_MINUTES = env_int("PORTAL_REQUEUE_AFTER_MINUTES", 10, minimum=1)
 # Periodic jobs, run by `celery -A portal beat` next to the worker (or the same commands from cron).
 CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "review.tasks.send_review_digest", "schedule": crontab(hour=8, minute=0)},
     "expert-reminders": {"task": "review.experts.tasks.send_expert_reminders",
                          "schedule": crontab(hour=9, minute=0)},
     "purge-expired-exports": {"task": "portal.exports.tasks.purge_expired_exports", "schedule": crontab(minute=15)},
+    "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
 }
+# --- end of Redis, cache and Celery ------------------------------------------------------------------------
 
 EMAIL_HOST = env_str("PORTAL_EMAIL_HOST")
 if EMAIL_HOST:

@@ -6,9 +6,10 @@ audit record in the same transaction and queues background work only once the tr
 Refusals are ValidationErrors whose messages are Chinese sentences for the author.
 """
 
+import errno
 import io
 import logging
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -166,7 +167,7 @@ def add_photo(entry: Entry, kind: str, upload, *, actor, request=None) -> Photo:
     if kind not in PhotoKind.values:
         raise ValidationError(_("照片类别无效。"), code="bad_kind")
     stored: list[str] = []
-    with cleaned_upload(upload, entry.campaign) as cleaned:
+    with _storage_errors_refused(), cleaned_upload(upload, entry.campaign) as cleaned:
         try:
             with transaction.atomic():
                 locked = _lock(entry, actor)
@@ -182,8 +183,7 @@ def add_photo(entry: Entry, kind: str, upload, *, actor, request=None) -> Photo:
                 _refuse_repeat(cleaned.sha256, photos)
                 photo = Photo(entry=locked, kind=kind, position=max((p.position for p in group), default=0) + 1)
                 _fill_photo(photo, cleaned)
-                photo.original.save("original.jpg", File(cleaned.file), save=False)
-                stored.append(photo.original.name)
+                _store_original(photo, cleaned.file, stored)
                 photo.save()
                 _after_photos_changed(locked, {locked.pk})
                 record_audit(actor, "entry.photo_add", locked, request=request,
@@ -199,7 +199,7 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
     """Put a new file in the place (group and position) of `photo`; the old files go once committed."""
     entry = photo.entry
     stored: list[str] = []
-    with cleaned_upload(upload, entry.campaign) as cleaned:
+    with _storage_errors_refused(), cleaned_upload(upload, entry.campaign) as cleaned:
         try:
             with transaction.atomic():
                 locked = _lock(entry, actor)
@@ -213,8 +213,7 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
                 old_sha256 = current.sha256
                 _fill_photo(current, cleaned)
                 current.thumbnail = current.preview = ""
-                current.original.save("original.jpg", File(cleaned.file), save=False)
-                stored.append(current.original.name)
+                _store_original(current, cleaned.file, stored)
                 current.save()
                 _after_photos_changed(locked, {locked.pk, *_entries_with_sha256(locked, old_sha256)})
                 record_audit(actor, "entry.photo_replace", locked, request=request,
@@ -427,6 +426,38 @@ def _save_positions(group: list[Photo]) -> None:
         if photo.position != position:
             photo.position = position
             Photo.objects.filter(pk=photo.pk).update(position=position)
+
+
+# errno values meaning the storage cannot take a file now: the author is told so, not shown a 500.
+STORAGE_FULL_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+@contextmanager
+def _storage_errors_refused():
+    """Turn a storage failure while taking a photo (disk full, read-only, any OSError) into a refusal
+    with a Chinese message; the caller has already removed what it wrote (issue 12.7)."""
+    try:
+        yield
+    except OSError as exc:
+        logger.exception("could not store an uploaded photo")
+        if exc.errno in STORAGE_FULL_ERRNOS:
+            raise ValidationError(_("服务器存储空间已满或暂时不可写入，照片未能保存。请稍后重试，并联系管理员。"),
+                                  code="storage_full") from None
+        raise ValidationError(_("服务器暂时无法保存照片，照片未能保存。请稍后重试；如仍失败，请联系管理员。"),
+                              code="storage_error") from None
+
+
+def _store_original(photo: Photo, content, stored: list[str]) -> None:
+    """Write the cleaned original under a new generated name, recorded in `stored` before the write: a
+    write that fails half-way (disk full) leaves a partial file the caller must be able to delete."""
+    field = photo.original.field
+    storage = field.storage
+    name = storage.get_available_name(field.generate_filename(photo, "original.jpg"), max_length=field.max_length)
+    stored.append(name)
+    saved = storage.save(name, File(content), max_length=field.max_length)
+    # Renamed by the storage (the name was taken meanwhile): that file is not ours, the new one is.
+    stored[-1] = saved
+    photo.original.name = saved
 
 
 def _queue_derivatives(photo: Photo) -> None:

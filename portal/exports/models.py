@@ -57,6 +57,10 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), default=default_expiry)
     error = models.TextField(_("错误信息"), blank=True)
+    # How often generation started, and when the current attempt did: a job left running by a worker
+    # that died is restarted (or failed after too many attempts) instead of holding a place for a day.
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 

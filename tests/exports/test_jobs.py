@@ -1,6 +1,8 @@
 """The export framework: jobs, the task, ownership, expiry, the permission check at download, purging."""
 
+import errno
 import io
+import os
 from datetime import timedelta
 
 import pytest
@@ -24,9 +26,13 @@ from portal.exports.registry import (
 )
 from portal.exports.services import (
     MAX_ACTIVE_JOBS_PER_USER,
+    MAX_ATTEMPTS,
     ProgressReporter,
     purge_expired_exports,
     request_export,
+    requeue_stranded_exports,
+    run_export_job,
+    stranded_export_jobs,
 )
 from tests.factories import make_user
 
@@ -315,3 +321,134 @@ def test_purge_command_and_task(city, django_capture_on_commit_callbacks):
     call_command("purge_expired_exports", stdout=out)
     assert "已清理 1 个过期导出文件" in out.getvalue()
     assert tasks.purge_expired_exports.delay().get() == 0
+
+
+# --- faults: lost tasks, killed workers, a full disk (issue 12.4, 12.5, 12.7) ----------------------------
+
+
+def running_job(city, settings, *, attempts=1, started_ago=timedelta(0), partial=b""):
+    """A job a worker had started: status running, a (partial) file under its recorded name."""
+    name = f"exports/2026/11/{attempts}-partial.xlsx"
+    path = settings.MEDIA_ROOT / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(partial)
+    job = ExportJob.objects.create(kind="test-numbers", requested_by=city, params={"rows": 3, "fail": False},
+                                   status=ExportStatus.RUNNING, attempts=attempts, file=name,
+                                   started_at=timezone.now() - started_ago)
+    return job, path
+
+
+def test_a_redelivered_running_job_starts_again_without_its_partial_file(city, settings):
+    job, partial = running_job(city, settings)
+    run_export_job(job.pk, redelivered=True)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE and job.progress == 100
+    assert job.attempts == 2
+    assert not partial.exists()
+    assert (settings.MEDIA_ROOT / job.file.name).stat().st_size == job.size > 0
+
+
+def test_the_task_passes_on_that_its_message_was_redelivered(city, monkeypatch):
+    seen = []
+    monkeypatch.setattr(tasks.services, "run_export_job", lambda job_id, *, redelivered: seen.append(redelivered))
+    tasks.run_export.push_request(delivery_info={"redelivered": True})
+    try:
+        tasks.run_export.run(1)
+    finally:
+        tasks.run_export.pop_request()
+    tasks.run_export.delay(1)
+    assert seen == [True, False]
+
+
+def test_a_running_job_another_worker_may_still_run_is_left_alone(city, settings):
+    # The same job queued twice (requeued while the first task waited in a long queue): not restarted.
+    job, partial = running_job(city, settings)
+    run_export_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.RUNNING and job.attempts == 1
+    assert partial.exists()
+
+
+def test_a_job_interrupted_too_often_fails_with_a_message_and_frees_its_place(city, settings):
+    job, partial = running_job(city, settings, attempts=MAX_ATTEMPTS, partial=b"half a zip")
+    run_export_job(job.pk, redelivered=True)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED
+    assert "中断" in job.error
+    assert not job.file and not partial.exists()
+    assert not ExportJob.objects.filter(status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]).exists()
+
+
+def test_a_stale_running_job_is_queued_again_and_restarts(city, settings):
+    stale, stale_file = running_job(city, settings, started_ago=timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT
+                                                                                   + 120))
+    fresh, fresh_file = running_job(city, settings, attempts=2)
+    assert stranded_export_jobs() == [stale.pk]
+    assert requeue_stranded_exports() == 1  # tasks run inline in tests
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == ExportStatus.DONE and not stale_file.exists()
+    assert fresh.status == ExportStatus.RUNNING and fresh_file.exists()
+
+
+def test_exports_lost_while_the_broker_was_down_are_queued_again(city, settings):
+    # Five requests whose task never reached Redis: before, they stayed pending and blocked the user for 24 h.
+    lost = [ExportJob.objects.create(kind="test-numbers", requested_by=city, params={"rows": 2, "fail": False})
+            for _ in range(MAX_ACTIVE_JOBS_PER_USER)]
+    with pytest.raises(ExportRefused):
+        request_export("test-numbers", {"rows": "1"}, actor=city)
+    ExportJob.objects.update(created_at=timezone.now() - timedelta(minutes=settings.PORTAL_REQUEUE_AFTER_MINUTES + 1))
+    just_requested = ExportJob.objects.create(kind="test-numbers", requested_by=city, params={"rows": 1, "fail": False})
+    assert requeue_stranded_exports() == len(lost)
+    assert set(ExportJob.objects.filter(pk__in=[j.pk for j in lost]).values_list("status", flat=True)) == {
+        ExportStatus.DONE}
+    just_requested.refresh_from_db()
+    assert just_requested.status == ExportStatus.PENDING  # its own task may still be on its way
+    request_export("test-numbers", {"rows": "1"}, actor=city)
+
+
+def test_the_periodic_repair_is_scheduled(settings):
+    jobs = {job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "submissions.tasks.requeue_stranded" in jobs
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
+def test_a_full_or_read_only_disk_fails_the_export_with_a_clear_message(city, django_capture_on_commit_callbacks,
+                                                                        settings, monkeypatch, code):
+    def generate(self, params, user, out, progress):
+        out.write(b"the first part")
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(CityOnly, "generate", generate)
+    job = run("test-numbers", {"rows": "1"}, city, django_capture_on_commit_callbacks)
+    assert job.status == ExportStatus.FAILED
+    assert "存储空间已满或暂时不可写入" in job.error
+    assert not job.file
+    exported = settings.MEDIA_ROOT / "exports"
+    assert not exported.exists() or not any(path.is_file() for path in exported.rglob("*"))
+
+
+def test_a_remote_storage_that_fails_to_save_leaves_no_partial_file(city, django_capture_on_commit_callbacks,
+                                                                   settings, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    saved = []
+
+    def no_path(self, name):
+        raise NotImplementedError
+
+    def failing_save(self, name, content, max_length=None):
+        (settings.MEDIA_ROOT / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings.MEDIA_ROOT / name).write_bytes(b"half")
+        saved.append(name)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def delete(self, name):
+        (settings.MEDIA_ROOT / name).unlink(missing_ok=True)
+
+    monkeypatch.setattr(FileSystemStorage, "path", no_path)
+    monkeypatch.setattr(FileSystemStorage, "save", failing_save)
+    monkeypatch.setattr(FileSystemStorage, "delete", delete)
+    job = run("test-numbers", {"rows": "1"}, city, django_capture_on_commit_callbacks)
+    assert job.status == ExportStatus.FAILED and "存储空间" in job.error
+    assert saved and not (settings.MEDIA_ROOT / saved[0]).exists()

@@ -3,9 +3,12 @@
 import os
 import subprocess
 import sys
+import time
+import uuid
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from portal.celery import app, enqueue_on_commit
@@ -83,7 +86,11 @@ def test_ping_is_answered_by_the_configured_executor():
         # .ci/run: REDIS_URL is set and a worker was started; a worker in another process must answer.
         assert settings.CELERY_TASK_ALWAYS_EAGER is False
         assert app.conf.task_always_eager is False
-        result = ping.delay().get(timeout=20)
+        # No result backend (settings): the worker leaves its reply in the cache, the same Redis.
+        key = f"test:ping:{uuid.uuid4().hex}"
+        ping.delay(reply_key=key)
+        result = wait_for(lambda: cache.get(key), timeout=20)
+        assert result is not None, "no worker ran the ping task within 20 s"
         assert result["pid"] != os.getpid()
     elif settings.CELERY_TASK_ALWAYS_EAGER:
         # No REDIS_URL: the task runs inline, in this very process.
@@ -101,6 +108,60 @@ def test_ping_runs_inline_outside_worker_tests():
     # tests/conftest.py makes every test not marked celery_worker run tasks inline, even with REDIS_URL.
     assert app.conf.task_always_eager is True
     assert ping.delay().get(timeout=5)["pid"] == os.getpid()
+
+
+def wait_for(read, *, timeout):
+    """Poll `read` until it returns something, for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = read()
+        if value is not None:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def test_no_result_backend_is_configured():
+    # Nothing reads a task's result from another process; a Redis result backend only made each queued
+    # task wait for Redis again during an outage (issue 12.4).
+    assert settings.CELERY_RESULT_BACKEND is None
+    assert settings.CELERY_TASK_IGNORE_RESULT is True
+    assert type(app.backend).__name__ == "DisabledBackend"
+
+
+def test_ping_leaves_its_reply_in_the_cache_when_asked():
+    reply = ping.delay(reply_key="test:ping:reply").get(timeout=5)
+    assert cache.get("test:ping:reply") == reply
+
+
+def test_queueing_during_a_broker_outage_is_bounded():
+    # A request that queues a task must not hang for long when Redis is down: one short retry at most.
+    policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    assert policy["max_retries"] <= 1 and policy["interval_max"] <= 1
+    assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 5
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["socket_connect_timeout"] <= 5 and options["socket_timeout"] <= 5
+
+
+def test_visibility_timeout_fits_the_longest_task_and_is_under_an_hour_by_default():
+    # A task held by a killed worker comes back after the visibility timeout; longer than the task time
+    # limit (no live task is delivered twice), shorter than kombu's default hour.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_TASK_TIME_LIMIT < visibility < 3600
+    assert app.conf.broker_transport_options["visibility_timeout"] == visibility
+
+
+@pytest.mark.django_db
+def test_enqueue_on_commit_survives_a_broker_outage(django_capture_on_commit_callbacks, caplog):
+    class BrokenBroker:
+        name = "broken"
+
+        def apply_async(self, args=(), kwargs=None):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(BrokenBroker(), 3)
+    assert "requeue_stranded" in caplog.text
 
 
 # The health check's Celery, Redis and database branches are tested in tests/portal/test_health.py.

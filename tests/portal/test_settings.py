@@ -188,7 +188,7 @@ def test_settings_redis_url_turns_off_eager_tasks():
                            **PRODUCTION, REDIS_URL="redis://127.0.0.1:6379/3")
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
     assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "portal.cache.ResilientRedisCache"  # issue 12.4
 
 
 # --- portal.envparse, with explicit environ dicts ---------------------------------------------------------
