@@ -38,7 +38,8 @@ run: migrate
 demo-reset: migrate
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --reset --entries $(DEMO_ENTRIES)
 
-# The suite on SQLite with Celery tasks run inline; browser tests are `make test-browser`.
+# The suite on SQLite with Celery tasks run inline; browser tests are `make test-browser`; the fault tests
+# (their own redis-server and worker, on PostgreSQL) run in .ci/run step 2.
 test: install
 	$(DEV_ENV) $(BIN)/pytest -m "not browser and not faults" $(PYTEST_ARGS)
 

@@ -286,12 +286,16 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Work queued while Redis was down, or held by a worker that died, counts as stranded after this many
 # minutes; the periodic `requeue-stranded` job (and `manage.py requeue_stranded`) queues it again.
 PORTAL_REQUEUE_AFTER_MINUTES = env_int("PORTAL_REQUEUE_AFTER_MINUTES", 10, minimum=1)
+# Files of deleted or replaced photos stay until the weekly purge; it skips files younger than this.
+PORTAL_ORPHAN_MIN_AGE_MINUTES = env_int("PORTAL_ORPHAN_MIN_AGE_MINUTES", 1440, minimum=60)
 # Periodic jobs, run by `celery -A portal beat` next to the worker (or the same commands from cron).
 CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "review.tasks.send_review_digest", "schedule": crontab(hour=8, minute=0)},
     "expert-reminders": {"task": "review.experts.tasks.send_expert_reminders",
                          "schedule": crontab(hour=9, minute=0)},
     "purge-expired-exports": {"task": "portal.exports.tasks.purge_expired_exports", "schedule": crontab(minute=15)},
+    "purge-orphan-files": {"task": "portal.backups.tasks.task_purge_orphan_files",
+                           "schedule": crontab(day_of_week=0, hour=4, minute=30)},
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------

@@ -119,7 +119,8 @@ def save_and_submit_entry(entry: Entry, data: dict, *, actor, request=None) -> t
 
 @transaction.atomic
 def delete_entry(entry: Entry, *, actor, request=None) -> None:
-    """Delete a draft that was never submitted, with its photos; the files go once the deletion commits.
+    """Delete a draft that was never submitted, with its photos' rows; their files wait for the orphan purge
+    (as with delete_photo: a backup running now must still find the files of the rows it dumped).
 
     The audit record keeps what was deleted (title and photo hashes), so the deletion stays traceable.
     """
@@ -128,7 +129,6 @@ def delete_entry(entry: Entry, *, actor, request=None) -> None:
         raise ValidationError(_("只能删除未提交过的草稿；作品当前状态为“%(state)s”。") % {
             "state": locked.get_state_display()}, code="not_deletable")
     photos = list(locked.photos.all())
-    files = [name for photo in photos for name in (photo.original.name, photo.thumbnail.name, photo.preview.name)]
     sha256 = [photo.sha256 for photo in photos]
     others = _entries_with_sha256(locked, *sha256) - {locked.pk}
     record_audit(actor, "entry.delete", locked, summary=locked.title, request=request,
@@ -136,7 +136,6 @@ def delete_entry(entry: Entry, *, actor, request=None) -> None:
     locked.delete()
     # Entries that shared a file with the deleted one may no longer have a duplicate.
     _refresh_duplicate_flags(locked, others)
-    transaction.on_commit(lambda: _delete_files(files))
 
 
 @transaction.atomic
@@ -209,7 +208,6 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
                 if current is None:
                     raise ValidationError(_("该照片已被删除，请刷新页面。"), code="gone")
                 _refuse_repeat(cleaned.sha256, [p for p in photos if p.pk != current.pk])
-                old_files = [current.original.name, current.thumbnail.name, current.preview.name]
                 old_sha256 = current.sha256
                 _fill_photo(current, cleaned)
                 current.thumbnail = current.preview = ""
@@ -219,7 +217,7 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
                 record_audit(actor, "entry.photo_replace", locked, request=request,
                              summary=f"{current.get_kind_display()}{current.position}",
                              changes=_photo_changes(current))
-                transaction.on_commit(lambda: _delete_files(old_files))
+                # The old files stay for the orphan purge (issue 12.9: a running backup must find them).
                 _queue_derivatives(current)
         except BaseException:
             _delete_files(stored)

@@ -15,7 +15,9 @@ from django.apps import apps
 from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from portal.audit.services import record_audit
 from portal.backups.services import iter_storage_files
 
 
@@ -56,3 +58,27 @@ def find_orphans(min_age: datetime.timedelta, storage: Storage | None = None) ->
         except FileNotFoundError:  # deleted since the listing
             continue
         yield Orphan(name, size)
+
+
+def purge_orphans(min_age: datetime.timedelta, storage: Storage | None = None,
+                  on_error=None) -> tuple[int, int]:
+    """Delete the orphans of `storage` older than `min_age`; return (files, bytes) and audit the purge.
+
+    Deleting a photo or replacing it removes only its row (a backup running meanwhile must still find the
+    files it dumped rows for); this purge is what removes those files afterwards.
+    """
+    storage = storage or default_storage
+    count = total = 0
+    for orphan in find_orphans(min_age, storage):
+        try:
+            storage.delete(orphan.name)
+        except OSError as exc:
+            if on_error is not None:
+                on_error(orphan, exc)
+            continue
+        count += 1
+        total += orphan.size
+    if count:
+        record_audit(None, "files.purge_orphans", None, summary=_("已删除 %(count)d 个孤立文件，共 %(bytes)d 字节") % {"count": count, "bytes": total},
+                     changes={"count": count, "bytes": total})
+    return count, total

@@ -4,8 +4,6 @@ Referenced files (a photo's original and derivatives, a blind copy, an export) a
 whose row has not committed yet) are never touched.
 """
 
-import os
-import time
 from io import StringIO
 
 import pytest
@@ -19,6 +17,7 @@ from review.experts.models import BlindOriginal
 from submissions import services as entry_services
 from submissions.enums import PhotoKind
 from tests.factories import CampaignFactory, make_entry
+from tests.storage_helpers import age_all
 from tests.submissions.conftest import SMALL, small_jpeg, upload
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +30,6 @@ def save(name: str, data: bytes) -> str:
     stored = default_storage.save(name, ContentFile(data))
     assert stored == name
     return stored
-
-
-def age_all(media_root, minutes: int) -> None:
-    """Make every file under media_root `minutes` old."""
-    then = time.time() - minutes * 60
-    for folder, _dirs, files in os.walk(media_root):
-        for name in files:
-            os.utime(os.path.join(folder, name), (then, then))
 
 
 @pytest.fixture
@@ -116,3 +107,14 @@ def test_deleted_photo_files_wait_for_the_purge_and_go_with_it(org, isolated_tas
     age_all(isolated_tasks_and_media, minutes=120)
     call_command("purge_orphan_files", "--delete", stdout=StringIO())
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_weekly_purge_task_removes_orphans_older_than_the_setting(stored, settings, isolated_tasks_and_media):
+    from portal.backups.tasks import task_purge_orphan_files
+
+    settings.PORTAL_ORPHAN_MIN_AGE_MINUTES = 60
+    assert task_purge_orphan_files.delay().get() == 2
+    assert not any(default_storage.exists(name) for name in OLD_ORPHANS)
+    assert all(default_storage.exists(name) for name in stored)
+    # With the default day-long guard the two-hour-old orphans would have stayed.
+    assert settings.CELERY_BEAT_SCHEDULE["purge-orphan-files"]["task"] == task_purge_orphan_files.name

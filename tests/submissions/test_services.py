@@ -1,8 +1,10 @@
 import hashlib
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from portal.audit.models import AuditRecord
@@ -12,6 +14,7 @@ from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
 from submissions.photos import PhotoRules, validate_photo
 from tests.factories import make_entry
+from tests.storage_helpers import age_all
 from tests.submissions import photo_fixtures as pf
 from tests.submissions.conftest import SMALL, small_jpeg, stored_files, upload
 
@@ -412,7 +415,7 @@ def test_move_photo_up_and_down_reorders_group(people, small_campaign):
     assert AuditRecord.objects.for_object(entry).filter(action="entry.photo_move").count() == 2
 
 
-def test_replace_photo_keeps_place_and_removes_old_files(people, small_campaign, media_root,
+def test_replace_photo_keeps_place_and_leaves_old_files_to_the_purge(people, small_campaign, media_root,
                                                          django_capture_on_commit_callbacks):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -428,6 +431,9 @@ def test_replace_photo_keeps_place_and_removes_old_files(people, small_campaign,
     assert (replaced.pk, replaced.position, replaced.kind) == (photo.pk, 2, HAZARD)
     assert (replaced.width, replaced.height) == (480, 320)
     assert replaced.thumbnail and replaced.preview
+    assert old <= stored_files(media_root)  # a backup running now still finds them
+    age_all(media_root, minutes=2 * 1440)
+    call_command("purge_orphan_files", "--delete", stdout=StringIO())
     assert not old & stored_files(media_root)
     assert AuditRecord.objects.for_object(entry).filter(action="entry.photo_replace").exists()
 

@@ -1,8 +1,10 @@
 """Issue 11 (workers) and 12.11/12.2: save-and-submit, deleting drafts, wording, free-text limits."""
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from portal.audit.models import AuditRecord
@@ -12,6 +14,7 @@ from submissions.enums import EntryState, PhotoKind
 from submissions.forms import EntryForm
 from submissions.models import Entry, Photo
 from tests.factories import make_entry
+from tests.storage_helpers import age_all
 from tests.submissions.conftest import small_jpeg, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +96,7 @@ def test_save_and_submit_service_returns_missing_items_after_saving(worker, draf
 # --- 11.5 deleting a draft ---------------------------------------------------------------------------------
 
 
-def test_delete_draft_removes_entry_photos_and_files_and_is_audited(client, worker, draft, media_root,
+def test_delete_draft_removes_entry_and_photos_and_its_files_go_with_the_purge(client, worker, draft, media_root,
                                                                   django_capture_on_commit_callbacks):
     before = stored_files(media_root)
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +107,10 @@ def test_delete_draft_removes_entry_photos_and_files_and_is_audited(client, work
     assert response.redirect_chain[-1][0] == reverse("submissions:my_entries")
     assert "草稿已删除。" in messages_of(response)
     assert not Entry.objects.filter(pk=draft.pk).exists() and not Photo.objects.exists()
-    # Derivatives the eager task made are gone as well: nothing is left behind.
+    # The files wait for the orphan purge (a backup running now must still find them); it removes them all.
+    assert len(stored_files(media_root) - before) == 3
+    age_all(media_root, minutes=2 * 1440)
+    call_command("purge_orphan_files", "--delete", stdout=StringIO())
     assert stored_files(media_root) == before
     record = AuditRecord.objects.get(action="entry.delete")
     assert record.target_id == str(draft.pk) and record.actor == worker

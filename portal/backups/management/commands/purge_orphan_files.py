@@ -4,8 +4,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from portal.audit.services import record_audit
-from portal.backups.orphans import find_orphans
+from portal.backups.orphans import find_orphans, purge_orphans
 
 
 class Command(BaseCommand):
@@ -24,23 +23,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, delete, min_age_minutes, **options):
         min_age = datetime.timedelta(minutes=max(min_age_minutes, 0))
-        count = total = 0
-        for orphan in find_orphans(min_age):
-            if delete:
-                try:
-                    default_storage.delete(orphan.name)
-                except OSError as exc:
-                    self.stderr.write(self.style.WARNING(
-                        _("无法删除 %(name)s：%(error)s") % {"name": orphan.name, "error": exc}))
-                    continue
-            self.stdout.write(f"{orphan.name}\t{orphan.size}")
-            count += 1
-            total += orphan.size
+        if delete:
+            def warn(orphan, exc):
+                self.stderr.write(self.style.WARNING(
+                    _("无法删除 %(name)s：%(error)s") % {"name": orphan.name, "error": exc}))
+            count, total = purge_orphans(min_age, default_storage, on_error=warn)
+        else:
+            count = total = 0
+            for orphan in find_orphans(min_age):
+                self.stdout.write(f"{orphan.name}\t{orphan.size}")
+                count += 1
+                total += orphan.size
         if delete:
             summary = _("已删除 %(count)d 个孤立文件，共 %(bytes)d 字节") % {"count": count, "bytes": total}
-            if count:
-                record_audit(None, "files.purge_orphans", None, summary=summary,
-                             changes={"count": count, "bytes": total})
         else:
             summary = _("共 %(count)d 个孤立文件，%(bytes)d 字节（未删除；加 --delete 删除）") % {
                 "count": count, "bytes": total}
