@@ -16,8 +16,11 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -32,6 +35,20 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CELL_MAX_CHARS = 32767
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Column width where an exporter gives none, in Excel's units (about one Latin character).
+DEFAULT_COLUMN_WIDTH = 12
+# A table wider than this (sum of column widths) does not fit a portrait A4 page at a readable size:
+# 21 cm less 2 × 1.5 cm margins is about 680 pixels, roughly 100 of Excel's width units with padding.
+PORTRAIT_WIDTH_UNITS = 100
+# Excel's largest row height, in points.
+MAX_ROW_POINTS = 409
+# Line height as a multiple of the font size (CJK fonts need more than Latin ones), and the padding
+# of a row above and below its text, in points.
+LINE_SPACING = 1.35
+ROW_PADDING = 5
+# The footer of every printed page (Excel's codes: &P this page, &N the number of pages).
+PAGE_FOOTER = "第&P页 共&N页"
 
 #: progress(done, total): called while an export is written; total may be 0 when unknown.
 Progress = Callable[[int, int], None]
@@ -55,21 +72,50 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
+# --- styles ---------------------------------------------------------------------------------------------
+
+THIN = Side(style="thin", color="000000")
+THIN_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+NO_BORDER = Border()
+# 宋体 as the official forms use; LibreOffice and other systems substitute a CJK serif font.
+FONT_NAME = "宋体"
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=11)
+SMALL_FONT = Font(name=FONT_NAME, size=10)
+# Tables (附件2, 附件3) in 10 points: the paper tables have many columns.
+TABLE_FONT = Font(name=FONT_NAME, size=10)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+
+
 class Exporter(ABC):
     """Base class of every tabular export (one sheet, a header row, one row per record).
 
     Subclasses set `sheet_title` and `headers` and implement `rows()`, a generator of lists in header
     order. Optional hooks: `title_rows()` (lines merged across the table above the header, like the
-    title of an official form), `total()` (the number of rows, for progress), `column_widths` and
-    `number_formats` (column index from 0 → Excel format, e.g. {12: "0.000"}), `landscape`.
+    title of an official form), `total()` (the number of rows, for progress), `column_widths`,
+    `number_formats` (column index from 0 → Excel format, e.g. {12: "0.000"}) and `landscape` (None:
+    landscape when the columns are wider than a portrait A4 page).
     Large exports stay flat in memory: rows are streamed into openpyxl's write-only workbook.
+
+    Every sheet prints like the paper table (print_layout): a border on every cell, text wrapped in
+    rows tall enough for it (write-only rows cannot be auto-fitted afterwards, and LibreOffice and
+    Excel do not grow a row with an explicit height, so the height is computed from the text), the
+    header row repeated on every page, "第N页 共M页" in the footer, A4 fitted to the page width; the
+    frozen header and the filter are for the screen.
     """
 
     sheet_title = "Sheet1"
     headers: list[str] = []
     column_widths: list[float] | None = None
     number_formats: dict[int, str] = {}
-    landscape = False
+    landscape: bool | None = None
+    font = TABLE_FONT
 
     @abstractmethod
     def rows(self) -> Iterator[list[Any]]:
@@ -85,22 +131,35 @@ class Exporter(ABC):
         for row in self.rows():
             yield [neutralise(value) for value in row]
 
+    def widths(self) -> list[float]:
+        """Every column's width (DEFAULT_COLUMN_WIDTH where `column_widths` says nothing)."""
+        given = list(self.column_widths or [])
+        return [given[index] if index < len(given) else DEFAULT_COLUMN_WIDTH for index in range(len(self.headers))]
+
+    def is_landscape(self) -> bool:
+        return needs_landscape(self.widths()) if self.landscape is None else self.landscape
+
     def write_sheet(self, workbook: Workbook, progress: Progress = _no_progress) -> None:
         """Append this export as one sheet of a write-only `workbook`."""
         sheet = workbook.create_sheet(title=safe_sheet_title(str(self.sheet_title)))
+        widths = self.widths()
         width = max(len(self.headers), 1)
         titles = self.title_rows()
         header_row = len(titles) + 1
         # Columns, panes and page set-up first: a write-only sheet writes them before its first row.
-        for index, column_width in enumerate(self.column_widths or []):
+        for index, column_width in enumerate(widths):
             sheet.column_dimensions[get_column_letter(index + 1)].width = column_width
         sheet.freeze_panes = f"A{header_row + 1}"
         sheet.print_title_rows = f"{header_row}:{header_row}"
-        set_print_layout(sheet, landscape=self.landscape)
+        set_print_layout(sheet, landscape=self.is_landscape())
+        full_width = sum(widths)
         for number, line in enumerate(titles, start=1):
-            cell = WriteOnlyCell(sheet, value=neutralise(str(line)))
+            text = neutralise(str(line))
+            cell = WriteOnlyCell(sheet, value=text)
             cell.font = TITLE_FONT if number == 1 else BODY_FONT
             cell.alignment = CENTRE if number == 1 else LEFT
+            size = TITLE_FONT.size if number == 1 else BODY_FONT.size
+            sheet.row_dimensions[number].height = row_height([(text, full_width, size)], minimum=30 if number == 1 else 20)
             sheet.append([cell])
             if width > 1:
                 sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
@@ -109,17 +168,30 @@ class Exporter(ABC):
             cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
             cell.font, cell.alignment, cell.border, cell.fill = HEADER_FONT, CENTRE, THIN_BORDER, HEADER_FILL
             header_cells.append(cell)
+        sheet.row_dimensions[header_row].height = row_height(
+            [(str(header), widths[index], HEADER_FONT.size) for index, header in enumerate(self.headers)])
         sheet.append(header_cells)
         total, done = self.total(), 0
+        font_size = self.font.size
         for row in self.safe_rows():
-            if self.number_formats:
-                row = list(row)
-                for index, number_format in self.number_formats.items():
-                    if index < len(row) and row[index] is not None:
-                        cell = WriteOnlyCell(sheet, value=row[index])
-                        cell.number_format = number_format
-                        row[index] = cell
-            sheet.append(row)
+            cells = []
+            for index, value in enumerate(row):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.font, cell.border = self.font, THIN_BORDER
+                cell.alignment = LEFT if isinstance(value, str) else CENTRE
+                number_format = self.number_formats.get(index)
+                if number_format and value is not None:
+                    cell.number_format = number_format
+                cells.append(cell)
+            # Cells the row leaves out still get their border: a paper table has no open boxes.
+            for _index in range(len(cells), width):
+                cell = WriteOnlyCell(sheet, value=None)
+                cell.border = THIN_BORDER
+                cells.append(cell)
+            sheet.row_dimensions[header_row + done + 1].height = row_height(
+                [(_shown(value, self.number_formats.get(index)), widths[index] if index < len(widths) else
+                  DEFAULT_COLUMN_WIDTH, font_size) for index, value in enumerate(row)])
+            sheet.append(cells)
             done += 1
             if done % 500 == 0:
                 progress(done, total)
@@ -143,22 +215,16 @@ class Exporter(ABC):
         stream.write(text.getvalue().encode("utf-8"))
 
 
+def _shown(value: Any, number_format: str | None) -> str:
+    """Roughly the text a cell shows, for its row height."""
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal) and number_format and "." in number_format:
+        return f"{value:.{len(number_format.split('.')[1])}f}"
+    return str(value)
+
+
 # --- form-like sheets -----------------------------------------------------------------------------------
-
-THIN = Side(style="thin", color="000000")
-THIN_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-NO_BORDER = Border()
-# 宋体 as the official forms use; LibreOffice and other systems substitute a CJK serif font.
-FONT_NAME = "宋体"
-TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
-HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
-BODY_FONT = Font(name=FONT_NAME, size=11)
-SMALL_FONT = Font(name=FONT_NAME, size=10)
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
-
 
 @dataclass(frozen=True)
 class CellStyle:
@@ -284,12 +350,16 @@ class FormExporter(ABC):
         return "（无）"
 
 
-def set_print_layout(sheet, *, landscape: bool = False) -> None:
-    """A4, fitted to the page width (as many pages down as needed), 1.5 cm side margins, centred."""
+def set_print_layout(sheet, *, landscape: bool = False, one_page: bool = False, footer: bool = True) -> None:
+    """A4, fitted to the page width (as many pages down as needed, or exactly one page with `one_page`),
+    1.5 cm side margins, centred, "第N页 共M页" in the footer unless `footer` is False."""
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.fitToHeight = 1 if one_page else 0
+    if footer:
+        sheet.oddFooter.center.text = PAGE_FOOTER
+        sheet.oddFooter.center.size = 9
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     margins = sheet.page_margins
     margins.left = margins.right = 0.6
@@ -339,3 +409,28 @@ def lines_needed(text: str, width_units: float, font_size: float = 11) -> int:
     cells by themselves, so form-like sheets set their row heights from it."""
     usable = max((width_units - 1) * 11 / font_size, 1)
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
+
+
+def needs_landscape(column_widths: Iterable[float]) -> bool:
+    """Whether columns this wide need a landscape page (fitted to its width either way)."""
+    return sum(column_widths) > PORTRAIT_WIDTH_UNITS
+
+
+def row_height(cells: Iterable[tuple[str, float, float]], *, minimum: float = 18) -> float:
+    """The height in points of a row whose cells hold (text, column width, font size): the tallest
+    wrapped text, at LINE_SPACING per line, plus padding; never below `minimum` nor above Excel's limit."""
+    lines = [lines_needed(text, width, size) * size * LINE_SPACING for text, width, size in cells if text]
+    return round(min(MAX_ROW_POINTS, max([minimum, *[height + ROW_PADDING for height in lines]])), 1)
+
+
+# --- dates and times ------------------------------------------------------------------------------------
+
+def local_datetime(value: datetime | None = None) -> datetime:
+    """`value` (default: now) in the portal's time zone (settings.TIME_ZONE, Asia/Shanghai): every date
+    and time an export prints goes through here, whatever zone a request may have activated."""
+    return timezone.localtime(value or timezone.now(), timezone.get_default_timezone())
+
+
+def local_date(value: datetime | None = None) -> date:
+    """The calendar date of `value` (default: now) in the portal's time zone."""
+    return local_datetime(value).date()

@@ -17,10 +17,9 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import BinaryIO
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.exports.base import Progress
+from portal.exports.base import Progress, local_datetime
 from submissions.enums import PhotoKind
 from submissions.models import Entry, Photo
 from submissions.naming import unique_photo_name
@@ -49,7 +48,7 @@ def names_by_kind(named: list[tuple[Photo, str]]) -> dict[str, list[str]]:
 
 
 def _member(name: str, moment=None) -> zipfile.ZipInfo:
-    moment = timezone.localtime(moment) if moment else timezone.localtime()
+    moment = local_datetime(moment)
     info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = FILE_MODE

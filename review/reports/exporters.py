@@ -20,12 +20,12 @@ import rules
 from django import forms
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.campaigns.models import Campaign
 from portal.directory.models import OrgNode
+from portal.exports.base import local_date
 from portal.exports.registry import ExportKind, ExportRefused, Offer, register_export_kind
 from review.reports.archive import names_by_kind, photo_names, write_archive
 from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title
@@ -127,7 +127,17 @@ class OfficialExport(ExportKind):
         return _("全省")
 
     def download_name(self, params: Mapping[str, Any]) -> str:
-        return f"{self.title}-{self.scope_name(params)}-{timezone.localdate():%Y%m%d}.{self.extension}"
+        return f"{self.title}-{self.scope_name(params)}-{local_date():%Y%m%d}.{self.extension}"
+
+    def ascii_download_name(self, params: Mapping[str, Any], on) -> str:
+        """E.g. "fujian2-summary-union12-20261201.xlsx": what the file is and for whom, in ASCII."""
+        if params.get("entries") is not None:
+            scope = f"{len(params['entries'])}-entries"
+        elif params.get("union") is not None:
+            scope = f"union{params['union']}"
+        else:
+            scope = "province"
+        return f"{self.ascii_slug}-{scope}-{on:%Y%m%d}.{self.extension}"
 
     # --- data ------------------------------------------------------------------------------------------
 
@@ -191,6 +201,7 @@ def entry_forms(queryset, user) -> Iterator[EntryForm]:
 @register_export_kind
 class EntryFormsExport(OfficialExport):
     slug = "fujian1"
+    ascii_slug = "fujian1-entry-forms"
     label = gettext_lazy("附件1 评审报名表")
     title = "附件1-评审报名表"
     description = gettext_lazy("每件作品一页，按官方表格式排版，标出价值评价选项（☑）和综合得分 D。")
@@ -206,6 +217,7 @@ class EntryFormsExport(OfficialExport):
 @register_export_kind
 class SummaryExport(OfficialExport):
     slug = "fujian2"
+    ascii_slug = "fujian2-summary"
     label = gettext_lazy("附件2 评审报名汇总表")
     title = "附件2-评审报名汇总表"
     description = gettext_lazy("每件推荐作品一行：作者、单位、行业、类别、L E C X Y D、推荐等次。")
@@ -219,6 +231,7 @@ class SummaryExport(OfficialExport):
 @register_export_kind
 class StatisticsExport(OfficialExport):
     slug = "fujian3"
+    ascii_slug = "fujian3-statistics"
     label = gettext_lazy("附件3 统计表")
     title = "附件3-统计表"
     description = gettext_lazy("参加单位数、覆盖班组数、职工参与数、发现隐患数、整改隐患数；未报送的按系统统计数。")
@@ -247,6 +260,7 @@ class StatisticsExport(OfficialExport):
 @register_export_kind
 class PhotoArchiveExport(OfficialExport):
     slug = "photos"
+    ascii_slug = "photo-archive"
     label = gettext_lazy("照片包（原图）")
     title = "随手拍材料"
     extension = "zip"

@@ -151,6 +151,8 @@ def test_the_archive_through_the_task_and_the_download(client, entries, people, 
     client.force_login(people["city"])
     response = client.get(reverse("files:download", args=["export", job.pk]))
     assert response["Content-Type"] == "application/zip"
+    # Old clients read the ASCII name, which must say what the file is (not "--20261201.zip").
+    assert f'filename="photo-archive-union{org.city_a.pk}-' in response["Content-Disposition"]
     zipped = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert len([name for name in zipped.namelist() if name.endswith(".jpg")]) == 6
     client.force_login(people["city_other"])
