@@ -186,7 +186,7 @@ class Exporter(ABC):
             # Cells the row leaves out still get their border: a paper table has no open boxes.
             for _index in range(len(cells), width):
                 cell = WriteOnlyCell(sheet, value=None)
-                cell.border = THIN_BORDER
+                cell.font, cell.border, cell.alignment = self.font, THIN_BORDER, LEFT
                 cells.append(cell)
             sheet.row_dimensions[header_row + done + 1].height = row_height(
                 [(_shown(value, self.number_formats.get(index)), widths[index] if index < len(widths) else
