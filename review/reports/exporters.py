@@ -19,6 +19,7 @@ from typing import Any
 import rules
 from django import forms
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -73,7 +74,7 @@ def _getlist(data: Mapping, key: str) -> list:
 class OfficialExport(ExportKind):
     """What the four official exports share: parameters, permission, names."""
 
-    requires_scope = False  # the archive refuses the whole province (it would be tens of gigabytes)
+    requires_scope = False  # True: refuse the whole province (a kind too large to make for it at once)
     title = ""
     description = ""
 
@@ -265,20 +266,33 @@ class PhotoArchiveExport(OfficialExport):
     title = "随手拍材料"
     extension = "zip"
     content_type = ZIP_CONTENT_TYPE
-    requires_scope = True
     description = gettext_lazy("原图按“序号+照片主题名称+作者单位+作者姓名+整改前/后”命名，附评审报名表和汇总表。")
 
     def offers(self, user) -> list[Offer]:
-        offers = super().offers(user)
+        """The unions' archives, and for the committee the province's: the recommended entries of every
+        union (≤ 50 each) numbered exactly as in the province 附件1 and 附件2, with its estimated size."""
+        offers = []
+        for offer in super().offers(user):
+            if "union" not in offer.params:
+                size = self.photo_bytes(self.entries(offer.params, user))
+                offer = Offer(offer.kind, _("全省照片包（原图）"), offer.params, _(
+                    "全省推荐作品的原图，编号与全省附件1、附件2一致；约 %(size)s，生成需要一些时间。") % {
+                    "size": filesizeformat(size)}, group=offer.group)
+            offers.append(offer)
         offers.append(Offer("", _("勾选作品导出（附件1、附件2、照片包）"), description=_(
             "在作品列表中勾选任意作品，导出它们的评审报名表、汇总表或照片包。"), group=_("按作品导出"),
             url=reverse("reports:entries")))
         return offers
 
+    @staticmethod
+    def photo_bytes(entries) -> int:
+        """The total size of the originals of `entries`: one query."""
+        return Photo.objects.filter(entry__in=entries.order_by().values("pk")).aggregate(
+            total=Sum("size"))["total"] or 0
+
     def generate(self, params, user, out, progress) -> None:
         entries = self.entries(params, user)
-        photo_bytes = Photo.objects.filter(entry__in=entries.order_by().values("pk")).aggregate(
-            total=Sum("size"))["total"] or 0
+        photo_bytes = self.photo_bytes(entries)
         documents = [
             (f"{EntryFormsExport.title}.xlsx", lambda stream: EntryFormsExport().generate(params, user, stream, _quiet)),
             (f"{SummaryExport.title}.xlsx", lambda stream: SummaryExport().generate(params, user, stream, _quiet)),

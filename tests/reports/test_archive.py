@@ -15,7 +15,6 @@ from portal.accounts.enums import RoleKind
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from portal.exports.enums import ExportStatus
-from portal.exports.registry import ExportRefused
 from portal.exports.services import request_export
 from review.reports.exporters import PhotoArchiveExport
 from submissions.enums import PhotoKind
@@ -134,11 +133,6 @@ def test_a_missing_original_is_listed_instead_of_failing(entries, people, campai
     assert "缺失照片.txt" in zipped.namelist()
     assert "整改前1.jpg" in zipped.read("缺失照片.txt").decode("utf-8")
     assert len([name for name in zipped.namelist() if name.endswith(".jpg")]) == 5
-
-
-def test_the_whole_province_is_never_archived_at_once(people, campaign):
-    with pytest.raises(ExportRefused, match="请选择"):
-        request_export("photos", {}, actor=people["committee"])
 
 
 def test_the_archive_through_the_task_and_the_download(client, entries, people, campaign, org,
