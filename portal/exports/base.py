@@ -9,10 +9,14 @@ xlsx) cannot hold are dropped instead of failing the export.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
+import os
 import re
+import tempfile
 import unicodedata
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +28,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.image import Image as OpenpyxlImage
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+from openpyxl.drawing.xdr import XDRPositiveSize2D
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -41,6 +48,11 @@ DEFAULT_COLUMN_WIDTH = 12
 # A table wider than this (sum of column widths) does not fit a portrait A4 page at a readable size:
 # 21 cm less 2 × 1.5 cm margins is about 680 pixels, roughly 100 of Excel's width units with padding.
 PORTRAIT_WIDTH_UNITS = 100
+# One of Excel's column width units in points (about 7 pixels), the height of a row left at its default,
+# and the unit of drawing positions (English Metric Units) per point.
+POINTS_PER_UNIT = 5.25
+DEFAULT_ROW_POINTS = 15
+EMU_PER_POINT = 12700
 # Excel's largest row height, in points.
 MAX_ROW_POINTS = 409
 # Line height as a multiple of the font size (CJK fonts need more than Latin ones), and the padding
@@ -247,6 +259,21 @@ class _Cell:
 
 
 @dataclass
+class PlacedImage:
+    """A picture centred in the box of `rows` × `columns` cells from (row, column), at most `max_width` ×
+    `max_height` points. `load()` returns its bytes (a JPEG or PNG, e.g. a metadata-free derivative) or
+    None when there is none (the box then stays empty); it is called while the sheet is written."""
+
+    row: int
+    column: int
+    rows: int
+    columns: int
+    max_width: float
+    max_height: float
+    load: Callable[[], bytes | None]
+
+
+@dataclass
 class SheetLayout:
     """A form-like sheet built cell by cell (merged ranges, borders, row heights, print set-up), then
     written row by row into a write-only worksheet.
@@ -262,10 +289,29 @@ class SheetLayout:
     row_heights: dict[int, float] = field(default_factory=dict)
     landscape: bool = False
     print_title_rows: str | None = None
+    images: list[PlacedImage] = field(default_factory=list)
+    one_page: bool = False  # printed on exactly one page (a form), else as many pages down as needed
+    footer: bool = True  # "第N页 共M页"
 
     @property
     def width(self) -> int:
         return len(self.column_widths)
+
+    def frame(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        """One box around the cells placed in the range, no lines inside (a photo box of a paper form)."""
+        for row in range(first_row, last_row + 1):
+            for column in range(first_column, last_column + 1):
+                placed = self.cells.get((row, column))
+                if placed is None:
+                    continue
+                border = Border(left=THIN if column == first_column else None,
+                                right=THIN if column == last_column else None,
+                                top=THIN if row == first_row else None,
+                                bottom=THIN if row == last_row else None)
+                placed.style = dataclasses.replace(placed.style, border=border)
+
+    def image(self, placed: PlacedImage) -> None:
+        self.images.append(placed)
 
     def put(self, row: int, column: int, value: Any = None, style: CellStyle = PLAIN, *,
             rows: int = 1, columns: int = 1) -> None:
@@ -284,14 +330,17 @@ class SheetLayout:
     def last_row(self) -> int:
         return max((row for row, _column in self.cells), default=0)
 
-    def write_to(self, workbook: Workbook, title: str | None = None) -> None:
-        """Write the sheet into write-only `workbook` (its title made safe by the caller) and close it."""
+    def write_to(self, workbook: Workbook, title: str | None = None, scratch: str | None = None) -> None:
+        """Write the sheet into write-only `workbook` (its title made safe by the caller) and close it.
+
+        Pictures are written to files in the folder `scratch` (openpyxl reads them when the workbook is
+        saved, so memory stays flat), or kept in memory when there is none."""
         sheet = workbook.create_sheet(title=title or safe_sheet_title(self.title))
         for index, width in enumerate(self.column_widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         for row, points in self.row_heights.items():
             sheet.row_dimensions[row].height = points
-        set_print_layout(sheet, landscape=self.landscape)
+        set_print_layout(sheet, landscape=self.landscape, one_page=self.one_page, footer=self.footer)
         if self.print_title_rows:
             sheet.print_title_rows = self.print_title_rows
         for row in range(1, self.last_row + 1):
@@ -313,9 +362,46 @@ class SheetLayout:
         for merged in self.merges:
             sheet.merged_cells.add(merged)
         sheet.print_area = f"A1:{get_column_letter(self.width)}{max(self.last_row, 1)}"
+        for placed in self.images:
+            self._add_image(sheet, placed, scratch)
         # Close now: a write-only sheet holds an open temporary file until it is closed, and a workbook
         # of a thousand entries would otherwise hold a thousand.
         sheet.close()
+
+
+    def _add_image(self, sheet, placed: PlacedImage, scratch: str | None) -> None:
+        data = placed.load()
+        if not data:
+            return
+        if scratch:
+            path = os.path.join(scratch, f"{uuid.uuid4().hex}.img")
+            with open(path, "wb") as out:
+                out.write(data)
+            picture = OpenpyxlImage(path)
+        else:
+            picture = OpenpyxlImage(io.BytesIO(data))
+        box_width = sum(self.column_widths[placed.column - 1:placed.column - 1 + placed.columns]) * POINTS_PER_UNIT
+        box_height = sum(self.row_heights.get(row, DEFAULT_ROW_POINTS)
+                         for row in range(placed.row, placed.row + placed.rows))
+        scale = min(placed.max_width / picture.width, placed.max_height / picture.height)
+        width, height = picture.width * scale, picture.height * scale
+        column, x = self._walk(placed.column, max(0.0, (box_width - width) / 2), horizontal=True)
+        row, y = self._walk(placed.row, max(0.0, (box_height - height) / 2), horizontal=False)
+        picture.anchor = OneCellAnchor(
+            _from=AnchorMarker(col=column - 1, colOff=int(x * EMU_PER_POINT), row=row - 1, rowOff=int(y * EMU_PER_POINT)),
+            ext=XDRPositiveSize2D(int(width * EMU_PER_POINT), int(height * EMU_PER_POINT)))
+        sheet.add_image(picture)
+
+    def _walk(self, start: int, offset: float, *, horizontal: bool) -> tuple[int, float]:
+        """The cell (column or row number) `offset` points past the start of `start`, and the rest."""
+        index = start
+        while True:
+            size = (self.column_widths[index - 1] * POINTS_PER_UNIT if index <= self.width else offset + 1) \
+                if horizontal else self.row_heights.get(index, DEFAULT_ROW_POINTS)
+            if offset < size:
+                return index, offset
+            offset -= size
+            index += 1
 
 
 class FormExporter(ABC):
@@ -331,20 +417,22 @@ class FormExporter(ABC):
     def total(self) -> int:
         return 0
 
-    def write_sheets(self, workbook: Workbook, progress: Progress = _no_progress) -> int:
+    def write_sheets(self, workbook: Workbook, progress: Progress = _no_progress, scratch: str | None = None) -> int:
         taken: set[str] = set()
         done, total = 0, self.total()
         for layout in self.sheets():
-            layout.write_to(workbook, unique_sheet_title(layout.title, taken))
+            layout.write_to(workbook, unique_sheet_title(layout.title, taken), scratch=scratch)
             done += 1
             progress(done, total)
         return done
 
     def write_xlsx(self, stream, progress: Progress = _no_progress) -> None:
-        workbook = Workbook(write_only=True)
-        if not self.write_sheets(workbook, progress):
-            workbook.create_sheet(title="Sheet1").append([neutralise(str(self.empty_message()))])
-        workbook.save(stream)
+        # Pictures wait in files until the workbook is saved; the folder goes when it is written.
+        with tempfile.TemporaryDirectory(prefix="export-images-") as scratch:
+            workbook = Workbook(write_only=True)
+            if not self.write_sheets(workbook, progress, scratch):
+                workbook.create_sheet(title="Sheet1").append([neutralise(str(self.empty_message()))])
+            workbook.save(stream)
 
     def empty_message(self) -> str:
         return "（无）"

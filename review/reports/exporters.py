@@ -29,7 +29,7 @@ from portal.directory.models import OrgNode
 from portal.exports.base import local_date
 from portal.exports.registry import ExportKind, ExportRefused, Offer, register_export_kind
 from review.reports.archive import names_by_kind, photo_names, write_archive
-from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title
+from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title, photo_image
 from review.reports.fujian2 import SummaryExporter
 from review.reports.models import StatisticsReport
 from review.reports.rules import contact_union_ids
@@ -191,11 +191,15 @@ def entry_forms(queryset, user) -> Iterator[EntryForm]:
     contact_unions = contact_union_ids(user)
     taken: set[str] = set()
     for number, entry in enumerate(iter_entries(queryset), start=1):
-        names = names_by_kind(photo_names(entry, number, taken))
+        named = photo_names(entry, number, taken)
+        names = names_by_kind(named)
+        images = {kind: [photo_image(photo) for photo, _name in named if photo.kind == kind]
+                  for kind in (PhotoKind.HAZARD, PhotoKind.RECTIFIED)}
         yield EntryForm(
             entry=entry, number=number, assessment=assessments.get(entry.pk),
             hazard_photo_names=names.get(PhotoKind.HAZARD, ()),
             rectified_photo_names=names.get(PhotoKind.RECTIFIED, ()),
+            hazard_photo_images=images[PhotoKind.HAZARD], rectified_photo_images=images[PhotoKind.RECTIFIED],
             show_contacts=contact_unions is None or entry.selection_union_id in contact_unions)
 
 
