@@ -1,18 +1,21 @@
-"""附件1 评审报名表: one sheet per entry, laid out like the notice's form.
+"""附件1 评审报名表: one sheet per entry, laid out like the notice's form, printed on one A4 page.
 
-    A        B        C        D        E        F
- 1  附件1                                     编号
- 2  ─────────────── 第四届…活动评审报名表 ───────────────
- 3  照片名称  [value  B:C]   ┌ (随手拍安全隐患照片) D3:F11 ┐
- …  作者姓名 … 文字说明       └ with the photo file names   ┘
-12  照片相关情况 … 整改后说明   (隐患整改后的照片) D12:F17
-18  原创申明  [declaration, 责任人, date  B:F]
-19  隐患举报价值评价（由推荐单位进行评价，在相应选项口内打√）  A:F
-20  L        E        C        X        Y        综合得分 D / D=L*E*C*X*Y
-21  ☑/□ options, one cell per factor, every option listed       D (0.000)
-22  推荐单位意见  [the unit's comment  B:F]
-23               [（单位盖章） ____年__月__日  B:F]
-24  备注：可能造成事故后果分类 …  A:F
+    A        B        C        D      E      F      G
+ 1  附件1                                   编号 (E:G)
+ 2  ──────────────── 第四届…活动评审报名表 ────────────────
+ 3  照片名称  [value  B:C]   ┌ （随手拍安全隐患照片）  D3:G3 ┐
+ …  作者姓名 …               │ photo D:E     photo F:G       │  the photos themselves (metadata-free
+ …  文字说明                 └ its name      its name        ┘  derivatives), each file name under it
+12  照片相关情况 … 整改后说明   （隐患整改后的照片）, the same way, D12:G17
+18  原创申明  [declaration, 责任人, date  B:G]
+19  隐患举报价值评价（由推荐单位进行评价，在相应选项口内打√）  A:G
+20  L        E        C        X      Y      综合得分 D / D=L*E*C*X*Y (F:G)
+21  ☑/□ options, one cell per factor, every option listed   D (0.000)
+22  推荐单位意见  [the unit's comment  B:G]
+23               [（单位盖章） ____年__月__日  B:G]
+24  备注：可能造成事故后果分类 …  A:G
+
+One photo takes the whole box; two sit side by side; three or four make two rows of two.
 """
 
 from __future__ import annotations
