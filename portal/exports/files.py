@@ -4,6 +4,7 @@ has not expired and only while their role still allows that export."""
 from django.http import Http404
 
 from portal.audit.services import record_audit
+from portal.exports.base import local_date
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
 from portal.exports.registry import get_export_kind
@@ -30,5 +31,6 @@ def serve_export(request, pk: int, variant: str) -> ServedFile:
         raise Http404
     # Exports carry personal data (names, units, contacts): every download is on the record.
     record_audit(request.user, "exports.download", job, summary=job.download_name, request=request)
-    return ServedFile(file=job.file, download_name=job.download_name,
-                      content_type=get_export_kind(job.kind).content_type)
+    export_kind = get_export_kind(job.kind)
+    return ServedFile(file=job.file, download_name=job.download_name, content_type=export_kind.content_type,
+                      ascii_name=export_kind.ascii_download_name(job.params, local_date(job.created_at)))

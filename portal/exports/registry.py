@@ -6,6 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, BinaryIO
 
 from portal.exports.base import XLSX_CONTENT_TYPE, Progress
@@ -38,6 +39,8 @@ class ExportKind(ABC):
       requested, when the task runs and again at every download, so a role taken away in the meantime
       takes the file away too;
     - `download_name(params)`: the file name the user sees;
+    - `ascii_download_name(params, on)`: the ASCII name old clients save it under (the Content-Disposition
+      `filename`), `ascii_slug` and the date by default, so it never folds to "--20261201.zip";
     - `generate(params, user, out, progress)`: write the file into the binary stream `out`, calling
       `progress(done, total)` now and then; it must go through entries_for_user like every query;
     - `offers(user)` (optional): ready-made buttons for the export page.
@@ -45,6 +48,7 @@ class ExportKind(ABC):
 
     slug = ""
     label = ""
+    ascii_slug = ""  # e.g. "fujian2-summary"; the slug when empty
     extension = "xlsx"
     content_type = XLSX_CONTENT_TYPE
 
@@ -62,6 +66,9 @@ class ExportKind(ABC):
 
     def download_name(self, params: Mapping[str, Any]) -> str:
         return f"{self.label}.{self.extension}"
+
+    def ascii_download_name(self, params: Mapping[str, Any], on: date) -> str:
+        return f"{self.ascii_slug or self.slug}-{on:%Y%m%d}.{self.extension}"
 
     @abstractmethod
     def generate(self, params: Mapping[str, Any], user, out: BinaryIO, progress: Progress) -> None:

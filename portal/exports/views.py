@@ -24,19 +24,39 @@ def _kinds_for(user):
     return [kind for kind in export_kinds() if kind.available_to(user)]
 
 
+def _union_choices(offers) -> list[tuple[str, str]]:
+    """(union id, its name) for every union the offers are made for, in the offers' order."""
+    choices: dict[str, str] = {}
+    for offer in offers:
+        union = offer.params.get("union")
+        if union is not None:
+            choices.setdefault(str(union), offer.group)
+    return list(choices.items())
+
+
 @login_required
 @require_GET
 def index(request):
-    """导出材料: the ready-made exports of the user's scope and their recent jobs."""
+    """导出材料: the ready-made exports of the user's scope and their recent jobs, optionally narrowed to
+    one union (?union=<id>: the committee has a group of buttons per union)."""
     kinds = _kinds_for(request.user)
-    jobs = list(ExportJob.objects.for_user(request.user)[:RECENT_JOBS])
-    if not kinds and not jobs:
+    jobs = ExportJob.objects.for_user(request.user)
+    if not kinds and not jobs.exists():
         raise Http404
+    offers = [offer for kind in kinds for offer in kind.offers(request.user)]
+    unions = _union_choices(offers)
+    union = request.GET.get("union", "")
+    if union not in dict(unions):
+        union = ""  # an unknown value shows everything rather than an error
+    if union:
+        offers = [offer for offer in offers if str(offer.params.get("union")) == union]
+        jobs = jobs.filter(params__union=int(union))
     groups: dict[str, list] = {}
-    for kind in kinds:
-        for offer in kind.offers(request.user):
-            groups.setdefault(offer.group, []).append(offer)
-    return render(request, "exports/index.html", {"groups": groups, "jobs": jobs})
+    for offer in offers:
+        groups.setdefault(offer.group, []).append(offer)
+    return render(request, "exports/index.html", {
+        "groups": groups, "jobs": list(jobs[:RECENT_JOBS]), "unions": unions if len(unions) > 1 else [],
+        "union": union})
 
 
 @login_required

@@ -17,6 +17,7 @@ class ServedFile:
     download_name: str   # what the user sees (UTF-8 allowed)
     content_type: str = "application/octet-stream"
     inline: bool = False  # only for re-encoded, metadata-free images shown on pages
+    ascii_name: str = ""  # the ASCII `filename` for old clients; derived from download_name when empty
 
 
 Resolver = Callable[..., ServedFile]

@@ -23,7 +23,7 @@ def ascii_fallback_name(name: str, default: str = "download") -> str:
     return f"{stem[:80]}{ext}"
 
 
-def content_disposition(name: str, *, inline: bool = False) -> str:
+def content_disposition(name: str, *, inline: bool = False, ascii_name: str = "") -> str:
     """Both an ASCII `filename` and the RFC 5987 UTF-8 `filename*`, as RFC 6266 recommends."""
     disposition = "inline" if inline else "attachment"
     # Control and bidi-override characters never reach a header or a saved file name.
@@ -31,7 +31,10 @@ def content_disposition(name: str, *, inline: bool = False) -> str:
     # No directory part, and no dot-only name ("..") or leading/trailing dots and spaces (hidden on Unix,
     # dropped by Windows).
     cleaned = os.path.basename(cleaned.replace("\\", "/")).strip(" .") or "download"
-    return f"{disposition}; filename=\"{ascii_fallback_name(cleaned)}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
+    # A Chinese name folds to little more than its punctuation ("--20261201.zip"): a caller that knows
+    # better gives its own ASCII name.
+    fallback = ascii_fallback_name(ascii_name or cleaned)
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 
 def private_file_response(served: ServedFile) -> HttpResponse:
@@ -52,7 +55,8 @@ def private_file_response(served: ServedFile) -> HttpResponse:
             logger.error("private file %s is missing from storage", storage_name)
             raise Http404 from None
         response = FileResponse(served.file, content_type=served.content_type)
-    response["Content-Disposition"] = content_disposition(served.download_name, inline=served.inline)
+    response["Content-Disposition"] = content_disposition(served.download_name, inline=served.inline,
+                                                          ascii_name=served.ascii_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600" if served.inline else "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

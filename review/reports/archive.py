@@ -4,8 +4,8 @@ official forms beside them.
 Streamed: each original is copied chunk by chunk (shutil.copyfileobj) into a member opened with
 `ZipFile.open(name, "w")`, stored without compression (JPEG does not compress further), into a file
 the export task writes; memory stays flat whatever the archive's size. Names are UTF-8 (zipfile sets
-the 0x800 "language encoding" flag for every non-ASCII name), Windows-safe (submissions.naming) and
-unique within the archive.
+the 0x800 "language encoding" flag for every non-ASCII name), Windows-safe, at most 240 UTF-8 bytes
+(Linux `unzip` refuses a name over 255) (submissions.naming) and unique within the archive.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import BinaryIO
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.exports.base import Progress
+from portal.exports.base import Progress, local_datetime
 from submissions.enums import PhotoKind
 from submissions.models import Entry, Photo
-from submissions.naming import photo_download_name, unique_name
+from submissions.naming import unique_photo_name
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def photo_names(entry: Entry, number: int, taken: set[str]) -> list[tuple[Photo,
     """Each photo of `entry` (prefetched) with its file name for 序号 `number`: hazard photos before
     rectification photos, by position; unique against `taken` (casefolded names already used)."""
     photos = sorted(entry.photos.all(), key=lambda photo: (photo.kind != PhotoKind.HAZARD, photo.position, photo.pk))
-    return [(photo, unique_name(photo_download_name(entry, photo, index=number), taken)) for photo in photos]
+    return [(photo, unique_photo_name(entry, photo, number, taken)) for photo in photos]
 
 
 def names_by_kind(named: list[tuple[Photo, str]]) -> dict[str, list[str]]:
@@ -49,7 +48,7 @@ def names_by_kind(named: list[tuple[Photo, str]]) -> dict[str, list[str]]:
 
 
 def _member(name: str, moment=None) -> zipfile.ZipInfo:
-    moment = timezone.localtime(moment) if moment else timezone.localtime()
+    moment = local_datetime(moment)
     info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = FILE_MODE

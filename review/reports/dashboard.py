@@ -25,7 +25,9 @@ TIER_PHASE = {
     Tier.SELECTION: PhaseKind.RECOMMENDATION,
     Tier.PROVINCE: PhaseKind.EXPERT_REVIEW,
 }
-STATE_ORDER = [state for state in EntryState.values if state != EntryState.DRAFT]
+# Withdrawn entries are no longer part of the campaign: the tier chart and table leave them out, so that
+# their totals add up to the 作品数 card; the page says how many were withdrawn.
+STATE_ORDER = [state for state in EntryState.values if state not in (EntryState.DRAFT, EntryState.WITHDRAWN)]
 
 
 def _label(value, fallback) -> str:
@@ -51,7 +53,7 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
     """Every figure of the dashboard for `visible` (entries_for_user, drafts excluded).
 
     Seven queries: totals, entries per day, per union, per industry, per category, the D histogram
-    and the count per tier and state. Withdrawn entries count only in the progress table.
+    and the count per tier and state. Withdrawn entries count nowhere but in `withdrawn`.
     """
     now = now or timezone.now()
     visible = visible.order_by()
@@ -98,12 +100,19 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
                  for index, count in counted.items()]
 
     per_tier_state: dict[int, dict[str, int]] = {tier: {} for tier in Tier.values}
+    withdrawn = 0
     for row in visible.values("tier", "state").annotate(count=Count("id")):
-        per_tier_state.setdefault(row["tier"], {})[row["state"]] = row["count"]
+        if row["state"] == EntryState.WITHDRAWN:
+            withdrawn += row["count"]
+        elif row["state"] in STATE_ORDER:
+            per_tier_state.setdefault(row["tier"], {})[row["state"]] = row["count"]
     states = [state for state in STATE_ORDER if any(state in counts for counts in per_tier_state.values())]
     progress = [{"tier": Tier(tier), "label": Tier(tier).label, "total": sum(per_tier_state[tier].values()),
                  "counts": [per_tier_state[tier].get(state, 0) for state in states],
                  "deadline": _deadline(campaign, tier, now)} for tier in Tier.values]
+    for row in progress:
+        # (state label, count) pairs: on a phone each count is shown under its own label.
+        row["cells"] = [(EntryState(state).label, count) for state, count in zip(states, row["counts"], strict=True)]
 
     return {
         "totals": totals,
@@ -115,6 +124,7 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
         "histogram": histogram,
         "states": [(state, EntryState(state).label) for state in states],
         "progress": progress,
+        "withdrawn": withdrawn,
     }
 
 

@@ -19,16 +19,17 @@ from typing import Any
 import rules
 from django import forms
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.campaigns.models import Campaign
 from portal.directory.models import OrgNode
+from portal.exports.base import local_date
 from portal.exports.registry import ExportKind, ExportRefused, Offer, register_export_kind
 from review.reports.archive import names_by_kind, photo_names, write_archive
-from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title
+from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title, photo_image
 from review.reports.fujian2 import SummaryExporter
 from review.reports.models import StatisticsReport
 from review.reports.rules import contact_union_ids
@@ -73,7 +74,7 @@ def _getlist(data: Mapping, key: str) -> list:
 class OfficialExport(ExportKind):
     """What the four official exports share: parameters, permission, names."""
 
-    requires_scope = False  # the archive refuses the whole province (it would be tens of gigabytes)
+    requires_scope = False  # True: refuse the whole province (a kind too large to make for it at once)
     title = ""
     description = ""
 
@@ -127,7 +128,17 @@ class OfficialExport(ExportKind):
         return _("全省")
 
     def download_name(self, params: Mapping[str, Any]) -> str:
-        return f"{self.title}-{self.scope_name(params)}-{timezone.localdate():%Y%m%d}.{self.extension}"
+        return f"{self.title}-{self.scope_name(params)}-{local_date():%Y%m%d}.{self.extension}"
+
+    def ascii_download_name(self, params: Mapping[str, Any], on) -> str:
+        """E.g. "fujian2-summary-union12-20261201.xlsx": what the file is and for whom, in ASCII."""
+        if params.get("entries") is not None:
+            scope = f"{len(params['entries'])}-entries"
+        elif params.get("union") is not None:
+            scope = f"union{params['union']}"
+        else:
+            scope = "province"
+        return f"{self.ascii_slug}-{scope}-{on:%Y%m%d}.{self.extension}"
 
     # --- data ------------------------------------------------------------------------------------------
 
@@ -180,17 +191,22 @@ def entry_forms(queryset, user) -> Iterator[EntryForm]:
     contact_unions = contact_union_ids(user)
     taken: set[str] = set()
     for number, entry in enumerate(iter_entries(queryset), start=1):
-        names = names_by_kind(photo_names(entry, number, taken))
+        named = photo_names(entry, number, taken)
+        names = names_by_kind(named)
+        images = {kind: [photo_image(photo) for photo, _name in named if photo.kind == kind]
+                  for kind in (PhotoKind.HAZARD, PhotoKind.RECTIFIED)}
         yield EntryForm(
             entry=entry, number=number, assessment=assessments.get(entry.pk),
             hazard_photo_names=names.get(PhotoKind.HAZARD, ()),
             rectified_photo_names=names.get(PhotoKind.RECTIFIED, ()),
+            hazard_photo_images=images[PhotoKind.HAZARD], rectified_photo_images=images[PhotoKind.RECTIFIED],
             show_contacts=contact_unions is None or entry.selection_union_id in contact_unions)
 
 
 @register_export_kind
 class EntryFormsExport(OfficialExport):
     slug = "fujian1"
+    ascii_slug = "fujian1-entry-forms"
     label = gettext_lazy("附件1 评审报名表")
     title = "附件1-评审报名表"
     description = gettext_lazy("每件作品一页，按官方表格式排版，标出价值评价选项（☑）和综合得分 D。")
@@ -206,6 +222,7 @@ class EntryFormsExport(OfficialExport):
 @register_export_kind
 class SummaryExport(OfficialExport):
     slug = "fujian2"
+    ascii_slug = "fujian2-summary"
     label = gettext_lazy("附件2 评审报名汇总表")
     title = "附件2-评审报名汇总表"
     description = gettext_lazy("每件推荐作品一行：作者、单位、行业、类别、L E C X Y D、推荐等次。")
@@ -219,6 +236,7 @@ class SummaryExport(OfficialExport):
 @register_export_kind
 class StatisticsExport(OfficialExport):
     slug = "fujian3"
+    ascii_slug = "fujian3-statistics"
     label = gettext_lazy("附件3 统计表")
     title = "附件3-统计表"
     description = gettext_lazy("参加单位数、覆盖班组数、职工参与数、发现隐患数、整改隐患数；未报送的按系统统计数。")
@@ -247,24 +265,38 @@ class StatisticsExport(OfficialExport):
 @register_export_kind
 class PhotoArchiveExport(OfficialExport):
     slug = "photos"
+    ascii_slug = "photo-archive"
     label = gettext_lazy("照片包（原图）")
     title = "随手拍材料"
     extension = "zip"
     content_type = ZIP_CONTENT_TYPE
-    requires_scope = True
     description = gettext_lazy("原图按“序号+照片主题名称+作者单位+作者姓名+整改前/后”命名，附评审报名表和汇总表。")
 
     def offers(self, user) -> list[Offer]:
-        offers = super().offers(user)
+        """The unions' archives, and for the committee the province's: the recommended entries of every
+        union (≤ 50 each) numbered exactly as in the province 附件1 and 附件2, with its estimated size."""
+        offers = []
+        for offer in super().offers(user):
+            if "union" not in offer.params:
+                size = self.photo_bytes(self.entries(offer.params, user))
+                offer = Offer(offer.kind, _("全省照片包（原图）"), offer.params, _(
+                    "全省推荐作品的原图，编号与全省附件1、附件2一致；约 %(size)s，生成需要一些时间。") % {
+                    "size": filesizeformat(size)}, group=offer.group)
+            offers.append(offer)
         offers.append(Offer("", _("勾选作品导出（附件1、附件2、照片包）"), description=_(
             "在作品列表中勾选任意作品，导出它们的评审报名表、汇总表或照片包。"), group=_("按作品导出"),
             url=reverse("reports:entries")))
         return offers
 
+    @staticmethod
+    def photo_bytes(entries) -> int:
+        """The total size of the originals of `entries`: one query."""
+        return Photo.objects.filter(entry__in=entries.order_by().values("pk")).aggregate(
+            total=Sum("size"))["total"] or 0
+
     def generate(self, params, user, out, progress) -> None:
         entries = self.entries(params, user)
-        photo_bytes = Photo.objects.filter(entry__in=entries.order_by().values("pk")).aggregate(
-            total=Sum("size"))["total"] or 0
+        photo_bytes = self.photo_bytes(entries)
         documents = [
             (f"{EntryFormsExport.title}.xlsx", lambda stream: EntryFormsExport().generate(params, user, stream, _quiet)),
             (f"{SummaryExport.title}.xlsx", lambda stream: SummaryExport().generate(params, user, stream, _quiet)),

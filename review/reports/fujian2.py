@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.exports.base import Exporter
+from portal.exports.base import Exporter, local_date
 from review.reports.rules import contact_union_ids
 from review.reports.selectors import selection_grades, unit_assessments
 from scoring.formula import SCALE_CODES
@@ -25,7 +24,6 @@ class SummaryExporter(Exporter):
     """
 
     sheet_title = "附件2 评审报名汇总表"
-    landscape = True
 
     def __init__(self, entries: QuerySet[Entry], *, user, campaign, heading: str, several_unions: bool):
         self.entries = entries
@@ -37,15 +35,16 @@ class SummaryExporter(Exporter):
         # unions leave it empty.
         self.show_phone = self.contact_unions is None or bool(self.contact_unions)
         self.headers = [_("序号"), _("照片名称"), _("作者姓名"), _("作者单位")]
-        self.column_widths = [6, 24, 10, 30]
+        # Narrow enough for a landscape A4 page at nearly full size; long texts wrap.
+        self.column_widths = [5, 18, 9, 22]
         if several_unions:
             self.headers.append(_("推荐市或产业"))
-            self.column_widths.append(18)
+            self.column_widths.append(13)
         self.headers += [_("所属行业"), _("隐患类别"), _("隐患地点"), *SCALE_CODES, "D", _("推荐等次")]
-        self.column_widths += [14, 16, 20, 6, 6, 6, 6, 6, 9, 10]
+        self.column_widths += [11, 11, 15, 5, 5, 5, 5, 5, 8, 9]
         if self.show_phone:
             self.headers.append(_("联系电话"))
-            self.column_widths.append(15)
+            self.column_widths.append(13)
         self.number_formats = {self.headers.index("D"): SCORE_FORMAT}
         self._count = None
 
@@ -53,7 +52,7 @@ class SummaryExporter(Exporter):
         return [
             _("%(campaign)s评审报名汇总表") % {"campaign": self.campaign.title},
             _("推荐市或产业：%(heading)s　　　　填报日期：%(date)s") % {
-                "heading": self.heading, "date": timezone.localdate().strftime("%Y-%m-%d")},
+                "heading": self.heading, "date": local_date().strftime("%Y-%m-%d")},
         ]
 
     def total(self) -> int:

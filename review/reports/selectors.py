@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from portal.accounts.enums import RoleKind
-from portal.directory.enums import SELECTION_KINDS
+from portal.directory.enums import SELECTION_KINDS, NodeKind
 from portal.directory.models import OrgNode
 from review.models import TierGrade
 from review.reports.rules import city_union_ids
@@ -25,10 +25,20 @@ from submissions.scoping import entries_for_user
 NOT_SUBMITTED = (EntryState.DRAFT, EntryState.WITHDRAWN)
 
 
+def union_order(prefix: str = "") -> list:
+    """The official order of the city/industry unions, as the directory lists them (太原, 大同, 阳泉, 长治,
+    晋城, 朔州, 晋中, 运城, 忻州, 临汾, 吕梁, then the industry unions): city unions first, each group in
+    the order the directory created them (by id as a NUMBER; `path` is text, where "/1/10/" sorts before
+    "/1/2/"). `prefix` reaches the union through a relation, e.g. "selection_union__"."""
+    cities_first = Case(When(**{f"{prefix}kind": NodeKind.CITY}, then=Value(0)), default=Value(1),
+                        output_field=IntegerField())
+    return [cities_first, f"{prefix}id" if prefix else "id"]
+
+
 def report_unions(user) -> QuerySet[OrgNode]:
     """The city/industry unions whose exports and statistics `user` may see: every one for the committee,
-    their own for city/industry staff, none for anyone else."""
-    unions = OrgNode.objects.filter(kind__in=SELECTION_KINDS).order_by("kind", "path")
+    their own for city/industry staff, none for anyone else; in the official order (union_order)."""
+    unions = OrgNode.objects.filter(kind__in=SELECTION_KINDS).order_by(*union_order())
     if not user.is_authenticated:
         return unions.none()
     if user.has_role(RoleKind.COMMITTEE):
@@ -63,13 +73,13 @@ def export_entries(user, campaign, *, union_id=None, entry_ids=None) -> QuerySet
     A union's or the province's export holds the entries recommended to the province; a selection
     (`entry_ids`) holds the chosen entries the user may see, whatever their stage. Ordered by union,
     then by the recommending unit's D (highest first), then by id: 附件1, 附件2 and the photo archive of
-    the same parameters number the entries alike.
+    the same parameters number the entries alike. Unions come in the official order (union_order).
     """
     entries = submitted_entries(user, campaign)
     if union_id is not None:
         entries = entries.filter(selection_union_id=union_id)
     entries = entries.filter(pk__in=list(entry_ids)) if entry_ids is not None else recommended(entries)
-    return entries.order_by("selection_union__path", F("unit_score").desc(nulls_last=True), "pk")
+    return entries.order_by(*union_order("selection_union__"), F("unit_score").desc(nulls_last=True), "pk")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.exports.base import Exporter
+from portal.exports.base import Exporter, local_datetime
 from review.reports.models import StatisticsReport
 from submissions.models import Entry
 
@@ -101,6 +101,22 @@ def totals(rows: list[RollupRow]) -> dict[str, int | None]:
     return result
 
 
+def coverage(rows: list[RollupRow]) -> tuple[str, str]:
+    """What the 合计 covers: (报送情况, 说明). A total over unions of which only some have filed mixes
+    filed figures with the system's counts, and 覆盖班组数 and 其它 come from the filed ones alone
+    (a 覆盖班组数 of 126 may be one union's of fourteen): the note names the unions it covers."""
+    filed = [row for row in rows if row.submitted]
+    count = {"filed": len(filed), "all": len(rows)}
+    status = _("已报送 %(filed)d/%(all)d 个单位") % count
+    if len(filed) == len(rows):
+        return status, _("全部单位已报送，合计为各单位报送数之和。")
+    if not filed:
+        return status, _("均未报送：合计为系统统计数，覆盖班组数和其它未填报。")
+    names = "、".join(str(row.union.name) for row in filed)
+    return status, _("覆盖班组数和其它只含已报送的 %(filed)d 个单位（%(names)s）；其余 %(rest)d 个单位未报送，"
+                     "按系统统计数计入。") % {**count, "names": names, "rest": len(rows) - len(filed)}
+
+
 class StatisticsExporter(Exporter):
     """附件3 统计表: one row per union (with the roll-up's total when there are several)."""
 
@@ -124,11 +140,12 @@ class StatisticsExporter(Exporter):
     def rows(self):
         for number, row in enumerate(self.data, start=1):
             if row.submitted:
-                status = _("已报送 %(at)s") % {"at": row.report.submitted_at.strftime("%Y-%m-%d")}
+                status = _("已报送 %(at)s") % {"at": local_datetime(row.report.submitted_at).strftime("%Y-%m-%d")}
             else:
                 status = _("未报送（系统统计数）")
             yield [number, row.union.name, *[row.figures.get(name) for name in NUMBERS], row.other, status,
                    row.note]
         if len(self.data) > 1:
             summed = totals(self.data)
-            yield ["", _("合计"), *[summed[name] for name in NUMBERS], "", "", ""]
+            status, note = coverage(self.data)
+            yield ["", _("合计"), *[summed[name] for name in NUMBERS], "", status, note]

@@ -7,6 +7,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,9 +18,15 @@ from review.reports.dashboard import chart_data, dashboard
 from review.reports.exporters import MAX_SELECTED
 from review.reports.forms import STAGE_ALL, EntryPickForm, ScopeForm, StatisticsReportForm
 from review.reports.models import StatisticsReport
-from review.reports.selectors import counted_entries, recommended, report_unions, submitted_entries
+from review.reports.selectors import (
+    counted_entries,
+    recommended,
+    report_unions,
+    submitted_entries,
+    union_order,
+)
 from review.reports.services import counted_figures, statistics_deadline_passed, submit_statistics
-from review.reports.statistics import COUNTED, FIGURES, rollup, system_figures_by_union, totals
+from review.reports.statistics import COUNTED, FIGURES, coverage, rollup, system_figures_by_union, totals
 from submissions.enums import EntryState
 from submissions.scoping import entries_for_user
 
@@ -70,7 +77,7 @@ def entry_list(request):
             queryset = recommended(queryset)
         if filters.get("state"):
             queryset = queryset.filter(state=filters["state"])
-        queryset = queryset.order_by("selection_union__path", "-unit_score", "pk")
+        queryset = queryset.order_by(*union_order("selection_union__"), F("unit_score").desc(nulls_last=True), "pk")
         entries = list(queryset.select_related("campaign", "unit", "selection_union")[:MAX_SELECTED + 1])
         total = len(entries)
         entries = entries[:MAX_SELECTED]
@@ -96,6 +103,7 @@ def statistics_index(request):
         rows = rollup(unions, reports, counted)
     return render(request, "reports/statistics_index.html", {
         "campaign": campaign, "rows": rows, "totals": totals(rows) if len(rows) > 1 else None,
+        "coverage": coverage(rows) if len(rows) > 1 else None,
         "figures": FIGURES, "is_committee": rules.has_perm("reports.view_statistics_rollup", request.user)})
 
 

@@ -471,7 +471,9 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
         fields = {sheet[f"A{row}"].value: sheet[f"B{row}"].value for row in range(3, 18)}
         assert fields["照片名称"] == TITLE and fields["作者姓名"] == AUTHOR and fields["作者单位"] == UNIT
         assert fields["联系电话"] == PHONE_NUMBER and fields["推荐市或产业"] == CITY
-        assert f"001-{TITLE}-{UNIT}-{AUTHOR}-整改后2.jpg" in sheet["D12"].value
+        # Each photo's file name is under the photo itself in its box.
+        assert f"001-{TITLE}-{UNIT}-{AUTHOR}-整改后2.jpg" in {cell.value for row in sheet.iter_rows() for cell in row}
+        assert sheet._images  # the photos themselves
 
     with cast.step("committee-fujian2", committee):
         sheet = load_workbook(io.BytesIO(export_and_download(committee, "fujian2"))).active

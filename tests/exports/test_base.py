@@ -154,3 +154,91 @@ def test_form_exporter_without_sheets_still_writes_a_valid_workbook():
     buffer = io.BytesIO()
     Forms(0).write_xlsx(buffer)
     assert load_workbook(io.BytesIO(buffer.getvalue())).active["A1"].value == "（无）"
+
+
+class WideTable(Exporter):
+    """Like 附件2: many columns, long texts, a number column with a format, a short row."""
+
+    sheet_title = "汇总"
+    headers = ["序号", "照片名称", "作者单位", *[f"列{n}" for n in range(12)], "D"]
+    column_widths = [5, 16, 20, *[8] * 12, 8]
+    number_formats = {15: "0.000"}
+
+    def title_rows(self):
+        return ["某某活动评审报名汇总表", "填报单位：测试"]
+
+    def rows(self):
+        yield [1, "高处作业平台临边防护栏杆缺失且作业人员未正确佩戴安全带存在高处坠落风险",
+               "山西焦煤集团有限责任公司西山煤电（集团）有限责任公司马兰矿选煤厂", *["短"] * 12, 77.62392]
+        yield [2, "短标题"]  # a short row still gets its boxes
+
+
+def _wide_sheet():
+    buffer = io.BytesIO()
+    WideTable().write_xlsx(buffer)
+    return load_workbook(io.BytesIO(buffer.getvalue())).active
+
+
+def test_a_table_has_a_border_on_every_cell_and_wraps_its_text():
+    sheet = _wide_sheet()
+    width = len(WideTable.headers)
+    for row in sheet.iter_rows(min_row=3, max_row=5, max_col=width):
+        for cell in row:
+            sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+            assert all(side.style == "thin" for side in sides), cell.coordinate
+            assert cell.alignment.wrap_text, cell.coordinate
+    assert sheet["B4"].alignment.horizontal == "left"
+    assert sheet["A4"].alignment.horizontal == "center"
+
+
+def test_every_row_is_tall_enough_for_its_wrapped_text():
+    sheet = _wide_sheet()
+    widths = WideTable.column_widths
+    for row in range(3, 6):
+        cells = [(str(sheet.cell(row, column).value or ""), widths[column - 1], sheet.cell(row, column).font.size)
+                 for column in range(1, len(widths) + 1)]
+        needed = max(lines_needed(text, width, size) * size * 1.2 for text, width, size in cells if text)
+        assert sheet.row_dimensions[row].height >= needed, row
+    # The long title takes several lines, so its row is taller than a one-line row.
+    assert sheet.row_dimensions[4].height > sheet.row_dimensions[5].height
+
+
+def test_a_wide_table_prints_landscape_with_titles_footer_and_screen_aids():
+    sheet = _wide_sheet()
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$3:$3"  # the header repeats on every printed page
+    assert sheet.oddFooter.center.text == "第&P页 共&N页"
+    assert sheet.freeze_panes == "A4"
+    assert sheet.auto_filter.ref == "A3:P5"
+
+
+def test_a_narrow_table_stays_portrait():
+    class Narrow(Exporter):
+        headers = ["序号", "名称"]
+        column_widths = [6, 30]
+
+        def rows(self):
+            yield [1, "名称"]
+
+    buffer = io.BytesIO()
+    Narrow().write_xlsx(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert sheet.page_setup.orientation == "portrait"
+    assert sheet.oddFooter.center.text == "第&P页 共&N页"
+
+
+def test_export_dates_are_in_asia_shanghai_whatever_zone_is_active(settings):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from portal.exports.base import local_date, local_datetime
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    filed = datetime(2026, 11, 30, 19, 51, tzinfo=UTC)  # 03:51 on 12-01 in Beijing
+    with timezone.override("UTC"):
+        assert local_date(filed).isoformat() == "2026-12-01"
+        assert local_datetime(filed).strftime("%H:%M") == "03:51"

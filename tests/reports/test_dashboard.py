@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from review.reports.dashboard import dashboard
+from review.reports.dashboard import chart_data, dashboard
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 from submissions.scoping import entries_for_user
@@ -67,7 +67,13 @@ def test_committee_figures_cover_the_province(spread, people, campaign, org):
     assert [row["cumulative"] for row in figures["days"]] == [1, 5]
     progress = {row["tier"]: dict(zip([state for state, _label in figures["states"]], row["counts"], strict=True))
                 for row in figures["progress"]}
-    assert progress[Tier.UNIT] == {**dict.fromkeys(progress[Tier.UNIT], 0), "submitted": 1, "withdrawn": 1}
+    # The withdrawn entry is not in the tier chart: its totals add up to the 作品数 card.
+    assert progress[Tier.UNIT] == {**dict.fromkeys(progress[Tier.UNIT], 0), "submitted": 1}
+    assert "withdrawn" not in progress[Tier.UNIT]
+    assert sum(row["total"] for row in figures["progress"]) == totals["entries"]
+    assert figures["withdrawn"] == 1
+    chart = chart_data(figures)["progress"]
+    assert sum(sum(dataset["data"]) for dataset in chart["datasets"]) == totals["entries"]
     assert progress[Tier.SELECTION]["unit_recommended"] == 1
     assert progress[Tier.PROVINCE]["province_recommended"] == 3
     deadline = figures["progress"][Tier.SELECTION]["deadline"]
@@ -134,3 +140,17 @@ def test_pages_use_the_same_number_of_queries_for_one_and_three_entries(client, 
     recommended_entry(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.SELECTION)
     with django_assert_num_queries(len(one)):
         assert client.get(url).status_code == 200
+
+
+def test_the_page_names_the_withdrawn_entries_and_labels_every_figure_for_phones(client, spread, people):
+    client.force_login(people["committee"])
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'data-withdrawn="1"' in html and "另有 1 件作品已撤回，不计入统计。" in html
+    # On a phone (static/reports/css/reports.css) each row of these tables becomes a block and every
+    # figure is shown under its data-label.
+    assert html.count("table-stack") == 2
+    tier_row = re.search(r'<tr data-tier="0">(.*?)</tr>', html, re.S)[1]
+    assert re.findall(r"<td(?! data-label=)", tier_row) == []
+    assert 'data-label="已提交，待单位审核"' in tier_row and 'data-label="截止时间"' in tier_row
+    union_row = re.search(r"<tr data-union=\"\d+\">(.*?)</tr>", html, re.S)[1]
+    assert 'data-label="整改率"' in union_row

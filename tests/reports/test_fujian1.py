@@ -4,9 +4,18 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from review.reports.exporters import EntryFormsExport, entry_forms
-from review.reports.fujian1 import CHECKED, UNCHECKED, EntryFormExporter, form_title
+from review.reports.fujian1 import (
+    CHECKED,
+    COLUMN_WIDTHS,
+    PHOTO_HEIGHT,
+    PHOTO_PIXELS,
+    UNCHECKED,
+    EntryFormExporter,
+    form_title,
+)
 from review.reports.selectors import export_entries
 from scoring.formula import SCALES, SCALES_BY_CODE
 from submissions.enums import EntryState, Tier
@@ -14,10 +23,14 @@ from tests.reports.helpers import recommended_entry, workbook
 
 pytestmark = pytest.mark.django_db
 
+# Two hazard and two rectification photos: each box has its caption, the two photos side by side (D:E and
+# F:G) and each file name under its photo.
 EXPECTED_MERGES = {
-    "E1:F1", "A2:F2",
+    "E1:G1", "A2:G2",
     *[f"B{row}:C{row}" for row in range(3, 18)],
-    "D3:F11", "D12:F17", "B18:F18", "A19:F19", "A22:A23", "B22:F22", "B23:F23", "A24:F24",
+    "D3:G3", "D4:E10", "F4:G10", "D11:E11", "F11:G11",
+    "D12:G12", "D13:E16", "F13:G16", "D17:E17", "F17:G17",
+    "B18:G18", "A19:G19", "F20:G20", "F21:G21", "A22:A23", "B22:G22", "B23:G23", "A24:G24",
 }
 LABELS = ["照片名称", "作者姓名", "作者单位", "联系地址", "联系电话", "电子信箱", "所属行业", "推荐市或产业", "文字说明",
           "照片相关情况", "拍摄时间", "隐患地点", "存在隐患", "整改建议", "整改后说明", "原创申明"]
@@ -54,11 +67,11 @@ def test_the_sheet_is_laid_out_like_the_official_form(entry, people, campaign, o
         "拍摄时间": f"{entry.taken_on.year}年{entry.taken_on.month}月{entry.taken_on.day}日",
         "隐患地点": "一号车间", "存在隐患": "配电箱门未上锁", "整改建议": "加锁并张贴警示标识", "整改后说明": "已加锁",
     }
-    hazard_box, rectified_box = sheet["D3"].value, sheet["D12"].value
-    assert hazard_box.startswith("（随手拍安全隐患照片）")
-    assert rectified_box.startswith("（隐患整改后的照片）")
-    assert f"001-配电箱门未上锁-甲市一区安泰机械有限公司-{entry.author_name}-整改前1.jpg" in hazard_box
-    assert f"001-配电箱门未上锁-甲市一区安泰机械有限公司-{entry.author_name}-整改后2.jpg" in rectified_box
+    assert sheet["D3"].value == "（随手拍安全隐患照片）"
+    assert sheet["D12"].value == "（隐患整改后的照片）"
+    stem = f"001-配电箱门未上锁-甲市一区安泰机械有限公司-{entry.author_name}"
+    assert [sheet[cell].value for cell in ("D11", "F11", "D17", "F17")] == [
+        f"{stem}-整改前1.jpg", f"{stem}-整改前2.jpg", f"{stem}-整改后1.jpg", f"{stem}-整改后2.jpg"]
     declaration = sheet["B18"].value
     assert declaration.startswith(f"{CHECKED} 本作品为本人原创，情况属实，特此申明。")
     assert f"责任人：{entry.declaration_name}（签章）" in declaration
@@ -103,12 +116,15 @@ def test_print_set_up_is_a4_portrait_fitted_to_the_width(entry, people, campaign
     sheet = export(people["city"], campaign, union=org.city_a.pk).active
     assert int(sheet.page_setup.paperSize) == 9
     assert sheet.page_setup.orientation == "portrait"
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 1)  # one page per entry
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
-    assert sheet.print_area == ["'001 配电箱门未上锁'!$A$1:$F$24"] or "A$1:$F$24" in str(sheet.print_area)
+    assert "A$1:$G$24" in str(sheet.print_area)
     assert sheet.page_margins.left == pytest.approx(0.6) and sheet.page_margins.top == pytest.approx(0.7)
     assert sheet["A3"].border.left.style == "thin"
-    assert sheet["D11"].border.bottom.style == "thin"  # the photo box is closed
+    # Each photo box is closed all round, with no lines between its photos and names.
+    assert sheet["D11"].border.bottom.style == sheet["G11"].border.right.style == "thin"
+    assert sheet["D3"].border.top.style == sheet["D3"].border.left.style == "thin"
+    assert sheet["E4"].border.right.style is None and sheet["D10"].border.bottom.style is None
 
 
 def test_one_sheet_per_entry_with_unique_valid_titles(people, campaign, org):
@@ -163,3 +179,47 @@ def test_a_selection_may_hold_entries_of_any_stage_but_only_within_scope(people,
     theirs = recommended_entry(people["worker_b"], campaign, assessor=None, grader=None, title="乙市作品")
     book = export(people["city"], campaign, entries=[mine.pk, theirs.pk])
     assert book.sheetnames == ["001 本市甄选中"]
+
+
+def _anchor_cell(image):
+    marker = image.anchor._from
+    return marker.row + 1, marker.col + 1
+
+
+def test_the_photos_themselves_are_in_their_boxes_scaled_and_without_metadata(entry, people, campaign, org):
+    sheet = export(people["city"], campaign, union=org.city_a.pk).active
+    images = sheet._images
+    assert len(images) == 4
+    rows = sorted(_anchor_cell(image) for image in images)
+    # Two hazard photos beside rows 4–10 (D, F), two rectification photos beside rows 13–16.
+    assert [row for row, _column in rows[:2]] and all(4 <= row <= 10 for row, _column in rows[:2])
+    assert all(13 <= row <= 16 for row, _column in rows[2:])
+    assert sorted(column for _row, column in rows[:2]) == [4, 6]
+    for image in images:
+        data = image._data()
+        picture = Image.open(io.BytesIO(data))
+        assert picture.format == "JPEG"
+        assert max(picture.size) <= PHOTO_PIXELS
+        assert not picture.info.get("exif") and b"Exif" not in data[:4096]
+        # It fits inside its slot: at most the photo height and a slot's width.
+        assert image.anchor.ext.height <= PHOTO_HEIGHT[1] * 12700
+        assert image.anchor.ext.width <= (COLUMN_WIDTHS[3] + COLUMN_WIDTHS[4]) * 5.25 * 12700
+
+
+def test_a_photo_file_that_cannot_be_read_leaves_its_box_empty_but_keeps_its_name(entry, people, campaign, org):
+    for photo in entry.photos.all():
+        photo.original.storage.delete(photo.original.name)
+    sheet = export(people["city"], campaign, union=org.city_a.pk).active
+    assert sheet._images == []
+    assert sheet["D11"].value.endswith("-整改前1.jpg")
+
+
+def test_a_single_photo_takes_the_whole_box(people, campaign, org):
+    recommended_entry(people["worker"], campaign, assessor=people["unit"], hazard_photos=1, rectified_photos=0)
+    sheet = export(people["city"], campaign, union=org.city_a.pk).active
+    merges = {str(merged) for merged in sheet.merged_cells.ranges}
+    assert {"D3:G3", "D4:G10", "D11:G11", "D12:G17"} <= merges
+    assert sheet["D11"].value.endswith("-整改前1.jpg")
+    assert sheet["D12"].value == "（隐患整改后的照片）\n\n（未上传）"
+    (image,) = sheet._images
+    assert 4 <= _anchor_cell(image)[0] <= 10 and _anchor_cell(image)[1] in (4, 5)  # centred in D:G

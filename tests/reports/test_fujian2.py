@@ -117,3 +117,22 @@ def test_query_count_does_not_grow_with_the_rows(people, campaign, org, django_a
         recommended_entry(people["worker"], campaign, assessor=people["unit"], grader=people["city"])
     with django_assert_num_queries(len(one)):
         run()
+
+
+def test_the_summary_prints_like_the_paper_table(entries, people, campaign):
+    from portal.exports.base import lines_needed
+
+    sheet = export(people["committee"], campaign)
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.oddFooter.center.text == "第&P页 共&N页"
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:")
+    widths = [sheet.column_dimensions[chr(ord("A") + index)].width for index in range(sheet.max_column)]
+    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
+        for cell in row:
+            assert cell.border.left.style == cell.border.bottom.style == "thin", cell.coordinate
+            assert cell.alignment.wrap_text, cell.coordinate
+        tallest = max(lines_needed(str(cell.value), widths[cell.column - 1], cell.font.size) * cell.font.size * 1.2
+                      for cell in row if cell.value is not None)
+        assert sheet.row_dimensions[row[0].row].height >= tallest, row[0].row

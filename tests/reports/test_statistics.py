@@ -1,7 +1,7 @@
 """附件3 统计表: the figures the system counts, submitting a union's report, and the province roll-up."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from portal.audit.models import AuditRecord
 from portal.campaigns.enums import PhaseKind
+from portal.directory.enums import Channel, NodeKind
+from portal.directory.models import OrgNode
 from review.reports.exporters import StatisticsExport
 from review.reports.models import StatisticsReport
-from review.reports.selectors import counted_entries, submitted_entries
+from review.reports.selectors import counted_entries, report_unions, submitted_entries
 from review.reports.services import submit_statistics
 from review.reports.statistics import system_figures, system_figures_by_union
 from submissions.enums import EntryState, Tier
@@ -209,3 +211,36 @@ def test_text_typed_into_the_report_is_neutralised_in_the_sheet(people, campaign
     row = next(sheet.iter_rows(min_row=4, max_row=4))
     assert row[7].value == "'=1+1" and row[9].value == "'@SUM(A1)"
     assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
+
+
+def test_unions_come_in_the_directorys_order_not_by_id_as_text(people, campaign, org):
+    # 太原 was created before 大同, whose id has one digit more: as text "/1/1000000/" sorts before
+    # "/1/999999/". Industry unions follow every city union.
+    taiyuan, datong = OrgNode.objects.bulk_create([
+        OrgNode(pk=pk, name=name, kind=NodeKind.CITY, parent=org.province, channel=Channel.TERRITORIAL,
+                path=f"{org.province.path}{pk}/", depth=1)
+        for pk, name in ((999_999, "太原市总工会"), (1_000_000, "大同市总工会"))])
+    names = [row[1] for row in export(people["committee"], campaign).iter_rows(min_row=4, values_only=True)]
+    assert names == ["甲市总工会", "乙市总工会", taiyuan.name, datong.name, "测试省煤炭工会", "合计"]
+    assert list(report_unions(people["committee"]).values_list("name", flat=True)) == names[:-1]
+
+
+def test_a_report_filed_at_night_in_beijing_shows_beijings_date(people, campaign, org, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    filed = submit_statistics(report(campaign, org.city_a, note="含线下参与"), actor=people["city"])
+    StatisticsReport.objects.filter(pk=filed.pk).update(submitted_at=datetime(2026, 11, 30, 19, 51, tzinfo=UTC))
+    with timezone.override("UTC"):
+        row = next(export(people["committee"], campaign).iter_rows(min_row=4, values_only=True))
+    assert row[8] == "已报送 2026-12-01"  # 03:51 on 12-01 in Beijing, not 2026-11-30
+
+
+def test_the_total_says_which_unions_it_covers_when_not_all_have_filed(city_a_entries, people, campaign, org, client):
+    submit_statistics(report(campaign, org.city_a, teams_covered=126), actor=people["city"])
+    rows = list(export(people["committee"], campaign).iter_rows(min_row=4, values_only=True))
+    total = rows[-1]
+    assert total[1] == "合计" and total[3] == 126
+    assert total[8] == "已报送 1/3 个单位"
+    assert "只含已报送的 1 个单位（甲市总工会）" in total[9] and "其余 2 个单位未报送" in total[9]
+    client.force_login(people["committee"])
+    page = client.get(reverse("reports:statistics")).content.decode()
+    assert "已报送 1/3 个单位" in page and "（甲市总工会）" in page

@@ -1,7 +1,15 @@
 from types import SimpleNamespace
 
+import pytest
+
 from submissions.enums import PhotoKind
-from submissions.naming import NAME_MAX, clean_part, photo_download_name
+from submissions.naming import NAME_MAX_BYTES, clean_part, photo_download_name, unique_photo_name, utf8_len
+
+# The longest names a real entry can have: a 60-character title (the field's limit) and a long, full
+# unit name (the notice forbids abbreviations), which used to give names of ~400 bytes.
+LONG_TITLE = "高处作业平台临边防护栏杆缺失且作业人员未正确佩戴安全带存在高处坠落风险" * 2
+LONG_UNIT = "山西焦煤集团有限责任公司西山煤电（集团）有限责任公司马兰矿选煤厂机电维修车间综合检修班组工会小组"
+LONG_AUTHOR = "阿卜杜热合曼·买买提艾力"
 
 
 def entry(title="配电箱门未上锁", unit="山西某某煤业有限责任公司", author="张三", pk=7):
@@ -25,9 +33,28 @@ def test_photo_download_name_strips_windows_illegal_control_and_bidi_characters(
     assert not any(ch in name for ch in '<>:"/\\|?*\x00\u202e\u200b\t')
 
 
-def test_photo_download_name_trims_long_parts_and_trailing_dots():
+@pytest.mark.parametrize("kind", [PhotoKind.HAZARD, PhotoKind.RECTIFIED])
+def test_a_long_name_is_capped_in_bytes_keeping_number_full_unit_author_and_suffix(kind):
+    name = photo_download_name(entry(title=LONG_TITLE[:60], unit=LONG_UNIT, author=LONG_AUTHOR),
+                               photo(kind, 4), index=123)
+    assert utf8_len(name) <= NAME_MAX_BYTES
+    label = "整改前" if kind == PhotoKind.HAZARD else "整改后"
+    assert name.startswith("123-高处作业")
+    assert name.endswith(f"…-{LONG_UNIT}-{LONG_AUTHOR}-{label}4.jpg")  # the title was shortened, nothing else
+
+
+def test_a_duplicate_number_stays_within_the_byte_cap():
+    taken: set[str] = set()
+    long_entry = entry(title=LONG_TITLE[:60], unit=LONG_UNIT, author=LONG_AUTHOR)
+    names = [unique_photo_name(long_entry, photo(), 1, taken) for _ in range(3)]
+    assert len(set(names)) == 3
+    assert names[1].endswith("-整改前1 (2).jpg") and names[2].endswith("-整改前1 (3).jpg")
+    assert all(utf8_len(name) <= NAME_MAX_BYTES for name in names)
+
+
+def test_a_unit_name_longer_than_the_whole_budget_is_cut_as_a_last_resort():
     name = photo_download_name(entry(title="隐" * 300 + "...", unit="单位" * 100), photo())
-    assert len(name) <= NAME_MAX + 4 and name.endswith(".jpg")
+    assert utf8_len(name) <= NAME_MAX_BYTES and name.endswith("-张三-整改前1.jpg") and name.startswith("007-单位")
     assert clean_part("名称. . .", 40) == "名称"
 
 
