@@ -5,7 +5,7 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, make_entry
 from tests.submissions import photo_fixtures as pf
 
 SMALL = {"min_long_side": 320, "min_short_side": 240}
@@ -46,3 +46,15 @@ def media_root(settings):
 @pytest.fixture
 def people(org):
     return org.users()
+
+
+@pytest.fixture
+def worker(people, client):
+    """The demo worker, logged in on `client`."""
+    client.force_login(people["worker"])
+    return people["worker"]
+
+
+@pytest.fixture
+def draft(worker, small_campaign):
+    return make_entry(worker, campaign=small_campaign)

@@ -28,17 +28,6 @@ def post_photo(client, entry, data, *, name="photo.jpg", kind=PhotoKind.HAZARD, 
                        **(XHR if xhr else {}))
 
 
-@pytest.fixture
-def worker(people, client):
-    client.force_login(people["worker"])
-    return people["worker"]
-
-
-@pytest.fixture
-def draft(worker, small_campaign):
-    return make_entry(worker, campaign=small_campaign)
-
-
 def messages_of(response):
     return [str(m) for m in response.context["messages"]] if response.context else []
 

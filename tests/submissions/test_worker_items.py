@@ -20,17 +20,6 @@ from tests.submissions.conftest import small_jpeg, stored_files, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def worker(people, client):
-    client.force_login(people["worker"])
-    return people["worker"]
-
-
-@pytest.fixture
-def draft(worker, small_campaign):
-    return make_entry(worker, campaign=small_campaign)
-
-
 def form_data(entry, **changes):
     """What the 报名表 on the edit page posts for `entry`, with `changes`."""
     data = {
