@@ -21,6 +21,10 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("退回修改")
     REJECTED = "rejected", _("未入选")
     UNDONE = "undone", _("撤销推荐")
+    # The provincial result, sent when the committee locks the results, and the publication.
+    AWARDED = "awarded", _("获奖")
+    NOT_AWARDED = "not_awarded", _("未获奖")
+    PUBLISHED = "published", _("作品展发布")
 
 
 class QueueStage(models.TextChoices):

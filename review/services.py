@@ -14,6 +14,9 @@ When each tier may act (the campaign's phases; decided here, shown on the pages)
   province (and undoes a recommendation) while the RECOMMENDATION phase is open, and returns or rejects
   while either is open. From the end of the RECOMMENDATION phase (9月30日 by default) the tier is
   read-only, whatever the other phases say.
+- once the committee has locked the provincial results (review.experts' ResultsLock), nothing enters or
+  leaves the province tier: recommending to the province and undoing such a recommendation are refused
+  whatever the phases say (province_results_locked).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ import rules
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,6 +120,42 @@ def selection_read_only(campaign: Campaign, at: datetime | None = None) -> bool:
     return deadline is not None and (at or timezone.now()) >= deadline
 
 
+def province_results_locked(campaign: Campaign) -> bool:
+    """Whether the committee has confirmed and locked the provincial results (review.experts' ResultsLock).
+
+    From then on nothing enters the province tier and nothing leaves it: an entry recommended after the
+    lock would never be scored nor awarded. Read through the app registry: review.experts sits above
+    this app.
+    """
+    known = getattr(campaign, "province_results_locked", None)  # annotated by _lock: no extra query
+    if known is not None:
+        return known
+    return _results_locks().filter(campaign_id=campaign.pk).exists()
+
+
+def _results_locks():
+    if not django_apps.is_installed("review.experts"):
+        return Campaign.objects.none()
+    return django_apps.get_model("experts", "ResultsLock").objects.all()
+
+
+def _hold_off_the_results_lock(campaign: Campaign) -> None:
+    """Make the committee's results lock wait for this transaction (and this one wait for it).
+
+    review.experts.services.confirm_results locks the campaign row FOR UPDATE before it checks and
+    creates the lock; a recommendation to the province takes a FOR SHARE lock on the same row before it
+    checks for the lock. So the two serialise: either the lock commits first and the recommendation sees
+    it, or the recommendation commits first and its entry is in the checklist the lock is decided on.
+    Recommendations do not block one another (shared locks). Only PostgreSQL has row locks; SQLite
+    serialises writers anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Campaign._meta.db_table)
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [campaign.pk])  # noqa: S608 - a model's table
+
+
 def check_window(campaign: Campaign, tier: int, purpose: str = DECIDE, at: datetime | None = None) -> None:
     """Raise ReviewError unless `tier` may act for `purpose` now (see the module docstring)."""
     at = at or timezone.now()
@@ -130,6 +169,8 @@ def check_window(campaign: Campaign, tier: int, purpose: str = DECIDE, at: datet
             raise ReviewError(_("县级和集团初评只能在初评阶段%(window)s进行，当前不在该阶段。") % {
                 "window": _window_text(campaign, PhaseKind.FIRST_REVIEW)}, code="phase_closed")
     elif tier == Tier.SELECTION:
+        if purpose == RECOMMEND and province_results_locked(campaign):
+            raise ReviewError(_("省级评审结果已确认锁定，不能再向省级评审推荐或撤回作品。"), code="results_locked")
         if selection_read_only(campaign, at):
             raise ReviewError(_("市/产业工会向省推荐已于%(deadline)s截止，本级作品现为只读。") % {
                 "deadline": deadline_text(recommendation_deadline(campaign))}, code="deadline_passed")
@@ -284,7 +325,10 @@ def check_grade(entry: Entry, actor, campaign: Campaign, tier: int) -> None:
 def _lock(entry: Entry) -> tuple[Entry, Campaign]:
     # Only the entry row is locked; the campaign (with its phases) is read separately.
     locked = Entry.objects.select_for_update().get(pk=entry.pk)
-    campaign = Campaign.objects.prefetch_related("phases").get(pk=locked.campaign_id)
+    # The results lock is read in the same query (province_results_locked): checked once per action.
+    campaign = (Campaign.objects.prefetch_related("phases")
+                .annotate(province_results_locked=Exists(_results_locks().filter(campaign_id=OuterRef("pk"))))
+                .get(pk=locked.campaign_id))
     locked.campaign = campaign
     return locked, campaign
 
@@ -343,9 +387,24 @@ def _notify_author(entry: Entry, kind: str, message: str, *, email: bool) -> Not
     return notification
 
 
+def notify_authors(items: list[tuple[Entry, str]], kind: str, *, email: bool) -> list[Notification]:
+    """Notify the author of each entry of `items` ((entry, message) pairs) in the portal, in one insert,
+    and e-mail them when `email` (one task for all, queued on commit). Used by review.experts and
+    review.exhibition for the provincial result and the publication."""
+    notifications = Notification.objects.bulk_create([
+        Notification(user_id=entry.author_id, entry=entry, kind=kind, message=message) for entry, message in items])
+    if email and notifications:
+        from review.tasks import send_notification_emails
+
+        enqueue_on_commit(send_notification_emails, [notification.pk for notification in notifications])
+    return notifications
+
+
 def _advance(entry: Entry, *, actor, tier: int, comment: str = "", request=None) -> Transition:
     comment = _clean_reason(comment, required=False, what=_("评审意见"))
     locked, campaign = _lock(entry)
+    if tier == Tier.SELECTION:
+        _hold_off_the_results_lock(campaign)
     check_advance(locked, actor, campaign, tier)
     to_tier = next_tier(locked, tier)
     if tier == Tier.SELECTION:
@@ -477,7 +536,10 @@ def undo_transition(entry: Entry, *, actor, reason: str = "", request=None) -> T
     """
     reason = _clean_reason(reason, required=False, what=_("撤销说明"))
     locked, campaign = _lock(entry)
-    last = check_undo(locked, actor, campaign, last_transition(locked))
+    last = last_transition(locked)
+    if last is not None and last.action == TransitionAction.RECOMMEND_PROVINCE:
+        _hold_off_the_results_lock(campaign)
+    last = check_undo(locked, actor, campaign, last)
     if last.action == TransitionAction.RECOMMEND_PROVINCE:
         _release_quota(campaign, locked)
     transition = _move(locked, entry, actor=actor, action=TransitionAction.UNDO, to_state=last.from_state,

@@ -19,6 +19,12 @@ def send_notification_email(notification_id: int) -> bool:
 
 
 @shared_task
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail several notifications (the results of a whole campaign); returns how many were sent."""
+    return sum(1 for pk in notification_ids if send_notification_email(pk))
+
+
+@shared_task
 def send_review_digest() -> int:
     """The daily digest to reviewers (schedule it with celery beat, or cron `manage.py send_review_digest`)."""
     return services.send_review_digest()

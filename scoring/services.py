@@ -50,6 +50,9 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
     entry, and for a tier the entry has not reached.  Who may assess is decided by scoring.rules
     (the views check it); this function guards the entry's state, which can change between GET and POST.
 
+    At Tier.PROVINCE (the experts) the first saved score is final: saving it shows the expert the others'
+    scores, so a second call for the same expert and entry is refused (code "score_frozen").
+
     At Tier.UNIT the assessment is the entry's 推荐单位评价 and its D is copied to `entry.unit_score`;
     assessments at other tiers (experts at PROVINCE) never touch it.  Every change is audited as
     "scoring.assess" with old and new values (`request`, when given, adds the client's IP); saving the
@@ -71,6 +74,11 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
         raise ValidationError(_("作品尚未报送到该评审层级，暂不能评价。"), code="tier_not_reached")
 
     assessment = Assessment.objects.filter(entry=locked, assessor=actor, tier=tier).first()
+    if tier == Tier.PROVINCE and assessment is not None:
+        # An expert sees the other experts' scores as soon as their own is saved; a revision after that
+        # would no longer be an independent score, so the first saved province score is final.
+        raise ValidationError(_("您的省级评审评分已提交，不能修改（提交后已显示其他专家的评分）。"),
+                              code="score_frozen")
     new = {**cleaned, "d": d, "comment": comment}
     if assessment is None:
         old = dict.fromkeys(new)

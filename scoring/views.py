@@ -63,12 +63,22 @@ def assess(request, pk, tier):
             # Back to the review page's actions, where 推荐 (or 报送/退回) is the next step; the URL is named,
             # not imported, so scoring stays below review.
             return redirect(reverse("review:entry", args=[entry.pk]) + "#review-actions")
+    hide_author = _hides_author(entry, tier)
     return render(request, "scoring/assess.html", {
         "entry": entry, "tier": tier, "form": form, "existing": existing,
-        "hide_author": _hides_author(entry, tier),
+        "hide_author": hide_author, "blind_text": _blind_text(entry) if hide_author else None,
+        # An expert's province score is final once saved (scoring.services.assess_entry): ask first.
+        "final_on_save": tier == Tier.PROVINCE,
         "d_preview": _server_preview(form, existing),
         "can_view_scores": can_view_scores(request.user, entry),
     })
+
+
+def _blind_text(entry) -> dict[str, str]:
+    """The entry's free text with the author's name and unit redacted, as on the expert's blind page."""
+    from review.experts.blind import blind_text  # review.experts imports this app
+
+    return blind_text(entry)
 
 
 def _server_preview(form, existing) -> str:

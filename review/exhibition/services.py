@@ -2,16 +2,19 @@
 invalidated once the change commits)."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_audit
 from portal.campaigns.models import Campaign
+from review.enums import NotificationKind
 from review.exhibition import cache
 from review.exhibition.models import Publication
 from review.experts.models import FinalAward
 from review.experts.selectors import results_locked
 from review.experts.services import ExpertsError, clean_reason, lock_campaign, require_perm
+from review.services import absolute_url, notify_authors
 from submissions.models import Entry
 
 
@@ -20,7 +23,8 @@ def publish_results(campaign: Campaign, *, actor, request=None) -> int:
     """Publish every entry of `campaign` holding a final work award; return how many were added.
 
     Only confirmed results are published (confirm_results first). Running it again publishes nothing
-    twice; an entry taken down with unpublish_entry is published again.
+    twice; an entry taken down with unpublish_entry is published again. The author of each newly
+    published entry is notified, in the portal and by e-mail, with the exhibition's link.
     """
     require_perm("exhibition.manage_publication", actor)
     campaign = lock_campaign(campaign.pk)
@@ -35,7 +39,18 @@ def publish_results(campaign: Campaign, *, actor, request=None) -> int:
                  summary=_("发布获奖作品%(count)d件") % {"count": len(created)},
                  changes={"entries": [publication.entry_id for publication in created]})
     transaction.on_commit(cache.bump_version)
+    _notify_published([publication.entry_id for publication in created])
     return len(created)
+
+
+def _notify_published(entry_ids: list[int]) -> None:
+    """Tell each author that their entry is on the exhibition, with the share link (portal and e-mail)."""
+    items = []
+    for entry in Entry.objects.filter(pk__in=entry_ids).order_by("pk"):
+        link = absolute_url(reverse("exhibition:detail", args=[entry.code]))
+        items.append((entry, _("您的作品《%(title)s》已在作品展发布，欢迎分享：%(link)s") % {
+            "title": entry.title or entry.code, "link": link}))
+    notify_authors(items, NotificationKind.PUBLISHED, email=True)
 
 
 @transaction.atomic

@@ -4,7 +4,14 @@
 from django.contrib import admin
 
 from portal.readonly_admin import ReadOnlyAdmin
-from review.experts.models import BlindOriginal, ExpertAssignment, FinalAward, OrganisationAward, ResultsLock
+from review.experts.models import (
+    BlindOriginal,
+    ExpertAssignment,
+    FinalAward,
+    OrganisationAward,
+    ResultsLock,
+    TieResolution,
+)
 
 
 @admin.register(ExpertAssignment)
@@ -36,8 +43,16 @@ class OrganisationAwardAdmin(ReadOnlyAdmin):
 
 @admin.register(ResultsLock)
 class ResultsLockAdmin(ReadOnlyAdmin):
-    list_display = ["campaign", "confirmed_by", "confirmed_at"]
+    list_display = ["campaign", "confirmed_by", "confirmed_at", "override_reason"]
     list_select_related = ["campaign", "confirmed_by"]
+
+
+@admin.register(TieResolution)
+class TieResolutionAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "kind", "score", "resolved_by", "resolved_at"]
+    list_filter = ["campaign", "kind"]
+    search_fields = ["reason"]
+    list_select_related = ["campaign", "resolved_by"]
 
 
 @admin.register(BlindOriginal)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from review.experts.enums import AssignmentOrigin, AwardSource
+from review.experts.enums import AssignmentOrigin, AwardSource, TieKind
 
 
 class ExpertAssignmentQuerySet(models.QuerySet):
@@ -143,13 +143,20 @@ class OrganisationAward(models.Model):
 
 
 class ResultsLock(models.Model):
-    """The committee confirmed the campaign's results: no award (work or organisation) changes after."""
+    """The committee confirmed the campaign's results: no award (work or organisation) changes after.
+
+    Locking is refused while the pre-lock checklist (review.experts.checklist) has open items, unless the
+    committee overrides it with a reason: then `override_reason` holds the reason and `open_items` what
+    was still open at that moment (as the checklist listed it).
+    """
 
     campaign = models.OneToOneField("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE,
                                     related_name="results_lock")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("确认时间"), default=timezone.now)
+    override_reason = models.TextField(_("未完成事项下锁定的理由"), blank=True)
+    open_items = models.JSONField(_("锁定时未完成的检查项"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("评审结果确认")
@@ -157,6 +164,38 @@ class ResultsLock(models.Model):
 
     def __str__(self):
         return f"{self.campaign} · {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
+class TieResolution(models.Model):
+    """The committee's decision on a tie at an award cut-off: entries (or unions) with the same score
+    that received different award levels, accepted as they stand, with a reason.
+
+    `digest` names the tie exactly (its members, their score and their levels): when any of these
+    changes, the tie is a new one and needs a decision of its own. `members` keeps what was decided
+    on, for reading back.
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE,
+                                 related_name="tie_resolutions")
+    kind = models.CharField(_("奖项类别"), max_length=16, choices=TieKind.choices)
+    digest = models.CharField(max_length=64)
+    score = models.CharField(_("并列得分"), max_length=32)
+    members = models.JSONField(_("并列作品或单位"), default=list)
+    reason = models.TextField(_("处理理由"))
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("处理时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("并列处理")
+        verbose_name_plural = _("并列处理")
+        ordering = ["campaign", "resolved_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "digest"], name="one_resolution_per_tie"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.score} · {self.resolved_at:%Y-%m-%d %H:%M}"
 
 
 def blind_copy_upload_to(instance, filename):

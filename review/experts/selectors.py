@@ -148,13 +148,25 @@ def expert_review_open(campaign: Campaign, at: datetime | None = None) -> bool:
     return campaign.phase_open(PhaseKind.EXPERT_REVIEW, at) and not results_locked(campaign)
 
 
+def own_score_frozen(user, entry) -> bool:
+    """Whether `user` has already saved a province-tier score of `entry`.
+
+    Saving a score reveals the other experts' scores to the expert (experts:entry), so from then on the
+    own score is frozen: a revision after reading the others' would no longer be independent.
+    """
+    if entry is None or not user.is_authenticated:
+        return False
+    return Assessment.objects.filter(entry_id=entry.pk, assessor=user, tier=Tier.PROVINCE).exists()
+
+
 def can_score_as_expert(user, entry) -> bool:
-    """The assess permission at the province: an active, untied assignment while the review is open."""
+    """The assess permission at the province: an active, untied assignment while the review is open,
+    and no score of the expert's own saved yet (a saved score is frozen: see own_score_frozen)."""
     if entry is None or not in_review(entry):
         return False
     if active_assignment(user, entry) is None:
         return False
-    return expert_review_open(entry.campaign)
+    return expert_review_open(entry.campaign) and not own_score_frozen(user, entry)
 
 
 @dataclass(frozen=True)
@@ -171,7 +183,7 @@ def my_assignments(user, entries: QuerySet[Entry]) -> list[ExpertAssignment]:
     """`user`'s active assignments on `entries` (already scoped), oldest first, entry loaded."""
     return list(ExpertAssignment.objects.active()
                 .filter(expert=user, entry__in=entries.values("pk"))
-                .select_related("entry__campaign", "entry__category", "entry__industry")
+                .select_related("entry__campaign", "entry__unit", "entry__category", "entry__industry")
                 .order_by("submitted_at", "assigned_at", "pk"))
 
 

@@ -27,9 +27,15 @@ from portal.audit.services import record_audit
 from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign
 from portal.celery import enqueue_on_commit
-from review.experts import organisation, selectors
+from review.experts import checklist, organisation, selectors
 from review.experts.enums import AssignmentOrigin, AwardSource
-from review.experts.models import ExpertAssignment, FinalAward, OrganisationAward, ResultsLock
+from review.experts.models import (
+    ExpertAssignment,
+    FinalAward,
+    OrganisationAward,
+    ResultsLock,
+    TieResolution,
+)
 from scoring.models import Assessment
 from submissions.enums import Tier
 from submissions.models import Entry
@@ -521,25 +527,87 @@ def confirm_all_organisation_awards(campaign: Campaign, *, actor, request=None) 
 
 
 @transaction.atomic
-def confirm_results(campaign: Campaign, *, actor, request=None) -> ResultsLock:
-    """Lock the campaign's results: after this, no award, organisation award or assignment changes.
+def resolve_tie(campaign: Campaign, digest: str, *, actor, reason: str, request=None) -> TieResolution:
+    """Accept one tie at an award cut-off as it stands, with a reason (see review.experts.checklist).
 
-    Refused when no entry holds a work award yet, and when organisation awards were proposed but not
-    all confirmed by hand (or none computed while the campaign offers organisation awards).
+    `digest` names the tie the committee looked at; when scores or awards changed since, that tie no
+    longer exists and the decision is refused (the page shows the new one).
+    """
+    require_perm("experts.decide_awards", actor)
+    reason = clean_reason(reason)
+    campaign = lock_campaign(campaign.pk)
+    _refuse_if_locked(campaign)
+    tie = next((tie for tie in checklist.build(campaign).ties if tie.digest == digest), None)
+    if tie is None:
+        raise ExpertsError(_("该并列情况已发生变化（评分或奖项有调整），请刷新页面后再处理。"), code="tie_changed")
+    if not tie.is_open:
+        raise ExpertsError(_("该并列情况已经处理过。"), code="tie_resolved")
+    resolution = TieResolution.objects.create(campaign=campaign, kind=tie.kind, digest=digest, score=tie.score,
+                                              members=tie.snapshot()["members"], reason=reason, resolved_by=actor)
+    record_audit(actor, "experts.resolve_tie", campaign, request=request,
+                 summary=_("确认%(kind)s分界处的并列（得分%(score)s）") % {"kind": tie.kind_label, "score": tie.score},
+                 changes={**tie.snapshot(), "reason": reason})
+    return resolution
+
+
+@transaction.atomic
+def confirm_results(campaign: Campaign, *, actor, override_reason: str = "", checklist_digest: str | None = None,
+                    request=None) -> ResultsLock:
+    """Lock the campaign's results: after this, no award, organisation award or assignment changes, and
+    nothing enters or leaves the province tier (review.services checks the lock).
+
+    Refused when no entry holds a work award yet. Refused while the pre-lock checklist
+    (review.experts.checklist: missing expert scores, unconfirmed 组织奖, ties at a cut-off) has open
+    items, unless `override_reason` says why the committee locks anyway; the reason and the open items
+    are kept on the lock and in the audit record. `checklist_digest`, when given, is the checklist the
+    committee saw: if it changed meanwhile, the override is refused.
+
+    Every author of an entry in the provincial review is told the result (award level, or no award),
+    in the portal and by e-mail.
     """
     require_perm("experts.decide_awards", actor)
     campaign = lock_campaign(campaign.pk)
     _refuse_if_locked(campaign)
     if not FinalAward.objects.filter(entry__campaign=campaign, level__isnull=False).exists():
         raise ExpertsError(_("尚未确定任何作品奖，不能确认结果。"), code="no_awards")
-    offers_organisation = any(level.count for level in selectors.organisation_levels(campaign))
-    organisation_rows = OrganisationAward.objects.filter(campaign=campaign)
-    if offers_organisation and not organisation_rows.exists():
-        raise ExpertsError(_("请先计算并确认组织奖。"), code="organisation_missing")
-    if organisation_rows.filter(confirmed=False).exists():
-        raise ExpertsError(_("还有组织奖未经确认。"), code="organisation_unconfirmed")
-    lock = ResultsLock.objects.create(campaign=campaign, confirmed_by=actor)
+    reason = clean_reason(override_reason, required=False)
+    check = checklist.build(campaign)
+    open_items = check.open_items
+    if open_items and not reason:
+        raise ExpertsError(_("锁定前检查还有%(count)d项未完成：%(items)s。请先处理；确需现在锁定的，请填写理由后强制锁定。") % {
+            "count": len(open_items), "items": "；".join(item.label for item in open_items)}, code="checklist_open")
+    if open_items and checklist_digest is not None and checklist_digest != check.digest:
+        raise ExpertsError(_("锁定前检查的结果已有变化，请查看最新的检查结果后再确认。"), code="checklist_changed")
+    snapshot = check.snapshot()
+    lock = ResultsLock.objects.create(campaign=campaign, confirmed_by=actor,
+                                      override_reason=reason if open_items else "", open_items=snapshot)
     counts = {count.level.name: count.given for count in selectors.award_counts(campaign)}
-    record_audit(actor, "experts.confirm_results", campaign, request=request, summary=_("确认并锁定评审结果"),
-                 changes={"awards": counts})
+    changes = {"awards": counts}
+    if open_items:
+        changes.update({"override_reason": reason, "open_items": snapshot})
+    record_audit(actor, "experts.confirm_results", campaign, request=request,
+                 summary=_("确认并锁定评审结果") if not open_items else _("在检查未完成的情况下确认并锁定评审结果"),
+                 changes=changes)
+    _notify_results(campaign)
     return lock
+
+
+def _notify_results(campaign: Campaign) -> None:
+    """Tell every author in the provincial review their result: the award level, or no award."""
+    from review.enums import NotificationKind
+    from review.services import notify_authors
+
+    awarded, not_awarded = [], []
+    entries = (selectors.entries_in_review(campaign).select_related("final_award__level")
+               .order_by("pk"))
+    for entry in entries:
+        award = getattr(entry, "final_award", None)
+        title = entry.title or entry.code
+        if award is not None and award.level_id is not None:
+            awarded.append((entry, _("恭喜！您的作品《%(title)s》在%(campaign)s省级评审中荣获%(level)s。") % {
+                "title": title, "campaign": campaign.title, "level": award.level.name}))
+        else:
+            not_awarded.append((entry, _("%(campaign)s省级评审结果已确定，您的作品《%(title)s》未获奖。感谢您的参与！") % {
+                "title": title, "campaign": campaign.title}))
+    notify_authors(awarded, NotificationKind.AWARDED, email=True)
+    notify_authors(not_awarded, NotificationKind.NOT_AWARDED, email=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("awards/propose/", views.propose_awards, name="propose_awards"),
     path("awards/confirm/", views.confirm_results, name="confirm_results"),
+    path("awards/ties/", views.resolve_tie, name="resolve_tie"),
     path("awards/entries/<int:pk>/", views.award_edit, name="award_edit"),
     path("organisation/", views.organisation_awards, name="organisation_awards"),
     path("organisation/propose/", views.propose_organisation_awards, name="propose_organisation_awards"),

@@ -19,15 +19,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role
 from portal.campaigns.models import Campaign
-from review.experts import organisation, selectors, services
-from review.experts.blind import expert_view, list_item
+from review.experts import checklist, organisation, selectors, services
+from review.experts.blind import expert_view, list_item, redactors_for
+from review.experts.enums import TieKind
 from review.experts.forms import (
     NO_AWARD,
     AssignExpertForm,
+    AssignmentFilterForm,
     AwardForm,
+    ConfirmResultsForm,
     ConflictForm,
     OrganisationAwardForm,
     ReasonForm,
+    ResolveTieForm,
 )
 from review.experts.models import ExpertAssignment, FinalAward, OrganisationAward
 from review.experts.services import ExpertsError
@@ -85,8 +89,10 @@ def my_assignments(request):
         entries = entries_for_user(request.user, campaign, include_assigned=True).filter(
             state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
         assignments = selectors.my_assignments(request.user, entries)
+    # One query for every entry's unions, not one per line.
+    redactors = redactors_for(a.entry for a in assignments) if campaign and campaign.blind_review else {}
     return render(request, "experts/my_assignments.html", {
-        "campaign": campaign, "items": [list_item(a) for a in assignments],
+        "campaign": campaign, "items": [list_item(a, redactors.get(a.entry_id)) for a in assignments],
         "progress": selectors.progress_of(assignments),
         "deadline": selectors.review_deadline(campaign) if campaign else None,
         "review_open": selectors.expert_review_open(campaign) if campaign else False,
@@ -178,11 +184,52 @@ def assignments(request):
     campaign = _campaign()
     rows = _review_rows(request, campaign) if campaign else []
     rows.sort(key=lambda row: (-row.shortfall, row.entry.pk))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    unions = sorted({row.entry.selection_union for row in rows if row.entry.selection_union_id},
+                    key=lambda node: (node.kind, node.name))
+    experts = list(selectors.expert_users())
+    form = AssignmentFilterForm(request.GET or None, unions=unions, experts=experts)
+    shown = filter_assignment_rows(rows, form.filters())
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "experts/assignments.html", {
-        "campaign": campaign, "page": page, "total": len(rows),
+        "campaign": campaign, "page": page, "total": len(rows), "shown": len(shown), "form": form,
+        "filtered": bool(form.filters()),
         "short": sum(1 for row in rows if row.shortfall), "locked": selectors.lock_of(campaign),
     })
+
+
+ASSIGNMENT_STATUS = {
+    "short": lambda row: row.shortfall > 0,
+    "full": lambda row: row.shortfall == 0,
+    "incomplete": lambda row: row.count < row.wanted,
+    "unscored": lambda row: row.count == 0,
+    "conflicts": lambda row: bool(row.conflicts),
+}
+
+
+def filter_assignment_rows(rows, filters: dict) -> list:
+    """The rows of the 专家分配 page matching `filters` (AssignmentFilterForm.filters()).
+
+    `q` matches the entry's code or title, or the name of one of its experts (active, conflict or
+    removed); `union` the entry's city/industry union; `expert` an active assignment of that expert.
+    """
+    query = (filters.get("q") or "").strip().casefold()
+    union, expert, status = filters.get("union"), filters.get("expert"), filters.get("status")
+
+    def matches(row) -> bool:
+        if union is not None and row.entry.selection_union_id != union:
+            return False
+        if expert is not None and not any(a.expert_id == expert for a in row.assignments):
+            return False
+        if status and not ASSIGNMENT_STATUS[status](row):
+            return False
+        if query:
+            names = [a.expert.get_full_name() for a in (*row.assignments, *row.conflicts, *row.removed)]
+            haystack = [row.entry.code, row.entry.title or "", *names]
+            if not any(query in text.casefold() for text in haystack):
+                return False
+        return True
+
+    return [row for row in rows if matches(row)]
 
 
 @_needs("experts.manage_assignments")
@@ -261,6 +308,7 @@ def remove_assignment(request, pk):
 DASHBOARD_FILTERS = {
     "flagged": lambda row: row.flagged,
     "short": lambda row: row.shortfall > 0,
+    "incomplete": lambda row: row.count < row.wanted,
     "unscored": lambda row: row.count == 0,
     "awarded": lambda row: row.award is not None and row.award.level_id is not None,
 }
@@ -274,6 +322,12 @@ def dashboard(request):
     threshold = selectors.parse_threshold(request.GET.get("threshold"))
     show = request.GET.get("show") if request.GET.get("show") in DASHBOARD_FILTERS else ""
     rows = _review_rows(request, campaign, threshold) if campaign else []
+    locked = selectors.lock_of(campaign)
+    # The pre-lock checklist is worked out from the same rows (the committee's scope is the whole review).
+    check = checklist.build(campaign, rows) if campaign and not locked else None
+    tied = {member.pk for tie in check.ties if tie.kind == TieKind.WORK for member in tie.members} if check else set()
+    for row in rows:
+        row.tied = row.entry.pk in tied
     shown = [row for row in rows if DASHBOARD_FILTERS[show](row)] if show else rows
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "experts/dashboard.html", {
@@ -283,7 +337,8 @@ def dashboard(request):
         "unscored": sum(1 for row in rows if row.count == 0),
         "complete": sum(1 for row in rows if row.count >= row.wanted),
         "counts": selectors.award_counts(campaign) if campaign else [],
-        "locked": selectors.lock_of(campaign),
+        "locked": locked, "checklist": check, "tie_form": ResolveTieForm(),
+        "lock_form": ConfirmResultsForm(initial={"checklist": check.digest if check else ""}),
     })
 
 
@@ -311,9 +366,33 @@ def propose_awards(request):
 @_needs("experts.decide_awards")
 @require_POST
 def confirm_results(request):
+    """The lock; with items of the checklist open, only with a reason (the override)."""
+    form = ConfirmResultsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("理由不能超过%(max)d个字。") % {"max": services.REASON_MAX_CHARS})
+        return redirect("experts:dashboard")
+    reason = form.cleaned_data["reason"]
     return _post_campaign_action(
-        request, lambda campaign: services.confirm_results(campaign, actor=request.user, request=request),
-        lambda lock: _("评审结果已确认并锁定。"))
+        request, lambda campaign: services.confirm_results(
+            campaign, actor=request.user, override_reason=reason,
+            checklist_digest=form.cleaned_data["checklist"] or None, request=request),
+        lambda lock: _("评审结果已确认并锁定（未完成的检查项及理由已记录）。") if lock.override_reason
+        else _("评审结果已确认并锁定。"))
+
+
+@_needs("experts.decide_awards")
+@require_POST
+def resolve_tie(request):
+    """Accept one tie at an award cut-off as it stands, with a reason."""
+    form = ResolveTieForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写处理理由（不超过500字）。"))
+        return redirect(reverse("experts:dashboard") + "#checklist")
+    _post_campaign_action(
+        request, lambda campaign: services.resolve_tie(campaign, form.cleaned_data["digest"], actor=request.user,
+                                                       reason=form.cleaned_data["reason"], request=request),
+        lambda resolution: _("已确认该并列情况，理由已记录。"))
+    return redirect(reverse("experts:dashboard") + "#checklist")
 
 
 @_needs("experts.decide_awards")

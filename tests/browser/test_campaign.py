@@ -392,8 +392,10 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
             assert_blind(page, secrets)
             pick_factors(page, factors)
             expect(page.locator("[data-d-preview]")).to_have_text(shown)
+            asked = accept_next_dialog(page)  # a saved expert score is final (issue 12.3)
             page.locator("main form button[type=submit]").click()
             expect(success(page)).to_contain_text(f"D = {shown}")
+            assert asked == ["评分提交后不能修改，并将显示其他专家的评分。确定提交吗？"]
             assert_blind(page, secrets)
             expert.goto("/experts/")
             expect(page.locator("[data-progress]")).to_have_text("已评 1/3")

@@ -47,6 +47,8 @@ def scored_at_province(people, campaign, key, *, author=None, photos=False):
 
 def confirm_and_publish(people, campaign):
     committee = people["committee"]
+    campaign.experts_per_entry = 2  # the two experts each entry has (the lock's checklist asks for no more)
+    campaign.save(update_fields=["experts_per_entry"])
     services.propose_awards(campaign, actor=committee)
     set_counts(campaign, {"组织奖": 0}, kind=AwardKind.ORGANISATION)
     services.confirm_results(campaign, actor=committee)

@@ -47,7 +47,8 @@ def publish(world):
     set_counts(campaign, {"一等奖": 1})
     set_counts(campaign, {"组织奖": 0}, kind="organisation")
     services.propose_awards(campaign, actor=committee)
-    services.confirm_results(campaign, actor=committee)
+    # The second entry has no score yet: the checklist is open, the committee locks with a reason.
+    services.confirm_results(campaign, actor=committee, override_reason="第二件作品的专家无法按期评分")
     exhibition_services.publish_results(campaign, actor=committee)
 
 
@@ -95,10 +96,14 @@ def test_an_expert_scores_on_a_phone(phone, world):
     page.get_by_role("link", name="评分", exact=True).click()
     for code, value in (("L", "2"), ("E", "2"), ("C", "25"), ("X", "1"), ("Y", "1")):
         page.locator(f"input[data-factor='{code}'][value='{value}'] + label").click()
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_contain_text("100.000")
+    assert questions == ["评分提交后不能修改，并将显示其他专家的评分。确定提交吗？"]
     phone.goto(f"/experts/entries/{world['entries'][1].pk}/")
     expect(page.locator("main")).to_contain_text("专家评分（匿名）")
+    expect(page.locator("[data-score-frozen]")).to_have_text("您的评分已提交，不能修改。")
     phone.goto("/experts/")
     expect(page.locator("[data-progress]")).to_have_text("已评 2/2")
     phone.step("done")

@@ -30,6 +30,8 @@ def ranked(people, campaign):
             score(entry, people[who], key)
         entries[key] = entry
     set_counts(campaign, {"一等奖": 1, "二等奖": 2, "三等奖": 1, "优秀奖": 1})
+    campaign.experts_per_entry = 2  # every entry has its full panel: the checklist asks for nothing more
+    campaign.save(update_fields=["experts_per_entry"])
     return entries
 
 
@@ -186,11 +188,12 @@ def test_confirm_results_needs_awards_and_confirmed_organisation_awards(people, 
     services.propose_awards(campaign, actor=people["committee"])
     with pytest.raises(ExpertsError) as refused:
         services.confirm_results(campaign, actor=people["committee"])
-    assert refused.value.code == "organisation_missing"
+    assert refused.value.code == "checklist_open" and "组织奖未确认" in refused.value.message
     services.propose_organisation_awards(campaign, actor=people["committee"])
     with pytest.raises(ExpertsError) as refused:
         services.confirm_results(campaign, actor=people["committee"])
-    assert refused.value.code == "organisation_unconfirmed"
+    assert refused.value.code == "checklist_open" and "组织奖未确认" in refused.value.message
+    assert not ResultsLock.objects.filter(campaign=campaign).exists()
     services.confirm_all_organisation_awards(campaign, actor=people["committee"])
     lock = services.confirm_results(campaign, actor=people["committee"])
     assert lock.confirmed_by == people["committee"]

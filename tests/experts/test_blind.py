@@ -173,3 +173,29 @@ def test_an_expert_who_is_also_staff_elsewhere_gets_no_original_through_the_assi
     response = client.get(reverse("experts:entry", args=[entry.pk]))
     assert response.status_code == 200
     assert_clean_text(response.content.decode(), "the expert page of a staff expert")
+
+
+def test_names_written_into_free_text_never_reach_an_expert_page(client, org, people, seeded):
+    """Issue 12.2: the author's name and the unit's and its unions' full and short names typed into every
+    free-text field are redacted on every page the expert reaches, with a visible mark."""
+    from review.experts.blind import REDACTED
+
+    entry, _photos = seeded
+    org.county_a1.short_name = "甲一县"
+    org.county_a1.save()
+    names = [AUTHOR, UNIT, org.county_a1.name, org.county_a1.short_name, org.city_a.name]
+    if org.city_a.short_name:
+        names.append(org.city_a.short_name)
+    text = "、".join(names)
+    Entry.objects.filter(pk=entry.pk).update(
+        title=AUTHOR + "拍", description=text[:50], location=UNIT + "二号车间", hazard=text, suggestion=text,
+        rectification_note=text)
+    client.force_login(people["expert_b"])
+    pages = [reverse("experts:my_assignments"), reverse("experts:entry", args=[entry.pk]),
+             reverse("scoring:assess", args=[entry.pk, Tier.PROVINCE])]
+    for url in pages:
+        html = client.get(url).content.decode()
+        for name in names:
+            assert name not in html, f"{name!r} leaks in {url}"
+        assert REDACTED in html, url
+    assert "二号车间" in client.get(pages[1]).content.decode()

@@ -94,7 +94,9 @@ def test_saving_a_province_assessment_marks_the_assignment_submitted(people, ent
     row.refresh_from_db()
     first = row.submitted_at
     assert first is not None
-    score(entry, people["expert_b"], "80")  # a revision keeps the first submission time
+    with pytest.raises(ValidationError) as refused:  # the saved score is frozen (issue 12.3)
+        score(entry, people["expert_b"], "80")
+    assert refused.value.code == "score_frozen"
     row.refresh_from_db()
     assert row.submitted_at == first
 
