@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -103,6 +103,11 @@ class Command(BaseCommand):
 
         self.stdout.write("清空数据库和上传的文件…")
         names = referenced_names()
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # Inside a transaction (a caller's atomic block, or a test) PostgreSQL refuses TRUNCATE while
+            # deferred foreign-key checks of rows written earlier are pending: run those checks now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         call_command("flush", interactive=False, verbosity=0)
         for name in sorted(names):
             default_storage.delete(name)
