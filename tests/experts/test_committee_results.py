@@ -1,5 +1,8 @@
+
 """Issue 11/12 (committee): the pre-lock checklist, ties, the lock against new province entries, frozen
 expert scores, blind redaction, the author's result notifications and the assignment filters."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,6 +119,10 @@ def test_the_authors_pages_show_the_result(client, people, campaign, five):
     client.force_login(people["worker"])
     html = client.get(reverse("submissions:entry_detail", args=[five[0].pk])).content.decode()
     assert "获奖：一等奖" in html and "已在作品展发布" in html
+    # The badge beside the title tells the result, no longer the last review state.
+    badge = re.search(r'<span class="badge[^"]*" data-outcome>([^<]*)</span>', html)
+    assert badge and badge.group(1) == "获奖：一等奖"
+    assert "已推荐省级评审</span>" not in html
     assert reverse("exhibition:detail", args=[five[0].code]) in html
     assert "未获奖" in client.get(reverse("submissions:entry_detail", args=[five[1].pk])).content.decode()
     home = client.get(reverse("accounts:role_home", args=["worker"])).content.decode()
