@@ -45,12 +45,7 @@ def world():
 
 
 def log_in(phone, username):
-    page = phone.page
-    phone.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/home/"))
+    browser_conftest.log_in(phone, username, PASSWORD)
 
 
 def test_the_committee_cannot_lock_past_the_checklist_without_a_reason(phone, world):
