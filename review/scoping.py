@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role
-from review.enums import PENDING_STATES, REVIEWER_ROLE_KINDS, ROLE_TIER, TIER_NODE_FIELD, QueueStage
+from review.enums import QueueStage
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 from submissions.scoping import entries_for_user
+from submissions.tiers import REVIEWER_ROLE_KINDS, TIERS, tier_of_role
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ReviewerRole:
 
     @property
     def tier(self) -> Tier:
-        return ROLE_TIER[self.role.kind]
+        return tier_of_role(self.role.kind)
 
     @property
     def is_committee(self) -> bool:
@@ -50,9 +51,7 @@ class ReviewerRole:
 
     def scope_q(self) -> Q:
         """Entries of this role's node that have reached its tier (the committee: the province list)."""
-        if self.is_committee:
-            return Q(tier__gte=Tier.PROVINCE)
-        return Q(**{TIER_NODE_FIELD[self.tier]: self.node_id, "tier__gte": self.tier})
+        return TIERS[self.tier].reached_q(self.node_id)
 
 
 def reviewer_roles(user) -> list[ReviewerRole]:
@@ -105,7 +104,7 @@ def queue_entries(user, role: ReviewerRole, campaign, stage: str = QueueStage.PE
     entries = entries_for_user(user, campaign).filter(role.scope_q())
     tier = role.tier
     if stage == QueueStage.PENDING:
-        entries = entries.filter(tier=tier, state__in=PENDING_STATES[tier])
+        entries = entries.filter(tier=tier, state__in=TIERS[tier].pending_states)
     elif stage == QueueStage.HERE:
         entries = entries.filter(tier=tier)
     elif stage == QueueStage.UP:

@@ -6,42 +6,33 @@ submissions.scoping.entries_for_user, and anything outside it is a 404 before th
 
 import rules
 
-from portal.accounts.enums import RoleKind
 from portal.accounts.rules import is_committee, is_staff_reviewer
-from submissions.enums import EntryState, Tier
+from submissions.enums import NOT_TAKING_PART, Tier
+from submissions.tiers import DECIDING_TIERS, TIERS
 
-# A draft belongs to its author alone and a withdrawn entry has left the campaign: neither is scored.
-ASSESSABLE_STATES_EXCLUDED = (EntryState.DRAFT, EntryState.WITHDRAWN)
-
-
-def _holds_role_at(user, kind: str, node_id) -> bool:
-    return (user.is_authenticated and node_id is not None
-            and any(role.kind == kind and role.node_id == node_id for role in user.role_list))
+# Kept under its old name for the scoring services and pages; the states themselves are NOT_TAKING_PART.
+ASSESSABLE_STATES_EXCLUDED = NOT_TAKING_PART
 
 
 @rules.predicate
 def entry_is_assessable(user, entry) -> bool:
-    return entry is not None and entry.state not in ASSESSABLE_STATES_EXCLUDED
+    return entry is not None and entry.state not in NOT_TAKING_PART
 
 
-@rules.predicate
-def is_entry_unit_coordinator(user, entry) -> bool:
-    """A 单位工会 coordinator of the entry's own unit."""
-    return entry is not None and _holds_role_at(user, RoleKind.UNIT, entry.unit_id)
+def _assesses_at(tier: Tier):
+    """The reviewer of the entry's node at `tier` (from the tier table), once the entry has reached it."""
+
+    @rules.predicate(name=f"assesses_entry_at_{tier.name.lower()}")
+    def predicate(user, entry) -> bool:
+        return entry is not None and entry.tier >= tier and TIERS[tier].acts_on(user, entry)
+
+    return predicate
 
 
-@rules.predicate
-def is_entry_first_reviewer(user, entry) -> bool:
-    """A county/group reviewer of the entry's 初评 union, once the entry has been forwarded there."""
-    return (entry is not None and entry.tier >= Tier.FIRST_REVIEW
-            and _holds_role_at(user, RoleKind.COUNTY, entry.first_review_union_id))
-
-
-@rules.predicate
-def is_entry_selection_reviewer(user, entry) -> bool:
-    """A city/industry reviewer of the entry's 甄选 union, once the entry has been forwarded there."""
-    return (entry is not None and entry.tier >= Tier.SELECTION
-            and _holds_role_at(user, RoleKind.CITY, entry.selection_union_id))
+ASSESSES_AT = {tier: _assesses_at(tier) for tier in DECIDING_TIERS}
+is_entry_unit_coordinator = ASSESSES_AT[Tier.UNIT]
+is_entry_first_reviewer = ASSESSES_AT[Tier.FIRST_REVIEW]
+is_entry_selection_reviewer = ASSESSES_AT[Tier.SELECTION]
 
 
 @rules.predicate
@@ -62,15 +53,9 @@ def is_assigned_expert(user, entry) -> bool:
     return can_score_as_expert(user, entry)
 
 
-ASSESS_PERMISSIONS = {
-    Tier.UNIT: "scoring.assess_at_unit",
-    Tier.FIRST_REVIEW: "scoring.assess_at_first_review",
-    Tier.SELECTION: "scoring.assess_at_selection",
-    Tier.PROVINCE: "scoring.assess_at_province",
-}
-rules.add_perm(ASSESS_PERMISSIONS[Tier.UNIT], entry_is_assessable & is_entry_unit_coordinator)
-rules.add_perm(ASSESS_PERMISSIONS[Tier.FIRST_REVIEW], entry_is_assessable & is_entry_first_reviewer)
-rules.add_perm(ASSESS_PERMISSIONS[Tier.SELECTION], entry_is_assessable & is_entry_selection_reviewer)
+ASSESS_PERMISSIONS = {tier: spec.assess_permission for tier, spec in TIERS.items()}
+for _tier in DECIDING_TIERS:
+    rules.add_perm(ASSESS_PERMISSIONS[_tier], entry_is_assessable & ASSESSES_AT[_tier])
 rules.add_perm(ASSESS_PERMISSIONS[Tier.PROVINCE],
                entry_is_assessable & entry_reached_province & is_assigned_expert)
 

@@ -15,6 +15,9 @@ class EntryState(models.TextChoices):
 
 # The author may change the entry (fields and photos) only in these states.
 EDITABLE_STATES = (EntryState.DRAFT, EntryState.RETURNED)
+# "Taking part": a draft belongs to its author alone and a withdrawn entry has left the campaign; neither
+# is scored, counted in statistics or listed for reviewers. Every such filter uses this name.
+NOT_TAKING_PART = (EntryState.DRAFT, EntryState.WITHDRAWN)
 
 
 class Tier(models.IntegerChoices):
@@ -32,3 +35,17 @@ class PhotoKind(models.TextChoices):
 
 
 PHOTO_KIND_FILE_LABEL = {PhotoKind.HAZARD: "整改前", PhotoKind.RECTIFIED: "整改后"}
+
+
+class TransitionAction(models.TextChoices):
+    """What a reviewer did to an entry; every state change of the review is one of these.
+
+    Named here, beside the tiers, because the tier table (submissions.tiers) says which action forwards
+    an entry at each tier; review.models.Transition records them."""
+
+    RECOMMEND = "recommend", _("单位推荐")
+    FORWARD = "forward", _("县级/集团报送")
+    RECOMMEND_PROVINCE = "recommend_province", _("推荐省级评审")
+    RETURN = "return", _("退回修改")
+    REJECT = "reject", _("不予推荐")
+    UNDO = "undo", _("撤销")

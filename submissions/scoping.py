@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from portal.accounts.enums import RoleKind
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
+from submissions.tiers import TIERS, tier_of_role
 
 
 def entries_for_user(user, campaign=None, *, include_assigned: bool = False) -> QuerySet[Entry]:
@@ -22,19 +23,16 @@ def entries_for_user(user, campaign=None, *, include_assigned: bool = False) -> 
         return Entry.objects.none()
     visible = Q(author=user)
     not_draft = ~Q(state=EntryState.DRAFT)
-    expert_added = False
     for role in user.role_list:
-        if role.kind == RoleKind.UNIT:
-            visible |= Q(unit_id=role.node_id) & not_draft
-        elif role.kind == RoleKind.COUNTY:
-            visible |= Q(first_review_union_id=role.node_id, tier__gte=Tier.FIRST_REVIEW) & not_draft
-        elif role.kind == RoleKind.CITY:
-            visible |= Q(selection_union_id=role.node_id, tier__gte=Tier.SELECTION) & not_draft
-        elif role.kind == RoleKind.COMMITTEE:
-            visible |= not_draft
-        elif role.kind == RoleKind.EXPERT and include_assigned and not expert_added:
-            visible |= _assigned_q(user) & not_draft
-            expert_added = True
+        tier = tier_of_role(role.kind)
+        if tier is None:
+            continue
+        spec = TIERS[tier]
+        # A node-scoped reviewer sees its node's entries from its tier up; the province-wide role (the
+        # committee) sees every submitted entry, the lower tiers' work included.
+        visible |= (spec.reached_q(role.node_id) if spec.node_field else Q()) & not_draft
+    if include_assigned and user.has_role(RoleKind.EXPERT):
+        visible |= _assigned_q(user) & not_draft
     entries = Entry.objects.filter(visible)
     if campaign is not None:
         entries = entries.filter(campaign=campaign)

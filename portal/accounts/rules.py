@@ -3,6 +3,13 @@ import rules
 from portal.accounts.enums import RoleKind
 
 
+def holds_role_at(user, kind: str, node_id) -> bool:
+    """Whether `user` holds a role of `kind` anchored at directory node `node_id` (the one place this is
+    written: tiers, rules and scoping all ask it)."""
+    return (user.is_authenticated and node_id is not None
+            and any(role.kind == kind and role.node_id == node_id for role in user.role_list))
+
+
 def _has_role(kind):
     @rules.predicate(name=f"has_role_{kind}")
     def predicate(user):
