@@ -7,7 +7,7 @@ from portal.campaigns.enums import AwardKind
 from portal.campaigns.models import AwardLevel
 from review.enums import QueueSort, QueueStage
 from review.services import REASON_MAX_CHARS
-from submissions.enums import EntryState
+from submissions.enums import NOT_TAKING_PART, EntryState
 
 YES_NO = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
 GRADE_NONE = "none"
@@ -23,7 +23,7 @@ class QueueFilterForm(forms.Form):
 
     stage = forms.ChoiceField(label=_("范围"), choices=QueueStage.choices, required=False)
     state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *[
-        choice for choice in EntryState.choices if choice[0] not in (EntryState.DRAFT, EntryState.WITHDRAWN)]])
+        choice for choice in EntryState.choices if choice[0] not in NOT_TAKING_PART]])
     category = forms.ModelChoiceField(label=_("隐患类别"), queryset=None, required=False, empty_label=_("全部类别"))
     industry = forms.ModelChoiceField(label=_("所属行业"), queryset=None, required=False, empty_label=_("全部行业"))
     d_min = forms.DecimalField(label=_("D 最低"), required=False, min_value=Decimal(0), max_value=Decimal(100),

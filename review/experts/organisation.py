@@ -29,7 +29,7 @@ from portal.campaigns.models import Campaign
 from portal.directory.enums import SELECTION_KINDS
 from portal.directory.models import OrgNode
 from review.experts.models import FinalAward
-from submissions.enums import EntryState
+from submissions.enums import NOT_TAKING_PART, EntryState
 from submissions.models import Entry
 
 ENTRY_WEIGHT = Decimal("0.1")
@@ -40,7 +40,6 @@ AWARD_POINTS = {1: Decimal("10"), 2: Decimal("6"), 3: Decimal("3"), 4: Decimal("
 LOWEST_AWARD_POINTS = Decimal("1")
 
 # Entries that did not take part: a draft was never submitted, a withdrawn entry left the campaign.
-NOT_TAKING_PART = (EntryState.DRAFT, EntryState.WITHDRAWN)
 
 
 def award_points(level_rank: int) -> Decimal:

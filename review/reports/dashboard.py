@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.campaigns.enums import PhaseKind
-from submissions.enums import EntryState, Tier
+from submissions.enums import NOT_TAKING_PART, EntryState, Tier
 from submissions.models import Entry
 
 HISTOGRAM_WIDTH = 5
@@ -27,7 +27,7 @@ TIER_PHASE = {
 }
 # Withdrawn entries are no longer part of the campaign: the tier chart and table leave them out, so that
 # their totals add up to the 作品数 card; the page says how many were withdrawn.
-STATE_ORDER = [state for state in EntryState.values if state not in (EntryState.DRAFT, EntryState.WITHDRAWN)]
+STATE_ORDER = [state for state in EntryState.values if state not in NOT_TAKING_PART]
 
 
 def _label(value, fallback) -> str:

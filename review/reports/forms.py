@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.directory.models import OrgNode
 from review.reports.models import StatisticsReport
 from review.reports.statistics import FIGURES
-from submissions.enums import EntryState
+from submissions.enums import NOT_TAKING_PART, EntryState
 
 
 class StatisticsReportForm(forms.ModelForm):
@@ -47,7 +47,7 @@ class EntryPickForm(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False, widget=forms.Select(attrs={"class": "form-select"}),
                               choices=[("", _("全部状态")), *[
                                   choice for choice in EntryState.choices
-                                  if choice[0] not in (EntryState.DRAFT, EntryState.WITHDRAWN)]])
+                                  if choice[0] not in NOT_TAKING_PART]])
 
     def __init__(self, data, *, unions):
         super().__init__(data)

@@ -17,12 +17,11 @@ from review.models import TierGrade
 from review.reports.rules import city_union_ids
 from scoring.formula import SCALE_CODES, get_scale
 from scoring.models import Assessment
-from submissions.enums import EntryState, Tier
+from submissions.enums import NOT_TAKING_PART, Tier
 from submissions.models import Entry
 from submissions.scoping import entries_for_user
 
 # Entries that are part of the campaign: submitted, and not taken back by their author.
-NOT_SUBMITTED = (EntryState.DRAFT, EntryState.WITHDRAWN)
 
 
 def union_order(prefix: str = "") -> list:
@@ -48,7 +47,7 @@ def report_unions(user) -> QuerySet[OrgNode]:
 
 def submitted_entries(user, campaign) -> QuerySet[Entry]:
     """The submitted (not draft, not withdrawn) entries of `campaign` that `user` may see."""
-    return entries_for_user(user, campaign).exclude(state__in=NOT_SUBMITTED)
+    return entries_for_user(user, campaign).exclude(state__in=NOT_TAKING_PART)
 
 
 def counted_entries(user, campaign) -> QuerySet[Entry]:
@@ -59,7 +58,7 @@ def counted_entries(user, campaign) -> QuerySet[Entry]:
     once it reaches their tier. Callers aggregate; no entry's content leaves through this query.
     """
     return (Entry.objects.filter(campaign=campaign, selection_union__in=report_unions(user))
-            .exclude(state__in=NOT_SUBMITTED))
+            .exclude(state__in=NOT_TAKING_PART))
 
 
 def recommended(entries: QuerySet[Entry]) -> QuerySet[Entry]:
