@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.models import Campaign
+from scoring import presenters
 from scoring.aggregation import summarise
 from scoring.forms import AssessmentForm, RankingFilterForm
 from scoring.formula import SCALES, format_score
@@ -27,24 +28,27 @@ RANKING_PAGE_SIZE = 50
 def _visible_entry(request, pk, *, include_assigned=False):
     """The entry if the scoping query shows it to the user; 404 otherwise (existence is not revealed).
 
-    Only the province-tier scoring form includes assigned entries: it is blind, while the summary names
-    the unit's assessors and so stays closed to experts.
+    Only the forms of the blind tiers (scoring.presenters.BLIND_TIERS: the province) include assigned
+    entries: they show the entry's blind view, while the summary names the unit's assessors and so stays
+    closed to experts.
     """
     entries = (entries_for_user(request.user, include_assigned=include_assigned)
                .select_related("campaign", "unit", "category", "industry"))
     return get_object_or_404(entries, pk=pk)
 
 
-def _hides_author(entry, tier) -> bool:
-    # Experts score blind when the campaign says so; the page for their tier then names no one.
-    return tier == Tier.PROVINCE and entry.campaign.blind_review
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def assess(request, pk, tier):
-    """The 隐患举报价值评价 form of one entry at one tier, prefilled with the user's own assessment."""
-    entry = _visible_entry(request, pk, include_assigned=tier == Tier.PROVINCE)
+    """The 隐患举报价值评价 form of one entry at one tier, prefilled with the user's own assessment.
+
+    At a blind tier the page receives the view object of the tier's presenter, never the Entry.
+    """
+    blind = tier in presenters.BLIND_TIERS
+    presenter = presenters.presenter_for(tier) if blind else None
+    if blind and presenter is None:
+        raise Http404  # nothing may show this tier's entries without their blind view
+    entry = _visible_entry(request, pk, include_assigned=blind)
     if not can_assess(request.user, entry, tier):
         raise PermissionDenied
     existing = Assessment.objects.filter(entry=entry, assessor=request.user, tier=tier).first()
@@ -57,28 +61,24 @@ def assess(request, pk, tier):
             form.add_error(None, exc)
         else:
             messages.success(request, _("价值评价已保存：D = %(d)s。") % {"d": assessment.d_display})
-            if tier == Tier.PROVINCE:
-                # Back to the expert's blind entry page, which now shows the other experts' scores.
-                return redirect("experts:entry", pk=entry.pk)
+            if presenter is not None:
+                return redirect(presenter.done_url_name, pk=entry.pk)
             # Back to the review page's actions, where 推荐 (or 报送/退回) is the next step; the URL is named,
             # not imported, so scoring stays below review.
             return redirect(reverse("review:entry", args=[entry.pk]) + "#review-actions")
-    hide_author = _hides_author(entry, tier)
-    return render(request, "scoring/assess.html", {
-        "entry": entry, "tier": tier, "form": form, "existing": existing,
-        "hide_author": hide_author, "blind_text": _blind_text(entry) if hide_author else None,
+    context = {
+        "tier": tier, "form": form, "existing": existing,
         # An expert's province score is final once saved (scoring.services.assess_entry): ask first.
         "final_on_save": tier == Tier.PROVINCE,
         "d_preview": _server_preview(form, existing),
-        "can_view_scores": can_view_scores(request.user, entry),
-    })
-
-
-def _blind_text(entry) -> dict[str, str]:
-    """The entry's free text with the author's name and unit redacted, as on the expert's blind page."""
-    from review.experts.blind import blind_text  # review.experts imports this app
-
-    return blind_text(entry)
+        "summary_url": reverse("scoring:entry_summary", args=[entry.pk])
+        if can_view_scores(request.user, entry) else "",
+    }
+    if presenter is not None:
+        context |= {"view": presenter.view(entry), "header_template": presenter.header_template}
+    else:
+        context |= {"entry": entry, "header_template": "scoring/_entry_header.html"}
+    return render(request, "scoring/assess.html", context)
 
 
 def _server_preview(form, existing) -> str:

@@ -8,6 +8,12 @@ class Config(AppConfig):
     verbose_name = _("省级专家评审")
 
     def ready(self):
-        # Registers the "blind-original" resolver with the private download view, and the receiver that
-        # marks an assignment submitted when the expert saves their province-tier assessment.
+        # Registers the "blind-original" resolver with the private download view, the receiver that marks
+        # an assignment submitted when the expert saves their province-tier assessment, and the presenter
+        # that makes the province-tier scoring form show the expert's blind view instead of the Entry.
         from review.experts import files, signals  # noqa: F401
+        from review.experts.blind import SCORING_PRESENTER
+        from scoring import presenters
+        from submissions.enums import Tier
+
+        presenters.register(Tier.PROVINCE, SCORING_PRESENTER)

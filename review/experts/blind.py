@@ -3,7 +3,8 @@
 Pages for experts never receive the Entry itself. In a blind campaign the view carries no author name
 and no unit; contact details (phone, e-mail, address) and the originality declaration's signature are
 never in it, blind or not. Photos are the display copies (metadata-free) and, for download, the
-"blind-original" copy named after the entry's neutral code.
+"blind-original" copy named after the entry's neutral code. The scoring form an expert reaches shows the
+same view (SCORING_PRESENTER, registered with scoring.presenters).
 
 Free text is redacted too. People write their unit's full name where the form asks for 隐患地点 ("山西…
 有限公司二号车间"), and sometimes their own name in a description; in a blind campaign every free-text
@@ -21,6 +22,7 @@ from datetime import date
 
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
+from scoring.presenters import EntryPresenter
 from submissions.enums import PHOTO_KIND_FILE_LABEL, PhotoKind
 from submissions.models import Entry, Photo
 
@@ -74,32 +76,41 @@ class Redactor:
         """The redactor of `entry`; `nodes` (id → node) may hold the unit's ancestors already loaded."""
         terms = [entry.author_name, entry.declaration_name, entry.contact_phone, entry.contact_email,
                  entry.contact_address]
-        unit = entry.unit if entry.unit_id else None
-        if unit is not None:
+        if entry.unit_id:
+            unit = entry.unit
             if nodes is None:
                 nodes = {node.pk: node for node in OrgNode.objects.filter(pk__in=unit.ancestor_ids)}
-            chain = [nodes[pk] for pk in unit.ancestor_ids if pk in nodes] or [unit]
-            # Region and union names that may stand in front of a unit's name ("太原市", "小店区"); the
-            # province's own ("山西省") only ever helps to strip, it is not redacted.
-            prefixes = set()
-            for node in chain:
-                prefixes.update(name for name in (node.short_name, _without_ending(node.name)) if name)
-            for node in chain:
-                if node.kind == NodeKind.PROVINCE:
-                    continue
-                terms += [node.name, node.short_name, _without_ending(node.name)]
-                core = node.name
-                stripped = True
-                while stripped:
-                    stripped = False
-                    for prefix in sorted(prefixes, key=len, reverse=True):
-                        if core.startswith(prefix) and len(core) > len(prefix) and prefix != node.name:
-                            core, stripped = core[len(prefix):], True
-                            break
-                for candidate in (core, _without_ending(core)):
-                    if len(candidate) >= MIN_CORE_CHARS:
-                        terms.append(candidate)
+            terms += _union_terms([nodes[pk] for pk in unit.ancestor_ids if pk in nodes] or [unit])
         return cls(terms)
+
+
+def _union_terms(chain: list[OrgNode]) -> list[str]:
+    """The names to redact for a unit and the unions above it (`chain`, province first)."""
+    # Region and union names that may stand in front of a unit's name ("太原市", "小店区"); the
+    # province's own ("山西省") only ever helps to strip, it is not redacted.
+    prefixes = sorted({name for node in chain for name in (node.short_name, _without_ending(node.name)) if name},
+                      key=len, reverse=True)
+    terms = []
+    for node in chain:
+        if node.kind == NodeKind.PROVINCE:
+            continue
+        terms += [node.name, node.short_name, _without_ending(node.name)]
+        core = _without_prefixes(node.name, prefixes)
+        terms += [candidate for candidate in (core, _without_ending(core)) if len(candidate) >= MIN_CORE_CHARS]
+    return terms
+
+
+def _without_prefixes(name: str, prefixes: list[str]) -> str:
+    """`name` with every leading region/union name in `prefixes` (longest first) stripped, repeatedly."""
+    core = name
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in prefixes:
+            if core.startswith(prefix) and len(core) > len(prefix) and prefix != name:
+                core, stripped = core[len(prefix):], True
+                break
+    return core
 
 
 def redactors_for(entries: Iterable[Entry]) -> dict[int, Redactor]:
@@ -155,7 +166,8 @@ def photo_view(photo: Photo) -> PhotoView:
 
 def expert_view(entry: Entry, photos: list[Photo] | None = None) -> ExpertEntryView:
     """The expert's view of `entry` (campaign, unit, category and industry loaded by the caller); in a
-    blind campaign its free text is redacted (Redactor)."""
+    blind campaign its free text is redacted (Redactor). The one view an expert gets of an entry: the
+    expert's entry page and the province-tier scoring form (SCORING_PRESENTER) both show this."""
     blind = entry.campaign.blind_review
     photos = list(entry.photos.all()) if photos is None else photos
     text = blind_text(entry) if blind else {name: getattr(entry, name) for name in FREE_TEXT_FIELDS}
@@ -168,6 +180,12 @@ def expert_view(entry: Entry, photos: list[Photo] | None = None) -> ExpertEntryV
         hazard_photos=[photo_view(p) for p in photos if p.kind == PhotoKind.HAZARD],
         rectified_photos=[photo_view(p) for p in photos if p.kind == PhotoKind.RECTIFIED],
     )
+
+
+# The scoring form at the province (scoring.presenters): the expert's view above the form, and back to the
+# expert's entry page once the score is saved. Registered by this app's AppConfig.ready.
+SCORING_PRESENTER = EntryPresenter(view=expert_view, header_template="experts/_assess_header.html",
+                                   done_url_name="experts:entry")
 
 
 def blind_text(entry: Entry, redactor: Redactor | None = None) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Scores that count are the province-tier assessments of experts whose assignment is still active: an
 expert who declared a conflict, or whom the committee removed, no longer weighs on the result (their
-assessment stays in the scoring app, and in its audit trail, but not in these statistics).
+assessment stays in the scoring app, and in its audit trail, but not in these statistics). The ranking
+itself is scoring.selectors.province_ranking, shared with the committee's scoring ranking.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from review.experts.models import ExpertAssignment, FinalAward, ResultsLock
 from scoring.aggregation import Summary, disagreement, summarise
 from scoring.formula import format_score
 from scoring.models import Assessment
-from scoring.ranking import rank
+from scoring.selectors import RANKING_RELATED, RankingRow, province_ranking
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 
@@ -211,6 +212,24 @@ class DashboardRow:
     award: FinalAward | None = None
     wanted: int = 0
 
+    @classmethod
+    def of(cls, ranked: RankingRow, *, wanted: int, threshold: Decimal) -> DashboardRow:
+        """The dashboard's row of one row of the province's ranking, without its assignments and award."""
+        experts = ranked.experts
+        if experts is None:
+            return cls(entry=ranked.entry, summary=summarise(()), wanted=wanted)
+        return cls(entry=ranked.entry, scores=list(experts.scores), summary=experts.summary,
+                   mean_c=experts.mean_c, mean_l=experts.mean_l, flagged=disagreement(experts.summary, threshold),
+                   rank=ranked.rank, wanted=wanted)
+
+    def add_assignment(self, assignment: ExpertAssignment) -> None:
+        if assignment.conflict_declared_at is not None:
+            self.conflicts.append(assignment)
+        elif assignment.removed_at is not None:
+            self.removed.append(assignment)
+        else:
+            self.assignments.append(assignment)
+
     @property
     def shortfall(self) -> int:
         """Experts still missing to reach the campaign's experts_per_entry."""
@@ -238,51 +257,25 @@ class DashboardRow:
 
 def dashboard_rows(entries: QuerySet[Entry], campaign: Campaign,
                    threshold: Decimal = DISAGREEMENT_THRESHOLD) -> list[DashboardRow]:
-    """Rows for `entries` (already scoped) in rank order; unscored entries follow, oldest first.
+    """Rows for `entries` (already scoped) in the province's rank order; unscored entries follow, oldest
+    first.
 
-    Ranking is by the mean expert D with scoring.ranking's tie-breaks (mean C, mean L, submission time,
-    id). Four queries whatever the number of entries, each through a subquery of `entries`.
+    The ranking is scoring.selectors.province_ranking without the unit fallback (an entry no expert has
+    scored yet is not ranked here), the same computation as the committee's view of the scoring ranking.
+    Four queries whatever the number of entries, each through a subquery of `entries`.
     """
     entry_ids = entries.values("pk")
-    rows = {entry.pk: DashboardRow(entry=entry, wanted=campaign.experts_per_entry)
-            for entry in entries.select_related("campaign", "unit", "selection_union", "category", "industry")}
+    rows = {ranked.entry.pk: DashboardRow.of(ranked, wanted=campaign.experts_per_entry, threshold=threshold)
+            for ranked in province_ranking(entries, unit_fallback=False,
+                                           related=(*RANKING_RELATED, "selection_union"))}
     for assignment in (ExpertAssignment.objects.filter(entry__in=entry_ids).select_related("expert")
                        .order_by("assigned_at", "pk")):
-        row = rows.get(assignment.entry_id)
-        if row is None:
-            continue
-        if assignment.conflict_declared_at is not None:
-            row.conflicts.append(assignment)
-        elif assignment.removed_at is not None:
-            row.removed.append(assignment)
-        else:
-            row.assignments.append(assignment)
-    active = {(a.entry_id, a.expert_id) for row in rows.values() for a in row.assignments}
-    assessments = (Assessment.objects.filter(entry__in=entry_ids, tier=Tier.PROVINCE).order_by("created_at", "pk")
-                   .values_list("entry_id", "assessor_id", "d", "c", "l"))
-    for entry_id, assessor_id, *factors in assessments:
-        if (entry_id, assessor_id) in active:
-            rows[entry_id].scores.append((assessor_id, *factors))
+        if assignment.entry_id in rows:
+            rows[assignment.entry_id].add_assignment(assignment)
     for award in FinalAward.objects.filter(entry__in=entry_ids).select_related("level", "decided_by"):
         if award.entry_id in rows:
             rows[award.entry_id].award = award
-
-    scored, unscored = [], []
-    for row in rows.values():
-        row.summary = summarise(d for _a, d, _c, _l in row.scores)
-        if row.scores:
-            row.mean_c = summarise(c for _a, _d, c, _l in row.scores).mean
-            row.mean_l = summarise(score[3] for score in row.scores).mean
-            row.flagged = disagreement(row.summary, threshold)
-            scored.append(row)
-        else:
-            unscored.append(row)
-    ranked = rank(scored, key_d=lambda r: r.summary.mean, key_c=lambda r: r.mean_c, key_l=lambda r: r.mean_l,
-                  key_submitted_at=lambda r: r.entry.submitted_at, key_id=lambda r: r.entry.pk)
-    for item in ranked:
-        item.item.rank = item.rank
-    unscored.sort(key=lambda r: (r.entry.submitted_at is None, r.entry.submitted_at, r.entry.pk))
-    return [item.item for item in ranked] + unscored
+    return list(rows.values())
 
 
 def work_levels(campaign: Campaign) -> list[AwardLevel]:

@@ -276,10 +276,3 @@ def test_entry_summary_lists_tiers_reached_without_assessments(client, users, en
     assert "本层级尚无评价" in response.content.decode()
     assert assess_url(entry, Tier.FIRST_REVIEW) in response.content.decode()
 
-
-def test_assess_page_hides_author_at_province_when_blind(users, entry_at):
-    from scoring.views import _hides_author
-
-    entry = entry_at(Tier.PROVINCE)
-    assert _hides_author(entry, Tier.PROVINCE) is entry.campaign.blind_review
-    assert _hides_author(entry, Tier.UNIT) is False
