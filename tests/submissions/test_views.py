@@ -12,9 +12,8 @@ from portal.campaigns.enums import PhaseKind
 from submissions import services
 from submissions.enums import EntryState, PhotoKind
 from submissions.models import Entry, Photo
-from tests.factories import CampaignFactory, make_entry, make_user
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import small_jpeg, stored_files, upload
+from tests.factories import CampaignFactory, make_entry, make_user, small_jpeg, stored_files, upload
+from tests.factories import photos as pf
 
 pytestmark = pytest.mark.django_db
 
