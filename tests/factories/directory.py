@@ -15,8 +15,9 @@ class OrgNodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrgNode
 
-    name = factory.Sequence(lambda n: f"测试单位{n}有限公司")
     kind = NodeKind.UNIT
+    name = factory.LazyAttributeSequence(
+        lambda node, n: f"测试单位{n}有限公司" if node.kind == NodeKind.UNIT else f"测试{NodeKind(node.kind).label}{n}")
     parent = None
 
 

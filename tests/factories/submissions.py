@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from portal.accounts.enums import RoleKind
+from portal.directory.enums import NodeKind
 from submissions import services as submission_services
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
@@ -21,16 +22,22 @@ from tests.factories.campaigns import CampaignFactory
 from tests.factories.directory import OrgNodeFactory
 
 
+def worker_of_a_new_unit():
+    """A worker of a new unit under a new city union (an entry needs a selection union above its unit)."""
+    city = OrgNodeFactory(kind=NodeKind.CITY, parent=OrgNodeFactory(kind=NodeKind.PROVINCE))
+    return make_user(RoleKind.WORKER, OrgNodeFactory(parent=city))
+
+
 class EntryFactory(factory.django.DjangoModelFactory):
     """An entry with every 附件1 field filled, placed in the directory like the submission service does.
 
-    A non-draft entry gets a submission time. The author defaults to a worker of a unit of their own.
+    A non-draft entry gets a submission time. The author defaults to worker_of_a_new_unit().
     """
 
     class Meta:
         model = Entry
 
-    author = factory.LazyFunction(lambda: make_user(RoleKind.WORKER, OrgNodeFactory()))
+    author = factory.LazyFunction(worker_of_a_new_unit)
     campaign = factory.SubFactory(CampaignFactory)
     unit = factory.LazyAttribute(lambda entry: entry.author.worker_unit)
     author_name = factory.LazyAttribute(lambda entry: entry.author.get_full_name())
