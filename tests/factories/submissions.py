@@ -8,6 +8,7 @@ import struct
 import factory
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -76,6 +77,13 @@ def make_entry(author, *, campaign=None, unit=None, state=None, tier=None, **fie
                         state=state or EntryState.DRAFT, tier=Tier.UNIT if tier is None else tier, **fields)
 
 
+# The longest names a real entry can have: a 60-character title (the field's limit) and a long, full
+# unit name (the notice forbids abbreviations), which used to give names of ~400 bytes.
+LONG_TITLE = "高处作业平台临边防护栏杆缺失且作业人员未正确佩戴安全带存在高处坠落风险" * 2
+LONG_UNIT = "山西焦煤集团有限责任公司西山煤电（集团）有限责任公司马兰矿选煤厂机电维修车间综合检修班组工会小组"
+LONG_AUTHOR = "阿卜杜热合曼·买买提艾力"
+
+
 # --- uploads ------------------------------------------------------------------------------------------------
 
 SMALL_SIZE = (400, 300)
@@ -97,6 +105,16 @@ def stored_files(root) -> set[str]:
         for name in files:
             found.add(os.path.relpath(os.path.join(folder, name), root))
     return found
+
+
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+
+
+def post_photo(client, entry, data, *, name="photo.jpg", kind=PhotoKind.HAZARD, xhr=True, follow=False, **extra):
+    """POST a photo to the entry's upload view, as the page's script does (xhr) or as a plain form."""
+    fields = {"kind": kind, "photo": upload(data, name), **extra}
+    return client.post(reverse("submissions:photo_upload", args=[entry.pk]), fields, follow=follow,
+                       **(XHR if xhr else {}))
 
 
 def add_plain_photos(entry, author, n: int = 0) -> list[Photo]:

@@ -13,7 +13,7 @@ from portal.uploads import DiskFullSafeUploadHandler
 from submissions import services
 from submissions.models import Photo
 from tests.factories import make_entry, small_jpeg, stored_files, upload
-from tests.submissions.test_views import post_photo
+from tests.factories.submissions import post_photo
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from submissions.models import Photo
 from submissions.naming import unique_name
 from tests.factories import add_photo, make_user, recommended_entry
 from tests.factories.reports import workbook, zip_of
-from tests.submissions.test_entry_naming import LONG_AUTHOR, LONG_TITLE, LONG_UNIT
+from tests.factories.submissions import LONG_AUTHOR, LONG_TITLE, LONG_UNIT
 
 pytestmark = pytest.mark.django_db
 
