@@ -6,7 +6,8 @@ from django.conf import settings as django_settings
 
 from portal.accounts.enums import RoleKind
 from portal.celery import app as celery_app
-from tests.factories import CampaignFactory, OrgTree, make_user
+from tests.factories import SMALL, CampaignFactory, OrgTree, make_expert, make_user
+from tests.factories.exhibition import published_results
 
 DEMO_PASSWORD = "Demo@2025"
 
@@ -78,3 +79,45 @@ def people(org):
 @pytest.fixture
 def campaign(db):
     return CampaignFactory()
+
+
+# --- fixtures shared by several folders ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_campaign(db):
+    """The notice's campaign, every phase open, with photo size rules low enough for 400×300 fixtures."""
+    return CampaignFactory(**SMALL)
+
+
+@pytest.fixture
+def clear_cache():
+    """An empty cache before and after the test (the exhibition and the expert pages cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def expert_people(org):
+    """An author in city A, experts tied to city B, the industry union, city A itself and to nothing,
+    the committee and city A's reviewer: the `people` of the expert and exhibition tests."""
+    return {
+        "worker": make_user(RoleKind.WORKER, org.unit_a1a),
+        "worker_b": make_user(RoleKind.WORKER, org.unit_b1a),
+        "worker_ga": make_user(RoleKind.WORKER, org.unit_ga),
+        "expert_b": make_expert(org.city_b, full_name="乙市专家"),
+        "expert_i": make_expert(org.industry, full_name="产业专家"),
+        "expert_free": make_expert(None, full_name="无所属专家"),
+        "expert_a": make_expert(org.city_a, full_name="甲市专家"),
+        "committee": make_user(RoleKind.COMMITTEE, org.province, full_name="组委会"),
+        "city": make_user(RoleKind.CITY, org.city_a),
+    }
+
+
+@pytest.fixture
+def shown(org, expert_people, small_campaign):
+    """Published results: see tests.factories.exhibition.published_results."""
+    return published_results(org, expert_people, small_campaign)

@@ -39,10 +39,9 @@ from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
 from submissions.services import create_photo_derivatives
 from tests.browser.conftest import DESKTOP, log_in
-from tests.experts.helpers import score
-from tests.factories import PASSWORD, make_entry, make_user
-from tests.reports.helpers import add_photo, recommended_entry
-from tests.submissions import photo_fixtures as pf
+from tests.factories import PASSWORD, add_photo, make_entry, make_user, recommended_entry
+from tests.factories import photos as pf
+from tests.factories.experts import score
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from submissions.enums import EntryState
 from submissions.models import Entry, Photo
 from tests.browser.conftest import log_in
-from tests.submissions import photo_fixtures as pf
+from tests.factories import photos as pf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,7 @@ from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
 from submissions.enums import EntryState, Tier
 from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, CampaignFactory, OrgTree, make_user
-from tests.reports.helpers import recommended_entry
+from tests.factories import PASSWORD, CampaignFactory, OrgTree, make_user, recommended_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

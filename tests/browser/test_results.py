@@ -13,8 +13,19 @@ from review.experts import services
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 from tests.browser import conftest as browser_conftest
-from tests.experts.helpers import SMALL, assign, at_province, make_expert, score, set_counts
-from tests.factories import PASSWORD, CampaignFactory, OrgTree, make_entry, make_user
+from tests.factories import (
+    PASSWORD,
+    SMALL,
+    CampaignFactory,
+    OrgTree,
+    assign,
+    at_province,
+    make_entry,
+    make_expert,
+    make_user,
+    set_counts,
+)
+from tests.factories.experts import score
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from submissions.enums import EntryState, PhotoKind
 from submissions.models import Entry, Photo
 from tests.browser.conftest import log_in
 from tests.factories import make_entry
-from tests.submissions import photo_fixtures as pf
+from tests.factories import photos as pf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

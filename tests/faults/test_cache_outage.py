@@ -8,15 +8,9 @@ from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from review.exhibition import cache as exhibition_cache
-from tests.exhibition import conftest as exhibition_conftest
 
-# The exhibition tests' fixtures: published entries, and the people and campaign they need.
-campaign = exhibition_conftest.campaign
-people = exhibition_conftest.people
-clear_cache = exhibition_conftest.clear_cache
-shown = exhibition_conftest.shown
-
-pytestmark = pytest.mark.django_db
+# `shown` (published entries) and `clear_cache` come from the root conftest, as the exhibition tests use them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 
 
 def closed_port() -> int:

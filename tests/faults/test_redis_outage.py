@@ -22,12 +22,8 @@ from portal.exports.services import request_export
 from submissions import services
 from submissions.enums import PhotoKind
 from submissions.models import Entry, Photo
-from tests.factories import make_entry
+from tests.factories import make_entry, small_jpeg, upload
 from tests.faults.conftest import wait_until
-from tests.submissions import conftest as submissions_conftest
-from tests.submissions.conftest import small_jpeg, upload
-
-small_campaign = submissions_conftest.small_campaign  # a fixture
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -11,11 +11,7 @@ from submissions import tasks
 from submissions.enums import PhotoKind
 from submissions.models import Photo
 from submissions.services import add_photo
-from tests.factories import make_entry
-from tests.submissions import conftest as submissions_conftest
-from tests.submissions.conftest import small_jpeg, upload
-
-small_campaign = submissions_conftest.small_campaign  # a fixture
+from tests.factories import make_entry, small_jpeg, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,8 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from portal.uploads import DiskFullSafeUploadHandler
 from submissions import services
 from submissions.models import Photo
-from tests.factories import make_entry
-from tests.submissions import conftest as submissions_conftest
-from tests.submissions.conftest import small_jpeg, stored_files, upload
-from tests.submissions.test_views import post_photo
-
-small_campaign = submissions_conftest.small_campaign  # a fixture
+from tests.factories import make_entry, small_jpeg, stored_files, upload
+from tests.factories.submissions import post_photo
 
 pytestmark = pytest.mark.django_db
 

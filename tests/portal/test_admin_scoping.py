@@ -8,8 +8,7 @@ from portal.audit.models import AuditRecord
 from submissions import services
 from submissions.enums import EntryState, PhotoKind
 from submissions.models import Entry
-from tests.factories import CampaignFactory, make_entry, make_user
-from tests.submissions.conftest import SMALL, small_jpeg, upload
+from tests.factories import SMALL, CampaignFactory, make_entry, make_user, small_jpeg, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from submissions.enums import PhotoKind
 from submissions.models import Photo
-from tests.factories import CampaignFactory, make_entry
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import SMALL, small_jpeg, stored_files, upload
+from tests.factories import SMALL, CampaignFactory, make_entry, small_jpeg, stored_files, upload
+from tests.factories import photos as pf
 
 pytestmark = pytest.mark.django_db
 

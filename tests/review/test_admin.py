@@ -4,8 +4,7 @@ from django.urls import reverse
 from review import services
 from review.models import Notification, RecommendationQuota, TierGrade, Transition
 from submissions.enums import EntryState, Tier
-from tests.factories import make_user
-from tests.review.conftest import ready
+from tests.factories import make_user, ready
 
 pytestmark = pytest.mark.django_db
 

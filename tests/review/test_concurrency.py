@@ -19,8 +19,7 @@ from review.models import RecommendationQuota, Transition
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 from tests.concurrency import run_concurrently
-from tests.factories import CampaignFactory, OrgTree, make_user
-from tests.review.conftest import ready
+from tests.factories import CampaignFactory, OrgTree, make_user, ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,7 +21,7 @@ from scoring.models import Assessment
 from scoring.rules import can_assess
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
-from tests.review.conftest import ready
+from tests.factories import ready
 
 pytestmark = pytest.mark.django_db
 

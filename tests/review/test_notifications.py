@@ -13,8 +13,7 @@ from review import services, tasks
 from review.enums import NotificationKind
 from review.models import Notification
 from submissions.enums import EntryState, Tier
-from tests.factories import make_user
-from tests.review.conftest import ready
+from tests.factories import make_user, ready
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from review.enums import TransitionAction
 from review.models import TierGrade, Transition
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
-from tests.review.conftest import ready
+from tests.factories import ready
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from review.services import ReviewError, ReviewPermissionDenied
 from scoring.services import assess_entry
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
-from tests.factories import CampaignFactory
-from tests.review.conftest import ready
+from tests.factories import CampaignFactory, ready
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from review import services
 from review.models import Notification, RecommendationQuota, TierGrade
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Photo
-from tests.review.conftest import ready
+from tests.factories import ready
 
 pytestmark = pytest.mark.django_db
 

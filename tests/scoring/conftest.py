@@ -3,7 +3,7 @@ import pytest
 from portal.accounts.enums import RoleKind
 from submissions.enums import Tier
 from tests.factories import make_entry, make_user
-from tests.scoring.helpers import STATE_AT_TIER
+from tests.factories.scoring import STATE_AT_TIER
 
 
 @pytest.fixture

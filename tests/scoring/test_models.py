@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from scoring.models import Assessment, ScaleOptionValidator
 from submissions.enums import Tier
-from tests.scoring.helpers import score
+from tests.factories.scoring import score
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from scoring.views import RANKING_PAGE_SIZE
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 from tests.factories import make_entry, make_user
-from tests.scoring.helpers import score
+from tests.factories.scoring import score
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from portal.audit.models import AuditRecord
 from scoring.models import Assessment
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
-from tests.scoring.helpers import score
+from tests.factories.scoring import score
 
 pytestmark = pytest.mark.django_db
 

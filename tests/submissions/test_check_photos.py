@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from portal.campaigns.enums import DpiPolicy
 from submissions.models import Photo
-from tests.factories import make_entry
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import small_jpeg
+from tests.factories import make_entry, small_jpeg
+from tests.factories import photos as pf
 
 pytestmark = pytest.mark.django_db
 

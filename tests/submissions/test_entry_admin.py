@@ -4,8 +4,7 @@ from django.urls import reverse
 from submissions import services
 from submissions.enums import EntryState, PhotoKind
 from submissions.models import Entry
-from tests.factories import make_entry
-from tests.submissions.conftest import small_jpeg, upload
+from tests.factories import make_entry, small_jpeg, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.db import connection
 from submissions import services
 from submissions.enums import PhotoKind
 from submissions.models import Photo
-from tests.factories import make_entry
-from tests.submissions.conftest import small_jpeg, upload
+from tests.factories import make_entry, small_jpeg, upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -4,12 +4,7 @@ import pytest
 
 from submissions.enums import PhotoKind
 from submissions.naming import NAME_MAX_BYTES, clean_part, photo_download_name, unique_photo_name, utf8_len
-
-# The longest names a real entry can have: a 60-character title (the field's limit) and a long, full
-# unit name (the notice forbids abbreviations), which used to give names of ~400 bytes.
-LONG_TITLE = "高处作业平台临边防护栏杆缺失且作业人员未正确佩戴安全带存在高处坠落风险" * 2
-LONG_UNIT = "山西焦煤集团有限责任公司西山煤电（集团）有限责任公司马兰矿选煤厂机电维修车间综合检修班组工会小组"
-LONG_AUTHOR = "阿卜杜热合曼·买买提艾力"
+from tests.factories.submissions import LONG_AUTHOR, LONG_TITLE, LONG_UNIT
 
 
 def entry(title="配电箱门未上锁", unit="山西某某煤业有限责任公司", author="张三", pk=7):

@@ -7,8 +7,7 @@ from portal.accounts.enums import RoleKind
 from submissions import services
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Photo
-from tests.factories import make_entry, make_user
-from tests.submissions.conftest import small_jpeg, upload
+from tests.factories import make_entry, make_user, small_jpeg, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,9 @@ from submissions import services
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
 from submissions.photos import PhotoRules, validate_photo
-from tests.factories import make_entry
+from tests.factories import SMALL, make_entry, small_jpeg, stored_files, upload
+from tests.factories import photos as pf
 from tests.storage_helpers import age_all
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import SMALL, small_jpeg, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from PIL import Image, TiffImagePlugin
 from submissions import services, tasks
 from submissions.enums import PhotoKind
 from submissions.models import Photo
-from tests.factories import make_entry
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import small_jpeg, stored_files, upload
+from tests.factories import make_entry, small_jpeg, stored_files, upload
+from tests.factories import photos as pf
 
 pytestmark = pytest.mark.django_db
 

@@ -12,20 +12,13 @@ from portal.campaigns.enums import PhaseKind
 from submissions import services
 from submissions.enums import EntryState, PhotoKind
 from submissions.models import Entry, Photo
-from tests.factories import CampaignFactory, make_entry, make_user
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import small_jpeg, stored_files, upload
+from tests.factories import CampaignFactory, make_entry, make_user, small_jpeg, stored_files, upload
+from tests.factories import photos as pf
+from tests.factories.submissions import XHR, post_photo
 
 pytestmark = pytest.mark.django_db
 
-XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def post_photo(client, entry, data, *, name="photo.jpg", kind=PhotoKind.HAZARD, xhr=True, follow=False, **extra):
-    fields = {"kind": kind, "photo": upload(data, name), **extra}
-    return client.post(reverse("submissions:photo_upload", args=[entry.pk]), fields, follow=follow,
-                       **(XHR if xhr else {}))
 
 
 def messages_of(response):

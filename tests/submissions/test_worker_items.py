@@ -13,9 +13,8 @@ from submissions.completeness import missing_items
 from submissions.enums import EntryState, PhotoKind
 from submissions.forms import EntryForm
 from submissions.models import Entry, Photo
-from tests.factories import make_entry
+from tests.factories import make_entry, small_jpeg, stored_files, upload
 from tests.storage_helpers import age_all
-from tests.submissions.conftest import small_jpeg, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 

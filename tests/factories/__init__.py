@@ -1,0 +1,42 @@
+"""Test data: factory_boy factories and builders, one module per source app.
+
+`from tests.factories import X` works for every name below; the two `score` helpers differ (scoring's takes
+the five factors, experts' a named factor set), so they are imported from their module.
+"""
+
+from tests.factories.accounts import PASSWORD, RoleFactory, UserFactory, make_expert, make_user
+from tests.factories.campaigns import (
+    SMALL,
+    AwardLevelFactory,
+    CampaignFactory,
+    PhaseFactory,
+    close_expert_review,
+    set_counts,
+    set_phase,
+    work_level,
+)
+from tests.factories.directory import OrgNodeFactory, OrgTree
+from tests.factories.experts import ExpertAssignmentFactory, assign, at_province
+from tests.factories.review import DEFAULT_VALUES, ready, recommended_entry
+from tests.factories.submissions import (
+    ARTIST,
+    SMALL_SIZE,
+    EntryFactory,
+    add_identifying_photos,
+    add_photo,
+    add_plain_photos,
+    image_exif,
+    make_entry,
+    small_jpeg,
+    stored_files,
+    upload,
+)
+
+__all__ = [
+    "ARTIST", "DEFAULT_VALUES", "PASSWORD", "SMALL", "SMALL_SIZE",
+    "AwardLevelFactory", "CampaignFactory", "EntryFactory", "ExpertAssignmentFactory", "OrgNodeFactory", "OrgTree",
+    "PhaseFactory", "RoleFactory", "UserFactory",
+    "add_identifying_photos", "add_photo", "add_plain_photos", "assign", "at_province", "close_expert_review",
+    "image_exif", "make_entry", "make_expert", "make_user", "ready", "recommended_entry", "set_counts", "set_phase",
+    "small_jpeg", "stored_files", "upload", "work_level",
+]
