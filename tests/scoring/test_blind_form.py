@@ -23,8 +23,8 @@ from submissions import services as submission_services
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry
 from tests.factories import CampaignFactory, make_entry, make_user
-from tests.submissions import photo_fixtures as pf
-from tests.submissions.conftest import upload
+from tests.factories import photos as pf
+from tests.factories.submissions import upload
 
 pytestmark = pytest.mark.django_db
 

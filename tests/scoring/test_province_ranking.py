@@ -18,7 +18,7 @@ from review.experts.selectors import dashboard_rows, entries_in_review
 from scoring.selectors import BASIS_EXPERTS, BASIS_UNIT, province_ranking, ranking_rows
 from submissions.enums import Tier
 from tests.factories import make_user
-from tests.scoring.helpers import score
+from tests.factories.scoring import score
 
 pytestmark = pytest.mark.django_db
 
