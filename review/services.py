@@ -281,7 +281,7 @@ def _next_tier_acted(entry: Entry, tier: int) -> bool:
             or Assessment.objects.filter(entry=entry, tier=tier).exists()):
         return True
     if tier == Tier.PROVINCE and django_apps.is_installed("review.experts"):
-        assignments = django_apps.get_model("experts", "ExpertAssignment")
+        assignments = django_apps.get_model("submissions", "ExpertAssignment")
         awards = django_apps.get_model("experts", "FinalAward")
         return (assignments.objects.filter(entry=entry).active().exists()
                 or awards.objects.filter(entry=entry).exists())

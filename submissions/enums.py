@@ -32,3 +32,11 @@ class PhotoKind(models.TextChoices):
 
 
 PHOTO_KIND_FILE_LABEL = {PhotoKind.HAZARD: "整改前", PhotoKind.RECTIFIED: "整改后"}
+
+
+class AssignmentOrigin(models.TextChoices):
+    """How an expert came to be assigned to an entry."""
+
+    AUTO = "auto", _("自动分配")
+    MANUAL = "manual", _("手工指定")
+    REPLACEMENT = "replacement", _("回避后补派")

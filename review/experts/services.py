@@ -28,17 +28,16 @@ from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign
 from portal.celery import enqueue_on_commit
 from review.experts import checklist, organisation, selectors
-from review.experts.enums import AssignmentOrigin, AwardSource
+from review.experts.enums import AwardSource
 from review.experts.models import (
-    ExpertAssignment,
     FinalAward,
     OrganisationAward,
     ResultsLock,
     TieResolution,
 )
 from scoring.models import Assessment
-from submissions.enums import Tier
-from submissions.models import Entry
+from submissions.enums import AssignmentOrigin, Tier
+from submissions.models import Entry, ExpertAssignment
 
 REASON_MAX_CHARS = 500
 

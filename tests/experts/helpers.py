@@ -8,7 +8,7 @@ from PIL import Image
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.enums import AwardKind, PhaseKind
-from review.experts.models import ExpertAssignment
+from submissions.models import ExpertAssignment
 from scoring.services import assess_entry
 from submissions import services as submission_services
 from submissions.enums import EntryState, PhotoKind, Tier

@@ -8,8 +8,9 @@ from django.core import mail
 
 from portal.audit.models import AuditRecord
 from review.experts import selectors, services
-from review.experts.enums import AssignmentOrigin
-from review.experts.models import ExpertAssignment, ResultsLock
+from submissions.enums import AssignmentOrigin
+from review.experts.models import ResultsLock
+from submissions.models import ExpertAssignment
 from review.experts.services import ExpertsError, ExpertsPermissionDenied
 from submissions.enums import EntryState, Tier
 from tests.experts.helpers import assign, at_province, make_expert, score

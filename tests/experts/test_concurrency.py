@@ -10,7 +10,7 @@ import pytest
 
 from portal.accounts.enums import RoleKind
 from review.experts import services
-from review.experts.models import ExpertAssignment
+from submissions.models import ExpertAssignment
 from scoring.models import Assessment
 from submissions.enums import Tier
 from tests.concurrency import run_concurrently

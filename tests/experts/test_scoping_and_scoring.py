@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from review.experts import services
-from review.experts.models import ExpertAssignment, ResultsLock
+from review.experts.models import ResultsLock
+from submissions.models import ExpertAssignment
 from scoring.rules import can_assess
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry

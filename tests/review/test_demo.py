@@ -12,8 +12,8 @@ from django.urls import reverse
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.models import Campaign
-from review.demo_entries import AUTHOR_PREFIX, GUIDED, add_demo_entries
-from review.experts.models import ExpertAssignment
+from demo.entries import AUTHOR_PREFIX, GUIDED, add_demo_entries
+from submissions.models import ExpertAssignment
 from review.experts.selectors import entries_in_review, expert_ties
 from review.models import RecommendationQuota, Transition
 from review.services import available_actions

@@ -16,7 +16,7 @@ def score(entry, actor, tier, l, e, c, x, y, comment=""):  # noqa: E741 - the no
     At the province an expert scores only entries assigned to them, so the assignment is made too.
     """
     if tier == Tier.PROVINCE:
-        from review.experts.models import ExpertAssignment
+        from submissions.models import ExpertAssignment
 
         ExpertAssignment.objects.get_or_create(entry=entry, expert=actor)
     return assess_entry(entry, actor=actor, tier=tier, values={"l": l, "e": e, "c": c, "x": x, "y": y},

@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal.accounts.enums import RoleKind
 from portal.accounts.navigation import ROLE_HOMES
 from portal.campaigns.models import Campaign
-from review.experts.models import ExpertAssignment
+from submissions.models import ExpertAssignment
 from scoring.views import RANKING_PAGE_SIZE
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
