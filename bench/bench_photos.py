@@ -320,7 +320,7 @@ def child_request(path: str) -> dict[str, float]:
 
     from portal.celery import app as celery_app
     from submissions.models import Entry, Photo
-    from submissions.tasks import make_photo_derivatives
+    from submissions.tasks import task_make_photo_derivatives
 
     celery_app.conf.task_always_eager = False
     entry = Entry.objects.select_related("author").get()
@@ -334,7 +334,7 @@ def child_request(path: str) -> dict[str, float]:
     )
     if page.status_code != 200 or refused.json().get("ok") is not False:
         raise SystemExit(f"warm-up failed: {page.status_code} {refused.status_code} {refused.content[:300]!r}")
-    make_photo_derivatives.apply_async(args=[0])
+    task_make_photo_derivatives.apply_async(args=[0])
     scratch = Path(tempfile.mkdtemp(prefix="bench_photos_body_"))
     try:
         body, content_type = _multipart_body(path, scratch)
