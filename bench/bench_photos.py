@@ -256,7 +256,9 @@ def child_intake(path: str) -> dict[str, float]:
     validation plus the cleaned copy (a SpooledTemporaryFile), as add_photo/replace_photo run them."""
     from submissions.photo_intake import cleaned_upload
 
-    campaign = SimpleNamespace(photo_rules=lambda: RULES, min_dpi=RULES.min_dpi)
+    campaign = SimpleNamespace(min_long_side=RULES.min_long_side, min_short_side=RULES.min_short_side,
+                               min_dpi=RULES.min_dpi, dpi_policy=RULES.dpi_policy, max_megapixels=RULES.max_megapixels,
+                               max_file_mb=RULES.max_file_bytes // (1024 * 1024))
 
     def run() -> int:
         with cleaned_upload(upload, campaign) as cleaned:

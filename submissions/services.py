@@ -22,6 +22,7 @@ from portal.accounts.enums import RoleKind
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
 from portal.celery import enqueue_on_commit
+
 # The tasks module imports this one too: both refer to the other only inside functions, at call time.
 from submissions import tasks
 from submissions.completeness import missing_items

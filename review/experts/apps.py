@@ -10,4 +10,4 @@ class Config(AppConfig):
     def ready(self):
         # Registers the "blind-original" resolver with the private download view, and the receiver that
         # marks an assignment submitted when the expert saves their province-tier assessment.
-        from review.experts import files, signals  # noqa: F401
+        from review.experts import files, signals  # noqa: F401, PLC0415 - ready() registers them once apps are loaded

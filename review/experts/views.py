@@ -39,8 +39,8 @@ from scoring.aggregation import summarise
 from scoring.formula import format_score
 from scoring.models import Assessment
 from submissions.enums import EntryState, Tier
-from submissions.scoping import entries_for_user
 from submissions.models import ExpertAssignment
+from submissions.scoping import entries_for_user
 
 PAGE_SIZE = 50
 

@@ -8,11 +8,10 @@ from PIL import Image
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.enums import AwardKind, PhaseKind
-from submissions.models import ExpertAssignment
 from scoring.services import assess_entry
 from submissions import services as submission_services
 from submissions.enums import EntryState, PhotoKind, Tier
-from submissions.models import Entry, Photo
+from submissions.models import Entry, ExpertAssignment, Photo
 from tests.factories import make_entry, make_user
 from tests.submissions import photo_fixtures as pf
 from tests.submissions.conftest import upload

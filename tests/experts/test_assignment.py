@@ -8,11 +8,10 @@ from django.core import mail
 
 from portal.audit.models import AuditRecord
 from review.experts import selectors, services
-from submissions.enums import AssignmentOrigin
 from review.experts.models import ResultsLock
-from submissions.models import ExpertAssignment
 from review.experts.services import ExpertsError, ExpertsPermissionDenied
-from submissions.enums import EntryState, Tier
+from submissions.enums import AssignmentOrigin, EntryState, Tier
+from submissions.models import ExpertAssignment
 from tests.experts.helpers import assign, at_province, make_expert, score
 from tests.factories import make_entry
 

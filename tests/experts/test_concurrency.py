@@ -10,9 +10,9 @@ import pytest
 
 from portal.accounts.enums import RoleKind
 from review.experts import services
-from submissions.models import ExpertAssignment
 from scoring.models import Assessment
 from submissions.enums import Tier
+from submissions.models import ExpertAssignment
 from tests.concurrency import run_concurrently
 from tests.experts.helpers import SMALL, assign, at_province, make_expert, score
 from tests.factories import CampaignFactory, OrgTree, make_user

@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from review.experts import services
 from review.experts.models import ResultsLock
-from submissions.models import ExpertAssignment
 from scoring.rules import can_assess
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from submissions.scoping import entries_for_user
 from tests.experts.helpers import assign, at_province, close_expert_review, score
 from tests.factories import make_entry

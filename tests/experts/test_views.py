@@ -10,9 +10,8 @@ from django.urls import reverse
 from portal.campaigns.enums import AwardKind
 from review.experts import services
 from review.experts.models import FinalAward, OrganisationAward
-from submissions.models import ExpertAssignment
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from tests.experts.helpers import add_plain_photos, assign, at_province, make_expert, score
 from tests.factories import make_entry
 
