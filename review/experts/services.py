@@ -318,9 +318,8 @@ def mark_submitted(entry_id: int, expert_id: int, when) -> int:
 
 
 def _notify_new_assignments(new_by_expert: dict[int, int]) -> None:
-    from review.experts.tasks import (
-        task_send_assignment_notice as send_assignment_notice,  # the task module imports this one
-    )
+    # The task module imports this one.
+    from review.experts.tasks import task_send_assignment_notice as send_assignment_notice
 
     for expert_id, count in sorted(new_by_expert.items()):
         enqueue_on_commit(send_assignment_notice, expert_id, count)
