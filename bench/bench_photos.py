@@ -256,7 +256,9 @@ def child_intake(path: str) -> dict[str, float]:
     validation plus the cleaned copy (a SpooledTemporaryFile), as add_photo/replace_photo run them."""
     from submissions.photo_intake import cleaned_upload
 
-    campaign = SimpleNamespace(photo_rules=lambda: RULES, min_dpi=RULES.min_dpi)
+    campaign = SimpleNamespace(min_long_side=RULES.min_long_side, min_short_side=RULES.min_short_side,
+                               min_dpi=RULES.min_dpi, dpi_policy=RULES.dpi_policy, max_megapixels=RULES.max_megapixels,
+                               max_file_mb=RULES.max_file_bytes // (1024 * 1024))
 
     def run() -> int:
         with cleaned_upload(upload, campaign) as cleaned:
@@ -320,7 +322,7 @@ def child_request(path: str) -> dict[str, float]:
 
     from portal.celery import app as celery_app
     from submissions.models import Entry, Photo
-    from submissions.tasks import make_photo_derivatives
+    from submissions.tasks import task_make_photo_derivatives
 
     celery_app.conf.task_always_eager = False
     entry = Entry.objects.select_related("author").get()
@@ -334,7 +336,7 @@ def child_request(path: str) -> dict[str, float]:
     )
     if page.status_code != 200 or refused.json().get("ok") is not False:
         raise SystemExit(f"warm-up failed: {page.status_code} {refused.status_code} {refused.content[:300]!r}")
-    make_photo_derivatives.apply_async(args=[0])
+    task_make_photo_derivatives.apply_async(args=[0])
     scratch = Path(tempfile.mkdtemp(prefix="bench_photos_body_"))
     try:
         body, content_type = _multipart_body(path, scratch)

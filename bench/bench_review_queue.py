@@ -58,12 +58,12 @@ def build(entries_wanted: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from demo.entries import HAZARDS, LOCATIONS
     from portal.accounts.enums import RoleKind
     from portal.accounts.models import Role, User
     from portal.campaigns.enums import AwardKind
     from portal.campaigns.models import AwardLevel, Campaign
     from portal.directory.models import OrgNode
-    from review.demo_entries import HAZARDS, LOCATIONS
     from review.models import TierGrade
     from review.services import sync_recommendation_quota
     from submissions.enums import EntryState, PhotoKind, Tier

@@ -7,6 +7,7 @@ fixed words, never an exception's text, which could carry a URL with its passwor
 
 import contextlib
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -29,8 +30,6 @@ def check_database() -> str:
 
 
 def check_redis() -> str:
-    import redis
-
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
     except Exception:  # connection refused, timeout, auth: all unhealthy

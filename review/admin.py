@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.readonly_admin import ReadOnlyAdmin
 from review.models import Notification, RecommendationQuota, TierGrade, Transition
+from review.services import sync_recommendation_quota
 
 
 @admin.register(Transition)
@@ -54,8 +55,6 @@ class RecommendationQuotaAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("按已推荐作品重新统计"))
     def recount(self, request, queryset):
-        from review.services import sync_recommendation_quota
-
         for quota in queryset.select_related("campaign", "union"):
             sync_recommendation_quota(quota.campaign, quota.union)
         self.message_user(request, _("已重新统计 %(count)d 个推荐名额。") % {"count": queryset.count()})

@@ -281,7 +281,7 @@ def _next_tier_acted(entry: Entry, tier: int) -> bool:
             or Assessment.objects.filter(entry=entry, tier=tier).exists()):
         return True
     if tier == Tier.PROVINCE and django_apps.is_installed("review.experts"):
-        assignments = django_apps.get_model("experts", "ExpertAssignment")
+        assignments = django_apps.get_model("submissions", "ExpertAssignment")
         awards = django_apps.get_model("experts", "FinalAward")
         return (assignments.objects.filter(entry=entry).active().exists()
                 or awards.objects.filter(entry=entry).exists())
@@ -381,7 +381,7 @@ def _move(entry: Entry, original: Entry, *, actor, action: str, to_state: str, t
 def _notify_author(entry: Entry, kind: str, message: str, *, email: bool) -> Notification:
     notification = Notification.objects.create(user_id=entry.author_id, entry=entry, kind=kind, message=message)
     if email:
-        from review.tasks import send_notification_email
+        from review.tasks import task_send_notification_email as send_notification_email
 
         enqueue_on_commit(send_notification_email, notification.pk)
     return notification
@@ -394,7 +394,7 @@ def notify_authors(items: list[tuple[Entry, str]], kind: str, *, email: bool) ->
     notifications = Notification.objects.bulk_create([
         Notification(user_id=entry.author_id, entry=entry, kind=kind, message=message) for entry, message in items])
     if email and notifications:
-        from review.tasks import send_notification_emails
+        from review.tasks import task_send_notification_emails as send_notification_emails
 
         enqueue_on_commit(send_notification_emails, [notification.pk for notification in notifications])
     return notifications

@@ -48,7 +48,8 @@ def is_assigned_expert(user, entry) -> bool:
     not tied to the entry's own city/industry union; scoring closes when the EXPERT_REVIEW phase ends
     and once the committee has confirmed the results (review.experts.selectors.can_score_as_expert).
     """
-    from review.experts.selectors import can_score_as_expert  # review.experts imports this app
+    # Climbs to review.experts (the results lock lives there) until the tier table owns this predicate.
+    from review.experts.selectors import can_score_as_expert  # noqa: PLC0415 - review.experts imports this app
 
     return can_score_as_expert(user, entry)
 

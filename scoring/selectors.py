@@ -14,7 +14,7 @@ from scoring.formula import format_score
 from scoring.models import Assessment
 from scoring.ranking import rank
 from submissions.enums import Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 
 BASIS_UNIT = "unit"
 BASIS_EXPERTS = "experts"
@@ -63,8 +63,6 @@ def _factor_display(value: Decimal | None) -> str:
 def _active_assignments():
     """An expert's score counts only while their assignment is active (no conflict declared, not removed),
     on every page that shows the province's ranking."""
-    from review.experts.models import ExpertAssignment  # review.experts imports this app
-
     return ExpertAssignment.objects.active().filter(entry=OuterRef("entry"), expert=OuterRef("assessor"))
 
 

@@ -8,4 +8,4 @@ class Config(AppConfig):
 
     def ready(self):
         # Registers the "photo" resolver with the private download view.
-        from submissions import files  # noqa: F401
+        from submissions import files  # noqa: F401, PLC0415 - ready() registers it once apps are loaded

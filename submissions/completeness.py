@@ -35,6 +35,16 @@ def missing_items(entry, photo_counts: dict[str, int] | None = None) -> list[str
     `photo_counts` maps PhotoKind to a count; the entry's photos are counted when it is not given.
     """
     campaign = entry.campaign
+    if photo_counts is None:
+        photo_counts = {kind: entry.photos.filter(kind=kind).count() for kind in PhotoKind.values}
+    missing = [*_missing_fields(entry), *_texts_too_long(entry, campaign), *_declaration_problems(entry),
+               *_photo_problems(photo_counts, campaign.max_photos_per_group)]
+    if not campaign.phase_open(PhaseKind.SUBMISSION):
+        missing.append(_("当前不在作品提交阶段，不能提交"))
+    return missing
+
+
+def _missing_fields(entry) -> list[str]:
     missing = []
     for name in REQUIRED_FIELDS:
         field = entry._meta.get_field(name)
@@ -42,12 +52,22 @@ def missing_items(entry, photo_counts: dict[str, int] | None = None) -> list[str
         if value is None or (isinstance(value, str) and not value.strip()):
             template = _("请选择“%(field)s”") if name in CHOSEN_FIELDS else _("请填写“%(field)s”")
             missing.append(template % {"field": field.verbose_name})
+    return missing
+
+
+def _texts_too_long(entry, campaign) -> list[str]:
+    # Texts saved before a limit was lowered (or before limits existed) must be shortened first.
+    missing = []
     for name, setting in TEXT_LIMITS.items():
-        # Texts saved before a limit was lowered (or before limits existed) must be shortened first.
         count, limit = len(getattr(entry, name) or ""), getattr(campaign, setting)
         if count > limit:
             missing.append(_("%(field)s不超过%(max)d字（现为%(count)d字）") % {
                 "field": entry._meta.get_field(name).verbose_name, "max": limit, "count": count})
+    return missing
+
+
+def _declaration_problems(entry) -> list[str]:
+    missing = []
     if not entry.declaration_accepted:
         missing.append(_("请勾选原创申明"))
     if not normalised_name(entry.declaration_name):
@@ -57,10 +77,12 @@ def missing_items(entry, photo_counts: dict[str, int] | None = None) -> list[str
             "signed": entry.declaration_name, "author": entry.author_name})
     if entry.declaration_date is None:
         missing.append(_("请填写原创申明日期"))
-    if photo_counts is None:
-        photo_counts = {kind: entry.photos.filter(kind=kind).count() for kind in PhotoKind.values}
+    return missing
+
+
+def _photo_problems(photo_counts: dict[str, int], cap: int) -> list[str]:
+    missing = []
     hazard_count = photo_counts.get(PhotoKind.HAZARD, 0)
-    cap = campaign.max_photos_per_group
     if hazard_count < 1:
         missing.append(_("请上传至少1幅隐患照片"))
     elif hazard_count > cap:
@@ -68,6 +90,4 @@ def missing_items(entry, photo_counts: dict[str, int] | None = None) -> list[str
     if photo_counts.get(PhotoKind.RECTIFIED, 0) > cap:
         missing.append(_("整改后照片不超过%(max)d幅（现有%(count)d幅）") % {
             "max": cap, "count": photo_counts[PhotoKind.RECTIFIED]})
-    if not campaign.phase_open(PhaseKind.SUBMISSION):
-        missing.append(_("当前不在作品提交阶段，不能提交"))
     return missing

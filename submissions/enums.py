@@ -49,3 +49,11 @@ class TransitionAction(models.TextChoices):
     RETURN = "return", _("退回修改")
     REJECT = "reject", _("不予推荐")
     UNDO = "undo", _("撤销")
+
+
+class AssignmentOrigin(models.TextChoices):
+    """How an expert came to be assigned to an entry."""
+
+    AUTO = "auto", _("自动分配")
+    MANUAL = "manual", _("手工指定")
+    REPLACEMENT = "replacement", _("回避后补派")

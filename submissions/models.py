@@ -4,7 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from submissions.assignments import ExpertAssignment, ExpertAssignmentQuerySet
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
+
+# Defined in their own module, registered with this app by being imported here.
+__all__ = ["Entry", "ExpertAssignment", "ExpertAssignmentQuerySet", "Photo"]
 
 
 class Entry(models.Model):

@@ -21,6 +21,7 @@ from submissions.photos import (
     JpegStructureError,
     PhotoCheck,
     PhotoRejected,
+    photo_rules_for,
     validate_photo,
     write_clean_original,
 )
@@ -52,7 +53,7 @@ def refusal(exc: PhotoRejected) -> ValidationError:
 def check_upload(upload, campaign) -> PhotoCheck:
     """Validate with the campaign's rules; raise ValidationError carrying the validator's message."""
     try:
-        return validate_photo(upload, campaign.photo_rules(), size=getattr(upload, "size", None))
+        return validate_photo(upload, photo_rules_for(campaign), size=getattr(upload, "size", None))
     except PhotoRejected as exc:
         raise refusal(exc) from None
 

@@ -11,6 +11,7 @@ from portal.accounts.rules import is_staff_reviewer, is_worker
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import Campaign
 from submissions.enums import EDITABLE_STATES, EntryState, Tier
+from submissions.scoping import entries_for_user
 
 
 @rules.predicate
@@ -47,8 +48,6 @@ def is_deletable(user, entry):
 
 @rules.predicate
 def is_visible(user, entry):
-    from submissions.scoping import entries_for_user
-
     # As on the author's page: an expert's blind assignment does not make identity or EXIF visible.
     return entry is not None and entries_for_user(user, include_assigned=False).filter(pk=entry.pk).exists()
 

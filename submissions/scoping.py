@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portal.accounts.enums import RoleKind
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from submissions.tiers import TIERS, tier_of_role
 
 
@@ -42,8 +42,6 @@ def entries_for_user(user, campaign=None, *, include_assigned: bool = False) -> 
 def _assigned_q(user) -> Q:
     """Entries of the provincial review with an active assignment of `user` (a correlated subquery, so
     still one query), never those of a union the expert is tied to, whatever an old assignment says."""
-    from review.experts.models import ExpertAssignment  # review.experts depends on this module
-
     assigned = Exists(ExpertAssignment.objects.active().filter(entry=OuterRef("pk"), expert=user))
     q = Q(assigned, tier__gte=Tier.PROVINCE)
     tied = [role.node_id for role in user.role_list if role.kind == RoleKind.EXPERT and role.node_id]

@@ -22,6 +22,9 @@ from portal.accounts.enums import RoleKind
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
 from portal.celery import enqueue_on_commit
+
+# The tasks module imports this one too: both refer to the other only inside functions, at call time.
+from submissions import tasks
 from submissions.completeness import missing_items
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo, derivative_upload_to
@@ -459,9 +462,7 @@ def _store_original(photo: Photo, content, stored: list[str]) -> None:
 
 
 def _queue_derivatives(photo: Photo) -> None:
-    from submissions.tasks import make_photo_derivatives  # the task module imports this one
-
-    enqueue_on_commit(make_photo_derivatives, photo.pk)
+    enqueue_on_commit(tasks.task_make_photo_derivatives, photo.pk)
 
 
 def _delete_files(names) -> None:

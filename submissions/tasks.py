@@ -1,23 +1,18 @@
-import logging
-from datetime import timedelta
+"""Celery tasks of the submissions app: leaves that take ids, re-fetch and call a service.
+
+Each keeps the wire name it was first registered under (`name=`): a message queued before a rename must
+still find its task.
+"""
 
 from celery import shared_task
-from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
 
-from portal.exports.services import requeue_stranded_exports
-from submissions import services
+from submissions import requeue, services
 from submissions.models import Photo
 
-logger = logging.getLogger(__name__)
 
-# At most this many photos are queued again per run: a backlog drains over a few runs, not in one burst.
-REQUEUE_BATCH = 500
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=120, max_retries=4)
-def make_photo_derivatives(photo_id: int) -> list[str]:
+@shared_task(name="submissions.tasks.make_photo_derivatives",
+             autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=120, max_retries=4)
+def task_make_photo_derivatives(photo_id: int) -> list[str]:
     """Make the thumbnail and preview of a photo; a photo deleted in the meantime is skipped quietly.
 
     Storage errors (OSError: a network file system or S3 hiccup) are retried with back-off.
@@ -28,29 +23,8 @@ def make_photo_derivatives(photo_id: int) -> list[str]:
     return services.create_photo_derivatives(photo)
 
 
-def photos_missing_derivatives(*, at=None) -> list[int]:
-    """Ids of photos uploaded more than PORTAL_REQUEUE_AFTER_MINUTES ago that still lack a thumbnail or
-    preview: their task was lost (queued while Redis was down) or failed for good."""
-    before = (at or timezone.now()) - timedelta(minutes=settings.PORTAL_REQUEUE_AFTER_MINUTES)
-    missing = Photo.objects.filter(Q(thumbnail="") | Q(preview=""), uploaded_at__lte=before)
-    return list(missing.order_by("pk").values_list("pk", flat=True)[:REQUEUE_BATCH])
-
-
-def requeue_missing_derivatives(*, at=None) -> int:
-    """Queue make_photo_derivatives again for photos_missing_derivatives(); returns how many.
-
-    Safe to repeat: the task makes only the copies that are missing.
-    """
-    photo_ids = photos_missing_derivatives(at=at)
-    for photo_id in photo_ids:
-        make_photo_derivatives.apply_async(args=[photo_id])
-    if photo_ids:
-        logger.warning("queued the derivatives of %d photo(s) again", len(photo_ids))
-    return len(photo_ids)
-
-
-@shared_task
-def requeue_stranded() -> dict:
+@shared_task(name="submissions.tasks.requeue_stranded")
+def task_requeue_stranded() -> dict:
     """The periodic repair after a Redis or worker outage (also `manage.py requeue_stranded`): photos
     without derivatives and exports nobody works on are queued again."""
-    return {"photos": requeue_missing_derivatives(), "exports": requeue_stranded_exports()}
+    return requeue.requeue_stranded()

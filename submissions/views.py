@@ -30,7 +30,7 @@ from submissions.enums import EntryState, PhotoKind
 from submissions.forms import DECLARATION_TEXT, EntryForm, PhotoMoveForm, PhotoUploadForm
 from submissions.models import Entry, Photo
 from submissions.naming import clean_part
-from submissions.photos.validation import PhotoRules
+from submissions.photos.validation import PhotoRules, photo_rules_for
 from submissions.scoping import entries_for_user
 
 PAGE_SIZE = 20
@@ -123,7 +123,7 @@ def photo_groups(entry: Entry, user, photos=None) -> list[PhotoGroup]:
         groups.append(PhotoGroup(
             kind=kind.value, label=kind.label, photos=members, cap=campaign.max_photos_per_group,
             required=kind == PhotoKind.HAZARD, can_upload=allowed and len(members) < campaign.max_photos_per_group,
-            can_manage=can_manage, rules=campaign.photo_rules()))
+            can_manage=can_manage, rules=photo_rules_for(campaign)))
     return groups
 
 

@@ -38,12 +38,12 @@ def main() -> int:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
+    from demo.data import DEMO_PASSWORD
+    from demo.entries import GIVEN, HAZARDS, LOCATIONS, SURNAMES
     from portal.accounts.enums import RoleKind
-    from portal.accounts.management.commands.seed_demo import DEMO_PASSWORD
     from portal.accounts.models import Role, User
     from portal.campaigns.models import Campaign
     from portal.directory.models import OrgNode
-    from review.demo_entries import GIVEN, HAZARDS, LOCATIONS, SURNAMES
 
     campaign = Campaign.objects.current()
     if campaign is None:

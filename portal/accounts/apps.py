@@ -8,4 +8,4 @@ class Config(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from portal.accounts import checks  # noqa: F401 - registers the deploy check
+        from portal.accounts import checks  # noqa: F401, PLC0415 - ready(): registers the deploy check once apps are loaded

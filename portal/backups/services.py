@@ -324,6 +324,17 @@ def unpack_archive(archive, work: Path) -> _Unpacked:
     if not archive.is_file():
         raise BackupError(_("找不到备份文件：%(path)s") % {"path": archive})
     media = work / "media"
+    manifest_bytes, seen_database, found = _extract_archive(archive, work, media)
+    if manifest_bytes is None or seen_database is None:
+        raise BackupError(_("备份文件不完整：缺少 manifest.json 或 database.json。"))
+    manifest = _read_manifest(manifest_bytes)
+    _check_against_manifest(manifest, seen_database, found)
+    return _Unpacked(manifest=manifest, database=work / DATABASE, media=media)
+
+
+def _extract_archive(archive: Path, work: Path, media: Path) -> tuple[bytes | None, dict | None, dict[str, dict]]:
+    """(manifest bytes, size and sha256 of database.json, {media name: size and sha256}), extracted into
+    `work`; None for a part the archive lacks."""
     found: dict[str, dict] = {}
     seen_database = None
     manifest_bytes = None
@@ -347,14 +358,21 @@ def unpack_archive(archive, work: Path) -> _Unpacked:
                     raise BackupError(_("备份文件中有不认识的条目：%(name)s") % {"name": member.name})
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise BackupError(_("备份文件无法读取（%(error)s），可能已损坏或不完整。") % {"error": exc}) from None
-    if manifest_bytes is None or seen_database is None:
-        raise BackupError(_("备份文件不完整：缺少 manifest.json 或 database.json。"))
+    return manifest_bytes, seen_database, found
+
+
+def _read_manifest(manifest_bytes: bytes) -> dict:
     try:
         manifest = json.loads(manifest_bytes)
     except ValueError:
         raise BackupError(_("manifest.json 无法解析。")) from None
     if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
         raise BackupError(_("不是本系统的备份文件，或备份格式版本不受支持。"))
+    return manifest
+
+
+def _check_against_manifest(manifest: dict, seen_database: dict, found: dict[str, dict]) -> None:
+    """Raise BackupError unless database.json and every media file match the manifest's sizes and sha256."""
     expected_db = manifest["database"]
     if (seen_database["size"], seen_database["sha256"]) != (expected_db["size"], expected_db["sha256"]):
         raise BackupError(_("database.json 的校验值与 manifest 不符，备份文件已损坏。"))
@@ -367,7 +385,6 @@ def unpack_archive(archive, work: Path) -> _Unpacked:
     if problems:
         raise BackupError(_("%(count)d 个文件与 manifest 不符（缺失、多余或校验值不同），例如：%(names)s") % {
             "count": len(problems), "names": "、".join(problems[:5])})
-    return _Unpacked(manifest=manifest, database=work / DATABASE, media=media)
 
 
 def _check_migrations(manifest: dict, using: str) -> list[str]:

@@ -89,15 +89,6 @@ class Campaign(models.Model):
         phase = self.phase(kind)
         return phase is not None and phase.is_open(at)
 
-    def photo_rules(self):
-        from submissions.photos.validation import PhotoRules
-
-        return PhotoRules(
-            min_long_side=self.min_long_side, min_short_side=self.min_short_side, min_dpi=self.min_dpi,
-            dpi_policy=self.dpi_policy, max_file_bytes=self.max_file_mb * 1024 * 1024,
-            max_megapixels=self.max_megapixels,
-        )
-
 
 class Phase(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")

@@ -9,4 +9,4 @@ class Config(AppConfig):
 
     def ready(self):
         # Registers the public "exhibition-photo" resolver with the download view.
-        from review.exhibition import files  # noqa: F401
+        from review.exhibition import files  # noqa: F401, PLC0415 - ready() registers it once apps are loaded

@@ -6,12 +6,12 @@ from django.contrib import admin
 from portal.readonly_admin import ReadOnlyAdmin
 from review.experts.models import (
     BlindOriginal,
-    ExpertAssignment,
     FinalAward,
     OrganisationAward,
     ResultsLock,
     TieResolution,
 )
+from submissions.models import ExpertAssignment
 
 
 @admin.register(ExpertAssignment)

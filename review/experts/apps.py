@@ -11,9 +11,10 @@ class Config(AppConfig):
         # Registers the "blind-original" resolver with the private download view, the receiver that marks
         # an assignment submitted when the expert saves their province-tier assessment, and the presenter
         # that makes the province-tier scoring form show the expert's blind view instead of the Entry.
-        from review.experts import files, signals  # noqa: F401
-        from review.experts.blind import SCORING_PRESENTER
-        from scoring import presenters
-        from submissions.enums import Tier
+        # ready() imports them once the apps are loaded.
+        from review.experts import files, signals  # noqa: F401, PLC0415
+        from review.experts.blind import SCORING_PRESENTER  # noqa: PLC0415
+        from scoring import presenters  # noqa: PLC0415
+        from submissions.enums import Tier  # noqa: PLC0415
 
         presenters.register(Tier.PROVINCE, SCORING_PRESENTER)

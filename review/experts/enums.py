@@ -2,14 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AssignmentOrigin(models.TextChoices):
-    """How an expert came to be assigned to an entry."""
-
-    AUTO = "auto", _("自动分配")
-    MANUAL = "manual", _("手工指定")
-    REPLACEMENT = "replacement", _("回避后补派")
-
-
 class AwardSource(models.TextChoices):
     """Where a final work award came from: the ranking, or the committee's hand (with a reason)."""
 

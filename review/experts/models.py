@@ -1,4 +1,5 @@
-"""Provincial expert review: who scores which entry, the final awards and the lock on the results.
+"""Provincial expert review: the final awards and the lock on the results (who scores which entry is
+submissions.assignments.ExpertAssignment, which the lower apps read).
 
 Rows change only through review.experts.services (atomic, audited). Every service that changes an
 assignment, an award or the lock first locks the campaign row, so two committee members (or an expert
@@ -13,65 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from review.experts.enums import AssignmentOrigin, AwardSource, TieKind
-
-
-class ExpertAssignmentQuerySet(models.QuerySet):
-    def active(self) -> "ExpertAssignmentQuerySet":
-        """Assignments that still count: no conflict declared, not removed by the committee."""
-        return self.filter(conflict_declared_at__isnull=True, removed_at__isnull=True)
-
-
-class ExpertAssignment(models.Model):
-    """One expert asked to score one entry recommended to the province.
-
-    A row is never deleted: a declared conflict or a removal by the committee is recorded on it, so the
-    automatic assignment never offers the same expert for that entry again and the record can be read
-    back. `submitted_at` is set when the expert first saves their province-tier assessment.
-    """
-
-    entry = models.ForeignKey("submissions.Entry", verbose_name=_("作品"), on_delete=models.CASCADE,
-                              related_name="expert_assignments")
-    expert = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT,
-                               related_name="expert_assignments")
-    origin = models.CharField(_("分配方式"), max_length=16, choices=AssignmentOrigin.choices,
-                              default=AssignmentOrigin.AUTO)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("分配人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    assigned_at = models.DateTimeField(_("分配时间"), default=timezone.now)
-    reason = models.TextField(_("分配原因"), blank=True)
-    conflict_declared_at = models.DateTimeField(_("申请回避时间"), null=True, blank=True)
-    conflict_reason = models.TextField(_("回避原因"), blank=True)
-    removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("撤销人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    removal_reason = models.TextField(_("撤销原因"), blank=True)
-    submitted_at = models.DateTimeField(_("评分提交时间"), null=True, blank=True)
-
-    objects = ExpertAssignmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("专家分配")
-        verbose_name_plural = _("专家分配")
-        ordering = ["entry", "assigned_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "expert"], name="one_assignment_per_expert_entry"),
-        ]
-        indexes = [
-            models.Index(fields=["expert", "conflict_declared_at", "removed_at"]),
-            models.Index(fields=["entry", "conflict_declared_at", "removed_at"]),
-        ]
-
-    def __str__(self):
-        return f"{self.entry_id} · {self.expert}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.conflict_declared_at is None and self.removed_at is None
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.submitted_at is not None
+from review.experts.enums import AwardSource, TieKind
 
 
 class FinalAward(models.Model):

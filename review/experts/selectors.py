@@ -20,13 +20,13 @@ from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign
-from review.experts.models import ExpertAssignment, FinalAward, ResultsLock
+from review.experts.models import FinalAward, ResultsLock
 from scoring.aggregation import Summary, disagreement, summarise
 from scoring.formula import format_score
 from scoring.models import Assessment
 from scoring.selectors import RANKING_RELATED, RankingRow, province_ranking
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 
 # The spread (max - min of the experts' D) above which the dashboard flags an entry for discussion.
 # D runs from 14.406 to 100, and one step of the consequence scale C (e.g. 严重 20 → 非常严重 22) moves

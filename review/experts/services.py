@@ -28,17 +28,16 @@ from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign
 from portal.celery import enqueue_on_commit
 from review.experts import checklist, organisation, selectors
-from review.experts.enums import AssignmentOrigin, AwardSource
+from review.experts.enums import AwardSource
 from review.experts.models import (
-    ExpertAssignment,
     FinalAward,
     OrganisationAward,
     ResultsLock,
     TieResolution,
 )
 from scoring.models import Assessment
-from submissions.enums import Tier
-from submissions.models import Entry
+from submissions.enums import AssignmentOrigin, Tier
+from submissions.models import Entry, ExpertAssignment
 
 REASON_MAX_CHARS = 500
 
@@ -319,7 +318,8 @@ def mark_submitted(entry_id: int, expert_id: int, when) -> int:
 
 
 def _notify_new_assignments(new_by_expert: dict[int, int]) -> None:
-    from review.experts.tasks import send_assignment_notice  # the task module imports this one
+    # The task module imports this one.
+    from review.experts.tasks import task_send_assignment_notice as send_assignment_notice
 
     for expert_id, count in sorted(new_by_expert.items()):
         enqueue_on_commit(send_assignment_notice, expert_id, count)

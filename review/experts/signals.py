@@ -7,6 +7,7 @@ that same transaction, so the assignment and the assessment commit (or roll back
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from review.experts.services import mark_submitted
 from scoring.models import Assessment
 from submissions.enums import Tier
 
@@ -15,6 +16,4 @@ from submissions.enums import Tier
 def assessment_saved(sender, instance: Assessment, raw=False, **kwargs):
     if raw or instance.tier != Tier.PROVINCE:
         return
-    from review.experts.services import mark_submitted
-
     mark_submitted(instance.entry_id, instance.assessor_id, instance.updated_at)

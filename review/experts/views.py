@@ -33,12 +33,13 @@ from review.experts.forms import (
     ReasonForm,
     ResolveTieForm,
 )
-from review.experts.models import ExpertAssignment, FinalAward, OrganisationAward
+from review.experts.models import FinalAward, OrganisationAward
 from review.experts.services import ExpertsError
 from scoring.aggregation import summarise
 from scoring.formula import format_score
 from scoring.models import Assessment
 from submissions.enums import EntryState, Tier
+from submissions.models import ExpertAssignment
 from submissions.scoping import entries_for_user
 
 PAGE_SIZE = 50

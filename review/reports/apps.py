@@ -9,4 +9,4 @@ class Config(AppConfig):
 
     def ready(self):
         # Registers 附件1–3 and the photo archive with the export framework.
-        from review.reports import exporters  # noqa: F401
+        from review.reports import exporters  # noqa: F401, PLC0415 - ready() registers them once apps are loaded

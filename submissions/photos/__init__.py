@@ -7,7 +7,7 @@ from .jpeg_segments import (
     write_clean_original,
     write_without_metadata,
 )
-from .validation import PhotoCheck, PhotoRejected, PhotoRules, validate_photo
+from .validation import PhotoCheck, PhotoRejected, PhotoRules, photo_rules_for, validate_photo
 
 __all__ = [
     "JpegStructureError",
@@ -16,6 +16,7 @@ __all__ = [
     "PhotoRejected",
     "PhotoRules",
     "make_derivative",
+    "photo_rules_for",
     "validate_photo",
     "write_clean_original",
     "write_without_metadata",

@@ -281,7 +281,9 @@ class _Reader:
         return self.end
 
 
-def walk(src: Source, *, chunk_size: int = CHUNK_SIZE) -> JpegLayout:
+# One loop over the markers, as the JPEG grammar reads: split into helpers it would hide the order of the
+# checks, which is the parser's contract.
+def walk(src: Source, *, chunk_size: int = CHUNK_SIZE) -> JpegLayout:  # noqa: C901 - a parser best read as one loop
     """Split the first image of ``src`` into segments and scan data, up to its EOI.
 
     ``src`` is bytes, a path or a binary stream (read from its start when it can seek, else from where it

@@ -79,6 +79,15 @@ class PhotoRules:
             raise ValueError(f"dpi_policy must be one of {_DPI_POLICIES}, not {self.dpi_policy!r}")
 
 
+def photo_rules_for(campaign) -> PhotoRules:
+    """The rules a campaign (portal.campaigns.models.Campaign) sets for its photos."""
+    return PhotoRules(
+        min_long_side=campaign.min_long_side, min_short_side=campaign.min_short_side, min_dpi=campaign.min_dpi,
+        dpi_policy=campaign.dpi_policy, max_file_bytes=campaign.max_file_mb * 1024 * 1024,
+        max_megapixels=campaign.max_megapixels,
+    )
+
+
 @dataclass(frozen=True)
 class PhotoCheck:
     """What validation learned about an accepted photo."""

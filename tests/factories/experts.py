@@ -4,10 +4,9 @@ from decimal import Decimal
 
 import factory
 
-from review.experts.models import ExpertAssignment
 from scoring.services import assess_entry
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from tests.factories.accounts import make_expert
 from tests.factories.submissions import EntryFactory, make_entry
 

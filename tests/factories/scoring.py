@@ -1,8 +1,8 @@
 """Assessments (隐患举报价值评价) at any tier."""
 
-from review.experts.models import ExpertAssignment
 from scoring.services import assess_entry
 from submissions.enums import EntryState, Tier
+from submissions.models import ExpertAssignment
 
 # The state an entry is normally in once it has climbed to each tier.
 STATE_AT_TIER = {

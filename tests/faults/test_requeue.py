@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from submissions import tasks
+from submissions import requeue, tasks
 from submissions.enums import PhotoKind
 from submissions.models import Photo
 from submissions.services import add_photo
@@ -28,12 +28,12 @@ def lost_photos(people, small_campaign, django_capture_on_commit_callbacks):
 
 
 def test_photos_without_derivatives_are_queued_again_after_the_grace_period(lost_photos, settings):
-    assert tasks.photos_missing_derivatives() == []  # just uploaded: their task may still be on its way
+    assert requeue.photos_missing_derivatives() == []  # just uploaded: their task may still be on its way
     later = timezone.now() + timedelta(minutes=settings.PORTAL_REQUEUE_AFTER_MINUTES + 1)
-    assert tasks.photos_missing_derivatives(at=later) == [photo.pk for photo in lost_photos]
-    assert tasks.requeue_missing_derivatives(at=later) == 2  # tasks run inline in tests
+    assert requeue.photos_missing_derivatives(at=later) == [photo.pk for photo in lost_photos]
+    assert requeue.requeue_missing_derivatives(at=later) == 2  # tasks run inline in tests
     assert not Photo.objects.filter(thumbnail="").exists() and not Photo.objects.filter(preview="").exists()
-    assert tasks.requeue_missing_derivatives(at=later) == 0
+    assert requeue.requeue_missing_derivatives(at=later) == 0
 
 
 def test_the_command_and_the_periodic_task_requeue(lost_photos, settings, capsys):
@@ -41,7 +41,7 @@ def test_the_command_and_the_periodic_task_requeue(lost_photos, settings, capsys
     call_command("requeue_stranded")
     assert "照片 2 幅" in capsys.readouterr().out
     assert not Photo.objects.filter(thumbnail="").exists()
-    assert tasks.requeue_stranded.delay().get() == {"photos": 0, "exports": 0}
+    assert tasks.task_requeue_stranded.delay().get() == {"photos": 0, "exports": 0}
 
 
 def test_the_command_says_so_while_redis_is_still_down(lost_photos, settings, monkeypatch):
@@ -50,6 +50,6 @@ def test_the_command_says_so_while_redis_is_still_down(lost_photos, settings, mo
     def refused(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.make_photo_derivatives, "apply_async", refused)
+    monkeypatch.setattr(tasks.task_make_photo_derivatives, "apply_async", refused)
     with pytest.raises(CommandError, match="无法连接任务队列"):
         call_command("requeue_stranded")

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from portal.celery import app, enqueue_on_commit
-from portal.tasks import ping
+from portal.tasks import task_ping as ping
 
 
 class RecordingTask:

@@ -214,7 +214,7 @@ def stale_demo(settings):
 
 
 def test_seed_demo_reset_rebuilds_the_demo_from_scratch(stale_demo, monkeypatch):
-    from review.demo_entries import AUTHOR_PREFIX
+    from demo.entries import AUTHOR_PREFIX
     from review.experts.models import ResultsLock
     from submissions.models import Entry
 

@@ -9,18 +9,17 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from demo.entries import AUTHOR_PREFIX, GUIDED, add_demo_entries
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.models import Campaign
-from review.demo_entries import AUTHOR_PREFIX, GUIDED, add_demo_entries
-from review.experts.models import ExpertAssignment
 from review.experts.selectors import entries_in_review, expert_ties
 from review.models import RecommendationQuota, Transition
 from review.services import available_actions
 from scoring.models import Assessment
 from scoring.rules import can_assess
 from submissions.enums import EntryState, PhotoKind, Tier
-from submissions.models import Entry, Photo
+from submissions.models import Entry, ExpertAssignment, Photo
 from tests.factories import ready
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def test_seed_demo_entries_is_idempotent():
 
 
 def test_demo_entries_with_photos_are_valid_distinct_jpegs():
-    from submissions.photos import validate_photo
+    from submissions.photos import photo_rules_for, validate_photo
 
     seed()
     campaign = Campaign.objects.current()
@@ -82,7 +81,7 @@ def test_demo_entries_with_photos_are_valid_distinct_jpegs():
     assert len({photo.sha256 for photo in photos}) == len(photos)
     for photo in photos[:2]:
         with photo.original.open("rb") as original:
-            check = validate_photo(original, campaign.photo_rules())
+            check = validate_photo(original, photo_rules_for(campaign))
         assert (check.width, check.height, check.dpi) == (3000, 2000, 300)
         assert photo.thumbnail and photo.preview
     for entry in Entry.objects.filter(has_rectification_photos=True):

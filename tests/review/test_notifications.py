@@ -68,13 +68,13 @@ def test_email_task_sends_once_and_skips_missing_or_reassigned(people, campaign)
     entry = ready(people["worker"], campaign)
     services.reject_entry(entry, actor=people["unit"], reason="x")
     notification = Notification.objects.get()
-    assert tasks.send_notification_email(notification.pk) is True
-    assert tasks.send_notification_email(notification.pk) is False  # already e-mailed
+    assert tasks.task_send_notification_email(notification.pk) is True
+    assert tasks.task_send_notification_email(notification.pk) is False  # already e-mailed
     assert len(mail.outbox) == 1
-    assert tasks.send_notification_email(999999) is False
+    assert tasks.task_send_notification_email(999999) is False
     other = Notification.objects.create(user=people["worker_peer"], entry=entry, kind=NotificationKind.REJECTED,
                                         message="x")
-    assert tasks.send_notification_email(other.pk) is False  # not the entry's author
+    assert tasks.task_send_notification_email(other.pk) is False  # not the entry's author
 
 
 def test_email_task_skips_user_without_address(people, campaign):
@@ -82,7 +82,7 @@ def test_email_task_skips_user_without_address(people, campaign):
     people["worker"].save()
     entry = ready(people["worker"], campaign)
     services.reject_entry(entry, actor=people["unit"], reason="x")
-    assert tasks.send_notification_email(Notification.objects.get().pk) is False
+    assert tasks.task_send_notification_email(Notification.objects.get().pk) is False
     assert mail.outbox == []
 
 
@@ -127,7 +127,7 @@ def test_digest_command_and_task_send_the_digest(people, campaign):
     out = StringIO()
     call_command("send_review_digest", stdout=out)
     assert "已发送 1 封" in out.getvalue()
-    assert tasks.send_review_digest() == 1
+    assert tasks.task_send_review_digest() == 1
     assert len(mail.outbox) == 2
 
 

@@ -385,7 +385,7 @@ def test_undo_refused_after_next_tier_assessed(people, campaign):
 
 
 def test_undo_province_recommendation_refused_once_experts_assigned(people, campaign, org):
-    from review.experts.models import ExpertAssignment
+    from submissions.models import ExpertAssignment
 
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
     services.recommend_entry_to_province(entry, actor=people["city"])

@@ -17,11 +17,10 @@ from portal.campaigns.models import Campaign
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from review.experts.blind import REDACTED, ExpertEntryView
-from review.experts.models import ExpertAssignment
 from scoring import presenters
 from submissions import services as submission_services
 from submissions.enums import EntryState, PhotoKind, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from tests.factories import CampaignFactory, make_entry, make_user
 from tests.factories import photos as pf
 from tests.factories.submissions import upload

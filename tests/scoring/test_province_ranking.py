@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
-from review.experts.models import ExpertAssignment
 from review.experts.selectors import dashboard_rows, entries_in_review
 from scoring.selectors import BASIS_EXPERTS, BASIS_UNIT, province_ranking, ranking_rows
 from submissions.enums import Tier
+from submissions.models import ExpertAssignment
 from tests.factories import make_user
 from tests.factories.scoring import score
 

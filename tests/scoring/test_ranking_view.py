@@ -8,10 +8,9 @@ from django.utils import timezone
 from portal.accounts.enums import RoleKind
 from portal.accounts.navigation import ROLE_HOMES
 from portal.campaigns.models import Campaign
-from review.experts.models import ExpertAssignment
 from scoring.views import RANKING_PAGE_SIZE
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from tests.factories import make_entry, make_user
 from tests.factories.scoring import score
 

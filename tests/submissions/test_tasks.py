@@ -56,7 +56,7 @@ def test_make_photo_derivatives_run_twice_skips_existing(people, small_campaign,
     photo = add_committed(make_entry(worker, campaign=small_campaign), worker, small_jpeg(),
                           django_capture_on_commit_callbacks)
     names = (photo.thumbnail.name, photo.preview.name)
-    assert tasks.make_photo_derivatives(photo.pk) == []
+    assert tasks.task_make_photo_derivatives(photo.pk) == []
     photo.refresh_from_db()
     assert (photo.thumbnail.name, photo.preview.name) == names
 
@@ -67,7 +67,7 @@ def test_make_photo_derivatives_missing_file_is_made_again(people, small_campaig
     photo = add_committed(make_entry(worker, campaign=small_campaign), worker, small_jpeg(),
                           django_capture_on_commit_callbacks)
     photo.preview.storage.delete(photo.preview.name)
-    assert tasks.make_photo_derivatives(photo.pk) == ["preview"]
+    assert tasks.task_make_photo_derivatives(photo.pk) == ["preview"]
     photo.refresh_from_db()
     assert photo.preview.storage.exists(photo.preview.name)
 
@@ -77,8 +77,8 @@ def test_make_photo_derivatives_deleted_photo_returns_quietly(people, small_camp
     photo = services.add_photo(make_entry(worker, campaign=small_campaign), PhotoKind.HAZARD,
                                upload(small_jpeg()), actor=worker)
     Photo.objects.filter(pk=photo.pk).delete()
-    assert tasks.make_photo_derivatives(photo.pk) == []
-    assert tasks.make_photo_derivatives(987654) == []
+    assert tasks.task_make_photo_derivatives(photo.pk) == []
+    assert tasks.task_make_photo_derivatives(987654) == []
 
 
 def test_create_photo_derivatives_photo_replaced_meanwhile_discards_copy(people, small_campaign, media_root):
@@ -108,11 +108,11 @@ def test_make_photo_derivatives_retries_on_storage_error(people, small_campaign,
 
     monkeypatch.setattr(services, "create_photo_derivatives", flaky)
     # As a worker runs it: the Retry is handled instead of propagated to the caller.
-    result = tasks.make_photo_derivatives.apply(args=[photo.pk], throw=False)
+    result = tasks.task_make_photo_derivatives.apply(args=[photo.pk], throw=False)
     assert result.get() == ["preview", "thumbnail"]
     assert len(calls) == 2
-    assert OSError in tasks.make_photo_derivatives.autoretry_for
-    assert tasks.make_photo_derivatives.max_retries >= 3
+    assert OSError in tasks.task_make_photo_derivatives.autoretry_for
+    assert tasks.task_make_photo_derivatives.max_retries >= 3
 
 
 def test_make_photo_derivatives_thumbnail_is_scaled_from_the_new_preview(people, small_campaign, monkeypatch,
@@ -144,5 +144,5 @@ def test_make_photo_derivatives_undecodable_original_logged_not_retried(people, 
                                upload(small_jpeg()), actor=worker)
     with photo.original.storage.open(photo.original.name, "wb") as fh:
         fh.write(b"not a jpeg any more")
-    assert tasks.make_photo_derivatives(photo.pk) == []
+    assert tasks.task_make_photo_derivatives(photo.pk) == []
     assert "cannot make the preview" in caplog.text

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portal.campaigns.models import Campaign
-from submissions.photos import PhotoRejected, validate_photo
+from submissions.photos import PhotoRejected, photo_rules_for, validate_photo
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 列表输出结果")
 
     def handle(self, *args, files, campaign=None, json=False, **options):
-        rules = self.find_campaign(campaign).photo_rules()
+        rules = photo_rules_for(self.find_campaign(campaign))
         results = [self.check_file(path, rules) for path in files]
         if json:
             self.stdout.write(_dumps(results))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from portal.exports.services import requeue_stranded_exports
-from submissions.tasks import requeue_missing_derivatives
+from submissions.requeue import requeue_missing_derivatives
 
 
 class Command(BaseCommand):

@@ -10,6 +10,7 @@ from portal.campaigns.enums import AwardKind, DpiPolicy, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign, HazardCategory, Industry, Phase
 from portal.campaigns.notice import ensure_notice_campaign, notice_phases
 from portal.campaigns.services import make_campaign_current
+from submissions.photos import photo_rules_for
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_photo_rules_come_from_the_campaign():
     campaign = ensure_notice_campaign()
     Campaign.objects.filter(pk=campaign.pk).update(dpi_policy=DpiPolicy.FIX, max_file_mb=15, min_dpi=240)
     campaign.refresh_from_db()
-    rules = campaign.photo_rules()
+    rules = photo_rules_for(campaign)
     assert (rules.min_long_side, rules.min_short_side, rules.min_dpi) == (3000, 2000, 240)
     assert rules.dpi_policy == "fix"
     assert rules.max_file_bytes == 15 * 1024 * 1024

@@ -8,10 +8,10 @@ from django.core import mail
 
 from portal.audit.models import AuditRecord
 from review.experts import selectors, services
-from review.experts.enums import AssignmentOrigin
-from review.experts.models import ExpertAssignment, ResultsLock
+from review.experts.models import ResultsLock
 from review.experts.services import ExpertsError, ExpertsPermissionDenied
-from submissions.enums import EntryState, Tier
+from submissions.enums import AssignmentOrigin, EntryState, Tier
+from submissions.models import ExpertAssignment
 from tests.factories import assign, at_province, make_entry, make_expert
 from tests.factories.experts import score
 

@@ -10,9 +10,9 @@ import pytest
 
 from portal.accounts.enums import RoleKind
 from review.experts import services
-from review.experts.models import ExpertAssignment
 from scoring.models import Assessment
 from submissions.enums import Tier
+from submissions.models import ExpertAssignment
 from tests.concurrency import run_concurrently
 from tests.factories import SMALL, CampaignFactory, OrgTree, assign, at_province, make_expert, make_user
 from tests.factories.experts import score

@@ -67,8 +67,8 @@ def test_the_command_and_the_task(pending):
     call_command("send_expert_reminders", "--days", "7", stdout=out)
     assert "已发送 2 封" in out.getvalue()
     mail.outbox.clear()
-    assert tasks.send_expert_reminders.delay(7).get() == 2
-    assert tasks.send_expert_reminders.delay().get() == 0  # default 3 days
+    assert tasks.task_send_expert_reminders.delay(7).get() == 2
+    assert tasks.task_send_expert_reminders.delay().get() == 0  # default 3 days
     with pytest.raises(CommandError):
         call_command("send_expert_reminders", "--days", "-1")
 

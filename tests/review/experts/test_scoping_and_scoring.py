@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from review.experts import services
-from review.experts.models import ExpertAssignment, ResultsLock
+from review.experts.models import ResultsLock
 from scoring.rules import can_assess
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from submissions.scoping import entries_for_user
 from tests.factories import assign, at_province, close_expert_review, make_entry
 from tests.factories.experts import score

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from portal.campaigns.enums import AwardKind
 from review.experts import services
-from review.experts.models import ExpertAssignment, FinalAward, OrganisationAward
+from review.experts.models import FinalAward, OrganisationAward
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from tests.factories import add_plain_photos, assign, at_province, make_entry, make_expert
 from tests.factories.experts import score
 

@@ -14,6 +14,7 @@ demo holds at least N of them.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 from collections import Counter, defaultdict
@@ -25,24 +26,29 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from demo import data as demo_data
+from demo.data import DEMO_PASSWORD
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.enums import AwardKind
 from portal.campaigns.models import AwardLevel, Campaign
-from portal.directory import demo_data
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from review.enums import FORWARD_ACTION, FORWARD_STATE, TransitionAction
 from review.models import TierGrade, Transition
 from review.services import sync_recommendation_quota
 from scoring.formula import hazard_score
+from scoring.models import Assessment
+from scoring.services import assess_entry
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
+from submissions.photos import make_derivative
+from submissions.services import DERIVATIVE_SIDES
 
 AUTHOR_PREFIX = "demo-w"
 STAFF_PREFIX = "demo-r"
-DEMO_PASSWORD = "Demo@2025"  # noqa: S105 - the documented demo password
 PHOTO_SIZE = (3000, 2000)
 BASE_SCENES = 8
 DUPLICATE_EVERY = 40      # one entry in 40 reuses the previous entry's hazard photo
@@ -349,8 +355,6 @@ class _Builder:
         Transition.objects.bulk_update(steps, ["created_at"], batch_size=BATCH)
 
     def _assessments(self, entries: list[Entry], wanted: list[bool | None], with_service: bool) -> None:
-        from scoring.models import Assessment
-
         assessed = [entry for entry, want in zip(entries, wanted, strict=True)
                     if entry.state not in (EntryState.DRAFT, EntryState.WITHDRAWN)
                     and (entry.tier > Tier.UNIT or (self.rng.random() < 0.7 if want is None else want))]
@@ -361,8 +365,6 @@ class _Builder:
                       "y": self.rng.choice(["1", "0.99", "0.98"])}
             assessor = self.reviewer_for(RoleKind.UNIT, entry.unit_id)
             if with_service:
-                from scoring.services import assess_entry
-
                 assess_entry(entry, actor=assessor, tier=Tier.UNIT, values=values, comment="")
                 continue
             decimals = {key: Decimal(value) for key, value in values.items()}
@@ -405,15 +407,11 @@ class _Builder:
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 
 def _store_photo(entry: Entry, kind: str, data: bytes) -> Photo:
     """Store a generated JPEG with its display copies, as the submission service would."""
-    from submissions.photos import make_derivative
-    from submissions.services import DERIVATIVE_SIDES
     photo = Photo(entry=entry, kind=kind, position=1, sha256=_sha256(data), size=len(data),
                   width=PHOTO_SIZE[0], height=PHOTO_SIZE[1], original_dpi=300)
     photo.original.save("original.jpg", ContentFile(data), save=False)
@@ -427,8 +425,6 @@ class _Scenes:
     """A few base scenes drawn once; each photo is a scene plus its own marks, encoded at 300 dpi."""
 
     def __init__(self, rng: random.Random):
-        from PIL import Image, ImageDraw
-
         self.rng = rng
         self.bases = []
         gradient = Image.linear_gradient("L").resize(PHOTO_SIZE, Image.Resampling.BILINEAR)
@@ -448,8 +444,6 @@ class _Scenes:
             self.bases.append(image)
 
     def photo(self, index: int, *, rectified: bool) -> bytes:
-        from PIL import ImageDraw
-
         image = self.bases[index % BASE_SCENES].copy()
         draw = ImageDraw.Draw(image)
         x, y = 300 + (index * 97) % 2200, 300 + (index * 53) % 1300

@@ -1,4 +1,7 @@
-"""A realistic demo directory: the 11 cities of 山西省 with real counties, fictional units."""
+"""A realistic demo directory: the 11 cities of 山西省 with real counties, fictional units; the demo accounts."""
+
+# Every demo account's password, as the README documents it (seed_demo refuses production without --force).
+DEMO_PASSWORD = "Demo@2025"  # noqa: S105 - the documented demo password
 
 PROVINCE = "山西省总工会"
 

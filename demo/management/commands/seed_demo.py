@@ -11,15 +11,20 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo import data as demo_data
+from demo.data import DEMO_PASSWORD
+from demo.entries import add_demo_entries
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
+from portal.backups.orphans import referenced_names
 from portal.campaigns.models import Campaign
 from portal.campaigns.notice import ensure_notice_campaign, open_phases
-from portal.directory import demo_data
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
+from review.experts.services import ExpertsError, auto_assign_experts
+from review.scoping import queue_entries, reviewer_roles
+from submissions.models import ExpertAssignment
 
-DEMO_PASSWORD = "Demo@2025"  # noqa: S105 - documented demo password, refused in production without --force
 CONFIRM_WORD = "yes"
 
 
@@ -68,8 +73,6 @@ class Command(BaseCommand):
             campaign = ensure_notice_campaign(phases=phases)
             roles = self.build_accounts(nodes, campaign)
         if entries > 0:
-            from review.demo_entries import add_demo_entries
-
             self.stdout.write(f"演示作品：补足到 {entries} 件{'' if no_photos else '（含照片）'}…")
             added = add_demo_entries(entries, photos=not no_photos, stdout=self.stdout)
             self.stdout.write(f"新增演示作品 {added} 件")
@@ -99,8 +102,6 @@ class Command(BaseCommand):
         The demo is rebuilt from scratch because parts of it cannot be undone on purpose (the results
         lock, the audit trail): only a fresh database gives the committee an unlocked campaign again.
         """
-        from portal.backups.orphans import referenced_names
-
         self.stdout.write("清空数据库和上传的文件…")
         names = referenced_names()
         if connection.vendor == "postgresql" and connection.in_atomic_block:
@@ -182,8 +183,6 @@ class Command(BaseCommand):
 
     def assign_experts(self, campaign: Campaign) -> None:
         """Give the demo's provincial entries their expert panels, as the committee would (with its service)."""
-        from review.experts.services import ExpertsError, auto_assign_experts
-
         committee = User.objects.get(username="committee")
         # The demo accounts' addresses are @example.com: no assignment notice is mailed (nor printed), and
         # the inline Celery run of those notices is not logged line by line into the first start's output.
@@ -199,9 +198,6 @@ class Command(BaseCommand):
 
     def list_accounts(self, roles: list[Role], campaign: Campaign) -> None:
         """Each demo account with its role and what waits for it, so the first start says where to begin."""
-        from review.experts.models import ExpertAssignment
-        from review.scoping import queue_entries, reviewer_roles
-
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for role in roles:
             user = role.user
