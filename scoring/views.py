@@ -1,9 +1,8 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,11 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from scoring.aggregation import summarise
 from scoring.forms import AssessmentForm, RankingFilterForm
 from scoring.formula import SCALES, format_score
 from scoring.models import Assessment
-from scoring.rules import ASSESSABLE_STATES_EXCLUDED, can_assess, can_view_scores
+from scoring.rules import ASSESS_PERMISSIONS, ASSESSABLE_STATES_EXCLUDED, can_assess, can_view_scores
 from scoring.selectors import ranking_rows
 from scoring.services import assess_entry
 from submissions.enums import Tier
@@ -40,13 +40,17 @@ def _hides_author(entry, tier) -> bool:
     return tier == Tier.PROVINCE and entry.campaign.blind_review
 
 
+def _entry_to_assess(request, pk, tier):
+    return _visible_entry(request, pk, include_assigned=tier == Tier.PROVINCE)
+
+
+# A reviewer who sees the entry but does not assess at this tier gets a 403, not a 404 (the entry is theirs
+# to see); outside the scope it is a 404.
 @login_required
 @require_http_methods(["GET", "POST"])
-def assess(request, pk, tier):
+@permission_required(lambda pk, tier: ASSESS_PERMISSIONS[tier], load=_entry_to_assess, in_scope_status=403)
+def assess(request, entry, pk, tier):
     """The 隐患举报价值评价 form of one entry at one tier, prefilled with the user's own assessment."""
-    entry = _visible_entry(request, pk, include_assigned=tier == Tier.PROVINCE)
-    if not can_assess(request.user, entry, tier):
-        raise PermissionDenied
     existing = Assessment.objects.filter(entry=entry, assessor=request.user, tier=tier).first()
     form = AssessmentForm(request.POST if request.method == "POST" else None, assessment=existing)
     if request.method == "POST" and form.is_valid():
@@ -97,11 +101,9 @@ def _stats(summary):
 
 @login_required
 @require_GET
-def entry_summary(request, pk):
+@permission_required("scoring.view_entry_scores", load=_visible_entry, in_scope_status=403)
+def entry_summary(request, entry, pk):
     """Every tier's assessments of one entry with count, mean, median, min, max and standard deviation."""
-    entry = _visible_entry(request, pk)
-    if not can_view_scores(request.user, entry):
-        raise PermissionDenied
     assessments = list(entry.assessments.select_related("assessor").order_by("tier", "created_at", "id"))
     show_experts = rules.has_perm("scoring.view_expert_identity", request.user)
     tiers = []
@@ -127,10 +129,9 @@ def entry_summary(request, pk):
 
 @login_required
 @require_GET
+@permission_required("scoring.view_ranking")
 def ranking(request):
     """Entries in the user's scope ranked by D (unit assessment; at province, experts' mean when present)."""
-    if not rules.has_perm("scoring.view_ranking", request.user):
-        raise Http404
     campaign = Campaign.objects.current()
     filter_form = RankingFilterForm(request.GET or None, campaign=campaign)
     rows = []
