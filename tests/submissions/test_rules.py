@@ -114,6 +114,13 @@ def test_current_campaign_accepts_entries_only_while_submission_is_open(people, 
 # --- permissions ----------------------------------------------------------------------------------------------
 
 
+def test_open_entry_form_for_any_worker_whatever_the_phase(people, campaign, superuser):
+    close_submission(campaign)
+    assert rules.has_perm("submissions.open_entry_form", people["worker"])
+    for user in (people["unit"], people["committee"], people["expert"], superuser, AnonymousUser()):
+        assert not rules.has_perm("submissions.open_entry_form", user)
+
+
 def test_add_entry_for_a_worker_while_submission_is_open(people, campaign, superuser):
     assert rules.has_perm("submissions.add_entry", people["worker"])
     for role in ("unit", "county", "city", "expert", "committee"):

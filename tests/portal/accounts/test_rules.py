@@ -58,6 +58,15 @@ def test_user_with_two_roles_passes_both_predicates(org):
     assert not account_rules.is_staff_reviewer.test(user)
 
 
-def test_view_role_home_true_for_any_logged_in_user_false_for_anonymous(db):
-    assert rules.has_perm("accounts.view_role_home", make_user())
-    assert not rules.has_perm("accounts.view_role_home", AnonymousUser())
+@pytest.mark.parametrize("kind", RoleKind.values)
+def test_view_role_home_true_for_the_kinds_the_user_holds(org, kind):
+    user = holder(org, kind)
+    homes = {other for other in RoleKind.values if rules.has_perm("accounts.view_role_home", user, other)}
+    assert homes == {kind}
+
+
+def test_view_role_home_false_for_anonymous_superuser_and_no_kind(org):
+    for kind in RoleKind.values:
+        assert not rules.has_perm("accounts.view_role_home", AnonymousUser(), kind)
+        assert not rules.has_perm("accounts.view_role_home", make_user(is_superuser=True), kind)
+    assert not rules.has_perm("accounts.view_role_home", holder(org, RoleKind.WORKER), None)
