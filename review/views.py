@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from review import services
 from review.enums import ACTING_TIERS, FORWARD_ACTION, QueueSort, QueueStage
 from review.forms import GRADE_NONE, BulkForm, GradeForm, QueueFilterForm, ReasonForm, work_levels
@@ -85,11 +86,10 @@ def _order(entries, sort: str):
 
 @login_required
 @require_GET
+@permission_required("review.view_queue")
 def queue(request):
     """The reviewer's list: entries of their node at (or beyond) their tier, filtered, sorted, paged."""
     roles = reviewer_roles(request.user)
-    if not roles:
-        raise Http404
     role = pick_role(request.user, request.GET.get("role"))
     campaign = _current_campaign()
     context = {"roles": roles, "role": role, "campaign": campaign}

@@ -1,7 +1,7 @@
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from scoring import presenters
 from scoring.aggregation import summarise
 from scoring.forms import AssessmentForm, RankingFilterForm
 from scoring.formula import SCALES, format_score
 from scoring.models import Assessment
-from scoring.rules import ASSESSABLE_STATES_EXCLUDED, can_assess, can_view_scores
+from scoring.rules import ASSESS_PERMISSIONS, ASSESSABLE_STATES_EXCLUDED, can_assess, can_view_scores
 from scoring.selectors import ranking_rows
 from scoring.services import assess_entry
 from submissions.enums import Tier
@@ -37,20 +38,24 @@ def _visible_entry(request, pk, *, include_assigned=False):
     return get_object_or_404(entries, pk=pk)
 
 
+def _entry_to_assess(request, pk, tier):
+    # At a blind tier nothing may show the entry without its blind view: no presenter, no page.
+    if tier in presenters.BLIND_TIERS and presenters.presenter_for(tier) is None:
+        raise Http404
+    return _visible_entry(request, pk, include_assigned=tier in presenters.BLIND_TIERS)
+
+
+# A reviewer who sees the entry but does not assess at this tier gets a 403, not a 404 (the entry is theirs
+# to see); outside the scope it is a 404.
 @login_required
 @require_http_methods(["GET", "POST"])
-def assess(request, pk, tier):
+@permission_required(lambda pk, tier: ASSESS_PERMISSIONS[tier], load=_entry_to_assess, in_scope_status=403)
+def assess(request, entry, pk, tier):
     """The 隐患举报价值评价 form of one entry at one tier, prefilled with the user's own assessment.
 
     At a blind tier the page receives the view object of the tier's presenter, never the Entry.
     """
-    blind = tier in presenters.BLIND_TIERS
-    presenter = presenters.presenter_for(tier) if blind else None
-    if blind and presenter is None:
-        raise Http404  # nothing may show this tier's entries without their blind view
-    entry = _visible_entry(request, pk, include_assigned=blind)
-    if not can_assess(request.user, entry, tier):
-        raise PermissionDenied
+    presenter = presenters.presenter_for(tier) if tier in presenters.BLIND_TIERS else None
     existing = Assessment.objects.filter(entry=entry, assessor=request.user, tier=tier).first()
     form = AssessmentForm(request.POST if request.method == "POST" else None, assessment=existing)
     if request.method == "POST" and form.is_valid():
@@ -97,11 +102,9 @@ def _stats(summary):
 
 @login_required
 @require_GET
-def entry_summary(request, pk):
+@permission_required("scoring.view_entry_scores", load=_visible_entry, in_scope_status=403)
+def entry_summary(request, entry, pk):
     """Every tier's assessments of one entry with count, mean, median, min, max and standard deviation."""
-    entry = _visible_entry(request, pk)
-    if not can_view_scores(request.user, entry):
-        raise PermissionDenied
     assessments = list(entry.assessments.select_related("assessor").order_by("tier", "created_at", "id"))
     show_experts = rules.has_perm("scoring.view_expert_identity", request.user)
     tiers = []
@@ -127,10 +130,9 @@ def entry_summary(request, pk):
 
 @login_required
 @require_GET
+@permission_required("scoring.view_ranking")
 def ranking(request):
     """Entries in the user's scope ranked by D (unit assessment; at province, experts' mean when present)."""
-    if not rules.has_perm("scoring.view_ranking", request.user):
-        raise Http404
     campaign = Campaign.objects.current()
     filter_form = RankingFilterForm(request.GET or None, campaign=campaign)
     rows = []

@@ -61,6 +61,8 @@ def current_campaign_accepts_entries(user):
 can_change = is_author & is_editable & submission_phase_open
 
 rules.add_perm("submissions.view_entry", is_visible)
+# The new-entry page is a worker's; outside the submission phase it explains why nothing can be saved.
+rules.add_perm("submissions.open_entry_form", is_worker)
 rules.add_perm("submissions.add_entry", is_worker & current_campaign_accepts_entries)
 rules.add_perm("submissions.change_entry", can_change)
 rules.add_perm("submissions.submit_entry", can_change)

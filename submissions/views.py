@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts.enums import RoleKind
 from portal.audit.models import AuditRecord
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from submissions import services
 from submissions.completeness import missing_items
 from submissions.enums import EntryState, PhotoKind
@@ -207,9 +207,8 @@ def my_entries(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("submissions.open_entry_form")
 def entry_create(request):
-    if not request.user.has_role(RoleKind.WORKER):
-        raise Http404
     campaign = Campaign.objects.prefetch_related("phases").current()
     if campaign is None or not campaign.phase_open(PhaseKind.SUBMISSION):
         return render(request, "accounts/message_page.html", {

@@ -34,4 +34,10 @@ ROLE_PREDICATES = {
 }
 is_staff_reviewer = is_unit_coordinator | is_county_reviewer | is_city_reviewer | is_committee
 
-rules.add_perm("accounts.view_role_home", rules.is_authenticated)
+@rules.predicate
+def holds_role_kind(user, kind) -> bool:
+    """The object is a role kind (the role home pages are one per kind): whether the user holds one."""
+    return user.is_authenticated and kind is not None and user.has_role(kind)
+
+
+rules.add_perm("accounts.view_role_home", holds_role_kind)

@@ -11,6 +11,7 @@ from portal.accounts.enums import RoleKind
 from portal.accounts.forms import SignupForm
 from portal.accounts.navigation import ROLE_HOMES
 from portal.accounts.services import lift_login_lockouts, register_worker, signups_exhausted
+from portal.permissions import permission_required
 
 
 def landing(request):
@@ -28,13 +29,16 @@ def home(request):
     return redirect("accounts:role_home", kind=role.kind)
 
 
-@login_required
-def role_home(request, kind):
-    if kind not in RoleKind.values or not request.user.has_role(kind):
+def _role_kind(request, kind) -> RoleKind:
+    if kind not in RoleKind.values:
         raise Http404
-    roles = request.user.roles_of(kind)
+    return RoleKind(kind)
+
+
+@permission_required("accounts.view_role_home", load=_role_kind)
+def role_home(request, role_kind, kind):
     return render(request, f"accounts/home_{kind}.html", {
-        "role_kind": RoleKind(kind), "roles": roles, "home": ROLE_HOMES[kind]})
+        "role_kind": role_kind, "roles": request.user.roles_of(kind), "home": ROLE_HOMES[kind]})
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,7 +7,6 @@ publishing invalidates.
 
 from urllib.parse import urlencode
 
-import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from review.exhibition import cache
 from review.exhibition.forms import ExhibitionFilterForm
 from review.exhibition.selectors import (
@@ -101,16 +101,15 @@ def detail(request, code):
 # --- the committee ------------------------------------------------------------------------------------------
 
 
-def _committee(request):
-    if not rules.has_perm("exhibition.manage_publication", request.user):
-        raise Http404
+# The committee's pages: a 404 to everyone else (applied below the method check, so a wrong method stays 405).
+committee_only = permission_required("exhibition.manage_publication")
 
 
 @login_required
 @require_GET
+@committee_only
 def manage(request):
     """What is published, what could be, and the publish button (after the results are confirmed)."""
-    _committee(request)
     campaign = Campaign.objects.current()
     published = []
     awarded = 0
@@ -124,8 +123,8 @@ def manage(request):
 
 @login_required
 @require_POST
+@committee_only
 def publish(request):
-    _committee(request)
     campaign = Campaign.objects.current()
     if campaign is None:
         raise Http404
@@ -140,8 +139,8 @@ def publish(request):
 
 @login_required
 @require_POST
+@committee_only
 def unpublish(request, pk):
-    _committee(request)
     entry = get_object_or_404(published_entries(), pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():

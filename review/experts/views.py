@@ -1,12 +1,9 @@
 """Pages of the provincial expert review: the experts' own (blind) pages and the committee's.
 
 Entries are loaded through entries_for_user (404 outside it); permissions are the `rules` of
-review.experts.rules, asked with rules.has_perm. Out of scope is a 404, never a 403.
+review.experts.rules, asked by portal.permissions.permission_required. Out of scope is a 404, never a 403.
 """
 
-from functools import wraps
-
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from review.experts import checklist, organisation, selectors, services
 from review.experts.blind import expert_view, list_item, redactors_for
 from review.experts.enums import TieKind
@@ -49,22 +47,6 @@ def _campaign() -> Campaign | None:
     return Campaign.objects.prefetch_related("phases").current()
 
 
-def _needs(permission: str):
-    """Login, then `permission` (no object) or a 404: the page does not exist for anyone else."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not rules.has_perm(permission, request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def _refused(request, exc: ExpertsError):
     messages.error(request, exc.message)
 
@@ -80,7 +62,7 @@ def _in_review(request, pk):
 # --- the expert's pages -------------------------------------------------------------------------------------
 
 
-@_needs("experts.view_my_assignments")
+@permission_required("experts.view_my_assignments")
 @require_GET
 def my_assignments(request):
     """The expert's entries with their progress ("已评 7/20") and the review deadline. Blind: codes only."""
@@ -118,12 +100,10 @@ def _other_scores(entry, user):
 
 @login_required
 @require_GET
-def entry(request, pk):
+@permission_required("experts.view_assigned_entry", load=_in_review)
+def entry(request, entry, pk):
     """One assigned entry, as blind as the campaign asks; others' scores only after the expert's own."""
-    entry = _in_review(request, pk)
-    assignment = selectors.active_assignment(request.user, entry)
-    if assignment is None or not rules.has_perm("experts.view_assigned_entry", request.user, entry):
-        raise Http404
+    assignment = selectors.active_assignment(request.user, entry)  # the permission says it is active
     mine = Assessment.objects.filter(entry=entry, assessor=request.user, tier=Tier.PROVINCE).first()
     others, summary = ([], None)
     if assignment.is_submitted and mine is not None:
@@ -144,10 +124,8 @@ def entry(request, pk):
 
 @login_required
 @require_POST
-def declare_conflict(request, pk):
-    entry = _in_review(request, pk)
-    if not rules.has_perm("experts.declare_conflict", request.user, entry):
-        raise Http404
+@permission_required("experts.declare_conflict", load=_in_review)
+def declare_conflict(request, entry, pk):
     form = ConflictForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写回避原因（不超过500字）。"))
@@ -164,7 +142,7 @@ def declare_conflict(request, pk):
 # --- the committee: panel and assignments -------------------------------------------------------------------
 
 
-@_needs("experts.view_panel")
+@permission_required("experts.view_panel")
 @require_GET
 def panel(request):
     """The experts with their unions (they never score those) and their load in the current campaign."""
@@ -178,7 +156,7 @@ def _review_rows(request, campaign, threshold=selectors.DISAGREEMENT_THRESHOLD):
     return selectors.dashboard_rows(entries, campaign, threshold)
 
 
-@_needs("experts.manage_assignments")
+@permission_required("experts.manage_assignments")
 @require_GET
 def assignments(request):
     """Every entry of the provincial review with its experts; the ones short of experts first."""
@@ -233,7 +211,7 @@ def filter_assignment_rows(rows, filters: dict) -> list:
     return [row for row in rows if matches(row)]
 
 
-@_needs("experts.manage_assignments")
+@permission_required("experts.manage_assignments")
 @require_POST
 def auto_assign(request):
     campaign = _campaign()
@@ -258,7 +236,7 @@ def _eligible_experts(entry):
     return selectors.expert_users().exclude(pk__in=tied).exclude(pk__in=taken.values("expert_id"))
 
 
-@_needs("experts.manage_assignments")
+@permission_required("experts.manage_assignments")
 @require_http_methods(["GET", "POST"])
 def assignment_detail(request, pk):
     """One entry's experts: add one by hand (with a reason), remove one, read conflicts and removals."""
@@ -285,7 +263,7 @@ def assignment_detail(request, pk):
     })
 
 
-@_needs("experts.manage_assignments")
+@permission_required("experts.manage_assignments")
 @require_POST
 def remove_assignment(request, pk):
     assignment = get_object_or_404(ExpertAssignment, pk=pk)
@@ -315,7 +293,7 @@ DASHBOARD_FILTERS = {
 }
 
 
-@_needs("experts.view_dashboard")
+@permission_required("experts.view_dashboard")
 @require_GET
 def dashboard(request):
     """Per entry: scores, mean, median, spread, disagreement flag, rank and award; the award quotas."""
@@ -356,7 +334,7 @@ def _post_campaign_action(request, action, success, target="experts:dashboard"):
     return redirect(target)
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_POST
 def propose_awards(request):
     return _post_campaign_action(
@@ -364,7 +342,7 @@ def propose_awards(request):
         lambda proposed: _("已按名次拟定作品奖%(count)d项（人工调整的保持不变）。") % {"count": len(proposed)})
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_POST
 def confirm_results(request):
     """The lock; with items of the checklist open, only with a reason (the override)."""
@@ -381,7 +359,7 @@ def confirm_results(request):
         else _("评审结果已确认并锁定。"))
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_POST
 def resolve_tie(request):
     """Accept one tie at an award cut-off as it stands, with a reason."""
@@ -396,7 +374,7 @@ def resolve_tie(request):
     return redirect(reverse("experts:dashboard") + "#checklist")
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_http_methods(["GET", "POST"])
 def award_edit(request, pk):
     """Set one entry's work award by hand, with a reason (kept by later proposals)."""
@@ -421,7 +399,7 @@ def award_edit(request, pk):
         "entry": entry, "award": award, "form": form, "locked": selectors.lock_of(entry.campaign)})
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_GET
 def organisation_awards(request):
     """组织奖: the computed scores with their parts, the rule's weights, and the hand confirmations."""
@@ -438,7 +416,7 @@ def organisation_awards(request):
     })
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_POST
 def propose_organisation_awards(request):
     return _post_campaign_action(
@@ -447,7 +425,7 @@ def propose_organisation_awards(request):
         target="experts:organisation_awards")
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_POST
 def confirm_all_organisation_awards(request):
     return _post_campaign_action(
@@ -455,7 +433,7 @@ def confirm_all_organisation_awards(request):
         lambda count: _("已确认%(count)d项组织奖。") % {"count": count}, target="experts:organisation_awards")
 
 
-@_needs("experts.decide_awards")
+@permission_required("experts.decide_awards")
 @require_POST
 def organisation_award_edit(request, pk):
     campaign = _campaign()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.campaigns.models import Campaign
+from portal.permissions import permission_required
 from review.reports.dashboard import chart_data, dashboard
 from review.reports.exporters import MAX_SELECTED
 from review.reports.forms import STAGE_ALL, EntryPickForm, ScopeForm, StatisticsReportForm
@@ -35,13 +36,17 @@ def _current_campaign():
     return Campaign.objects.prefetch_related("phases").current()
 
 
+def _report_union(request, union_id):
+    """A city/industry union of the user's reports, or 404."""
+    return get_object_or_404(report_unions(request.user), pk=union_id)
+
+
 @login_required
 @require_GET
+@permission_required("reports.view_dashboard")
 def dashboard_view(request):
     """统计: the user's scope in charts and tables (committee: the province; a union: its subtree;
     county and unit reviewers: their own scope)."""
-    if not rules.has_perm("reports.view_dashboard", request.user):
-        raise Http404
     campaign = _current_campaign()
     unions = report_unions(request.user)
     scope_form = ScopeForm(request.GET or None, unions=unions)
@@ -59,10 +64,9 @@ def dashboard_view(request):
 
 @login_required
 @require_GET
+@permission_required("reports.export")
 def entry_list(request):
     """The entries a union or the committee may export, to tick for 附件1, 附件2 or the photo archive."""
-    if not rules.has_perm("reports.export", request.user):
-        raise Http404
     campaign = _current_campaign()
     unions = report_unions(request.user)
     form = EntryPickForm(request.GET or None, unions=unions)
@@ -88,10 +92,9 @@ def entry_list(request):
 
 @login_required
 @require_GET
+@permission_required("reports.list_statistics")
 def statistics_index(request):
     """附件3: a union's staff see their unions' reports; the committee sees the province roll-up."""
-    if not rules.has_perm("reports.list_statistics", request.user):
-        raise Http404
     campaign = _current_campaign()
     unions = list(report_unions(request.user))
     rows = []
@@ -109,11 +112,9 @@ def statistics_index(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def statistics_report(request, union_id):
+@permission_required("reports.view_statistics", load=_report_union)
+def statistics_report(request, union, union_id):
     """附件3 of one union: its staff complete and submit it; the committee reads it."""
-    union = get_object_or_404(report_unions(request.user), pk=union_id)
-    if not rules.has_perm("reports.view_statistics", request.user, union):
-        raise Http404
     campaign = _current_campaign()
     if campaign is None:
         raise Http404

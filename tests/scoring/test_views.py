@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import rules
 from django.urls import reverse
 
 from portal.audit.models import AuditRecord
@@ -131,7 +132,7 @@ def test_assess_post_when_entry_was_withdrawn_meanwhile_is_refused_without_500(c
     # Withdrawn entries stay visible to reviewers, but may no longer be scored.
     assert client.post(assess_url(entry, Tier.FIRST_REVIEW), GOOD).status_code == 403
     # Had the withdrawal landed between the permission check and the save, the service refuses it.
-    monkeypatch.setattr("scoring.views.can_assess", lambda user, entry, tier: True)
+    monkeypatch.setitem(rules.permissions.permissions, "scoring.assess_at_first_review", rules.always_allow)
     response = client.post(assess_url(entry, Tier.FIRST_REVIEW), GOOD)
     assert response.status_code == 200
     assert "草稿或已撤回的作品不能评价。" in response.content.decode()
