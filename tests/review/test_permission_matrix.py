@@ -18,9 +18,9 @@ from django.urls import reverse
 
 from portal.accounts.enums import RoleKind
 from review.enums import NotificationKind
-from review.experts.models import ExpertAssignment
 from review.models import Notification
 from submissions.enums import EntryState, Tier
+from submissions.models import ExpertAssignment
 from tests.factories import make_entry, make_user
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from portal.accounts.enums import RoleKind
-from review.experts.models import ExpertAssignment
 from submissions.enums import EntryState, Tier
+from submissions.models import ExpertAssignment
 from tests.factories import make_entry, make_user
 
 pytestmark = pytest.mark.django_db

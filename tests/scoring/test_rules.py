@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.enums import PhaseKind
-from review.experts.models import ExpertAssignment
 from scoring import rules as scoring_rules
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry
+from submissions.models import Entry, ExpertAssignment
 from tests.factories import make_entry, make_user
 
 pytestmark = pytest.mark.django_db

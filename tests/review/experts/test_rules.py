@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
 from review.experts import rules as expert_rules
-from review.experts.models import ExpertAssignment
 from submissions.enums import EntryState, Tier
+from submissions.models import ExpertAssignment
 from tests.factories import make_entry, make_user
 
 pytestmark = pytest.mark.django_db
