@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from review import services
+from review import notifications
 from review.models import Notification
 
 
@@ -15,7 +15,7 @@ def send_notification_email(notification_id: int) -> bool:
     # The entry may have been handed to another account since; only its author hears about it.
     if notification.entry_id is not None and notification.entry.author_id != notification.user_id:
         return False
-    return services.email_notification(notification)
+    return notifications.email_notification(notification)
 
 
 @shared_task
@@ -27,4 +27,4 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 @shared_task
 def send_review_digest() -> int:
     """The daily digest to reviewers (schedule it with celery beat, or cron `manage.py send_review_digest`)."""
-    return services.send_review_digest()
+    return notifications.send_review_digest()

@@ -27,7 +27,8 @@ from portal.audit.services import record_audit
 from portal.celery import enqueue_on_commit
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob, export_ttl, export_upload_to
-from portal.exports.registry import ExportKind, ExportRefused, get_export_kind
+from portal.exports.registry import ExportKind, get_export_kind
+from portal.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -42,19 +43,19 @@ CHUNK = 1024 * 1024
 def request_export(kind: str, data: Mapping, *, actor, request=None) -> ExportJob:
     """Create an export job of `kind` for `actor` from posted `data` and queue `run_export` on commit.
 
-    Raises ExportRefused (a message for the user) for an unknown kind, a kind not offered to the actor,
+    Raises Refused (a message for the user) for an unknown kind, a kind not offered to the actor,
     parameters that are invalid or outside the actor's scope, or too many exports already running.
     Audited as "exports.request" with the kind and the cleaned parameters.
     """
     export_kind = get_export_kind(kind)
     if export_kind is None or not actor.is_authenticated or not export_kind.available_to(actor):
-        raise ExportRefused(_("没有这种导出，或您无权进行此项导出。"))
+        raise Refused(_("没有这种导出，或您无权进行此项导出。"))
     params = export_kind.clean_params(actor, data)
     if not export_kind.allowed(actor, params):
-        raise ExportRefused(_("您无权进行此项导出。"))
+        raise Refused(_("您无权进行此项导出。"))
     active = ExportJob.objects.filter(requested_by=actor, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
     if active.count() >= MAX_ACTIVE_JOBS_PER_USER:
-        raise ExportRefused(_("您已有 %(count)d 个导出正在生成，请等它们完成后再试。") % {
+        raise Refused(_("您已有 %(count)d 个导出正在生成，请等它们完成后再试。") % {
             "count": MAX_ACTIVE_JOBS_PER_USER})
     job = ExportJob.objects.create(kind=kind, params=params, requested_by=actor,
                                    download_name=export_kind.download_name(params)[:200])
@@ -213,7 +214,7 @@ def run_export_job(job_id: int, *, redelivered: bool = False) -> ExportJob | Non
         return _finish(job, ExportStatus.FAILED, error=_("您已无权进行此项导出。"))
     try:
         name, size = _write_file(job, export_kind, ProgressReporter(job))
-    except ExportRefused as exc:
+    except Refused as exc:
         return _finish(job, ExportStatus.FAILED, error=str(exc))
     except SoftTimeLimitExceeded:
         logger.warning("export job %s (%s) hit the task time limit", job.pk, job.kind)

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.enums import RoleKind
+from portal.refusals import Refused
 from review import services
 from review.models import RecommendationQuota, Transition
 from submissions.enums import EntryState, Tier
@@ -85,7 +86,7 @@ def test_recommend_cap_holds_when_the_service_is_called_concurrently():
         entry = Entry.objects.get(pk=candidates[i].pk)
         try:
             services.recommend_entry_to_province(entry, actor=staff[i % len(staff)])
-        except services.ReviewError as exc:
+        except Refused as exc:
             return exc.code
         return "ok"
 
@@ -104,7 +105,7 @@ def test_concurrent_clicks_on_the_same_entry_recommend_it_once():
     def attempt(i):
         try:
             services.recommend_entry_to_province(Entry.objects.get(pk=entry.pk), actor=staff[i % len(staff)])
-        except services.ReviewError as exc:
+        except Refused as exc:
             return exc.code
         return "ok"
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.models import Campaign
+from review.actions import available_actions
 from review.demo_entries import AUTHOR_PREFIX, GUIDED, add_demo_entries
 from review.experts.models import ExpertAssignment
 from review.experts.selectors import entries_in_review, expert_ties
 from review.models import RecommendationQuota, Transition
-from review.services import available_actions
 from scoring.models import Assessment
 from scoring.rules import can_assess
 from submissions.enums import EntryState, PhotoKind, Tier

@@ -182,7 +182,8 @@ class Command(BaseCommand):
 
     def assign_experts(self, campaign: Campaign) -> None:
         """Give the demo's provincial entries their expert panels, as the committee would (with its service)."""
-        from review.experts.services import ExpertsError, auto_assign_experts
+        from portal.refusals import Refused
+        from review.experts.services import auto_assign_experts
 
         committee = User.objects.get(username="committee")
         # The demo accounts' addresses are @example.com: no assignment notice is mailed (nor printed), and
@@ -191,7 +192,7 @@ class Command(BaseCommand):
                 _quiet_loggers("celery", "kombu"):
             try:
                 report = auto_assign_experts(campaign, actor=committee)
-            except ExpertsError as exc:  # e.g. the results are locked: the demo stays as it is
+            except Refused as exc:  # e.g. the results are locked: the demo stays as it is
                 self.stdout.write(f"未分配专家：{exc.message}")
                 return
         self.stdout.write(f"已为 {report.entries} 件省级评审作品分配专家 {report.created} 人次"
