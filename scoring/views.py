@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.models import Campaign
+from portal.refusals import Refused
 from scoring.aggregation import summarise
 from scoring.forms import AssessmentForm, RankingFilterForm
 from scoring.formula import SCALES, format_score
@@ -55,6 +56,8 @@ def assess(request, pk, tier):
                                       comment=form.cleaned_data["comment"], request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except Refused as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("价值评价已保存：D = %(d)s。") % {"d": assessment.d_display})
             if tier == Tier.PROVINCE:

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portal.accounts.enums import RoleKind
 from portal.refusals import Refused
-from review import services
+from review import notifications, services
 from review.models import RecommendationQuota, Transition
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def no_mail_tasks(monkeypatch):
     # Not what these tests are about, and an inline task's queries after the commit would make a
     # "database is locked" retry repeat an attempt that had already succeeded.
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(notifications, "enqueue_on_commit", lambda *args, **kwargs: None)
 
 ALREADY = 45
 ATTEMPTS = 20
