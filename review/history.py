@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.models import AuditRecord
-from review.enums import TransitionAction
 from submissions.enums import EntryState, Tier
 
 # Audit actions of the submissions app that belong in an entry's history beside the review's steps.
@@ -18,7 +17,7 @@ def entry_history(entry, *, staff: bool):
     """
     steps = []
     for transition in entry.transitions.select_related("actor").order_by("created_at", "id"):
-        public_reason = transition.reason if transition.action == TransitionAction.RETURN else ""
+        public_reason = transition.reason if transition.is_public else ""
         steps.append({
             "at": transition.created_at, "action": transition.get_action_display(),
             "actor": (transition.actor.get_full_name() if transition.actor else "") if staff else "",
@@ -26,7 +25,7 @@ def entry_history(entry, *, staff: bool):
             "from_state": transition.get_from_state_display(), "to_state": transition.get_to_state_display(),
             "from_tier": transition.get_from_tier_display(), "to_tier": transition.get_to_tier_display(),
             "reason": transition.reason if staff else public_reason,
-            "public": transition.action == TransitionAction.RETURN,
+            "public": transition.is_public,
         })
     for record in AuditRecord.objects.for_object(entry).filter(action__in=SUBMISSION_EVENTS):
         state = (record.changes or {}).get("state") or [None, None]

@@ -6,7 +6,7 @@ a message queued before the rename must still find its task.
 
 from celery import shared_task
 
-from review import services
+from review import notifications
 from review.models import Notification
 
 
@@ -17,7 +17,7 @@ def _email_notification(notification_id: int) -> bool:
     # The entry may have been handed to another account since; only its author hears about it.
     if notification.entry_id is not None and notification.entry.author_id != notification.user_id:
         return False
-    return services.email_notification(notification)
+    return notifications.email_notification(notification)
 
 
 @shared_task(name="review.tasks.send_notification_email")
@@ -35,4 +35,4 @@ def task_send_notification_emails(notification_ids: list[int]) -> int:
 @shared_task(name="review.tasks.send_review_digest")
 def task_send_review_digest() -> int:
     """The daily digest to reviewers (schedule it with celery beat, or cron `manage.py send_review_digest`)."""
-    return services.send_review_digest()
+    return notifications.send_review_digest()

@@ -18,14 +18,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
-from review import services
+from portal.refusals import Refused, refusal_message
+from review import actions, phases, services
+from review.checks import quota_for
 from review.enums import ACTING_TIERS, FORWARD_ACTION, QueueSort, QueueStage
 from review.forms import GRADE_NONE, BulkForm, GradeForm, QueueFilterForm, ReasonForm, work_levels
 from review.history import entry_history
 from review.models import Notification, TierGrade
+from review.notifications import author_entry_url, mark_all_notifications_read, mark_notification_read
 from review.rules import reviews_at_tier
 from review.scoping import STAGE_HINTS, entries_for_reviewer, pick_role, queue_entries, reviewer_roles
-from review.services import ReviewError, ReviewPermissionDenied
+from scoring.rules import can_assess, can_view_scores
 from submissions.enums import PhotoKind, Tier
 from submissions.models import Entry, Photo
 
@@ -126,10 +129,10 @@ def queue(request):
     window_refusal = ""
     if can_act:
         try:
-            services.check_window(campaign, tier, services.RECOMMEND if tier == Tier.SELECTION else services.DECIDE)
-        except ReviewError as exc:
+            phases.check_window(campaign, tier, phases.RECOMMEND if tier == Tier.SELECTION else phases.DECIDE)
+        except Refused as exc:
             window_refusal = exc.message
-    quota = services.quota_for(campaign, role.node) if tier == Tier.SELECTION else None
+    quota = quota_for(campaign, role.node) if tier == Tier.SELECTION else None
     context.update({
         "form": form, "page_obj": page, "rows": rows, "stage": stage, "stage_hint": STAGE_HINTS.get(stage, ""),
         "levels": levels, "querystring": query.urlencode(), "can_act": can_act,
@@ -147,6 +150,23 @@ def _safe_next(request, fallback: str) -> str:
                                                   require_https=request.is_secure()):
         return target
     return fallback
+
+
+def _bulk_apply(request, role, entries, data) -> tuple[list[str], list[str]]:
+    """Forward or grade each entry in its own transaction: (codes done, "code：refusal" lines)."""
+    done, refused = [], []
+    for entry in entries:
+        try:
+            if data["action"] == "forward":
+                services.FORWARD_SERVICES[role.tier](entry, actor=request.user, request=request)
+            else:
+                services.grade_entry(entry, actor=request.user, tier=role.tier,
+                                     award_level=data["award_level"], request=request)
+        except Refused as exc:
+            refused.append(f"{entry.code}：{exc.message}")
+        else:
+            done.append(entry.code)
+    return done, refused
 
 
 @login_required
@@ -169,18 +189,7 @@ def bulk(request):
     ids = form.cleaned_data["ids"]
     entries = list(queue_entries(request.user, role, campaign, QueueStage.ALL).filter(pk__in=ids)
                    .select_related("selection_union", "unit", "first_review_union"))
-    done, refused = [], []
-    for entry in entries:
-        try:
-            if form.cleaned_data["action"] == "forward":
-                services.FORWARD_SERVICES[role.tier](entry, actor=request.user, request=request)
-            else:
-                services.grade_entry(entry, actor=request.user, tier=role.tier,
-                                     award_level=form.cleaned_data["award_level"], request=request)
-        except ReviewError as exc:
-            refused.append(f"{entry.code}：{exc.message}")
-        else:
-            done.append(entry.code)
+    done, refused = _bulk_apply(request, role, entries, form.cleaned_data)
     missing = len(set(ids)) - len(entries)
     verb = FORWARD_ACTION[role.tier].label if form.cleaned_data["action"] == "forward" else _("评定等次")
     if done:
@@ -204,8 +213,6 @@ def entry_detail(request, pk: int):
     campaign = Campaign.objects.prefetch_related("phases").get(pk=entry.campaign_id)
     entry.campaign = campaign
     photo_pairs = _photo_pairs(list(entry.photos.order_by("kind", "position", "id")))
-    from scoring.rules import can_assess, can_view_scores
-
     assessments = (list(entry.assessments.select_related("assessor").order_by("tier", "created_at"))
                    if can_view_scores(request.user, entry) else [])
     grades = list(entry.tier_grades.select_related("award_level", "graded_by").order_by("tier"))
@@ -214,14 +221,14 @@ def entry_detail(request, pk: int):
         "tier": tier, "allowed": allowed, "refusal": refusal, "current": grade_by_tier.get(tier),
         "form": GradeForm(campaign=campaign, initial={
             "tier": int(tier), "award_level": grade_by_tier[tier].award_level_id if tier in grade_by_tier else None}),
-    } for tier, allowed, refusal in services.gradeable_tiers(entry, request.user, campaign)]
+    } for tier, allowed, refusal in actions.gradeable_tiers(entry, request.user, campaign)]
     quota = None
     if reviews_at_tier(request.user, entry, Tier.SELECTION):
-        quota = services.quota_for(campaign, entry.selection_union)
+        quota = quota_for(campaign, entry.selection_union)
     return render(request, "review/entry_detail.html", {
         "entry": entry, "campaign": campaign, "photo_pairs": photo_pairs,
         "assessments": assessments, "grades": grades, "grade_forms": grade_forms,
-        "actions": services.available_actions(entry, request.user, campaign),
+        "actions": actions.available_actions(entry, request.user, campaign),
         "reason_form": ReasonForm(initial={"tier": entry.tier}),
         "history": entry_history(entry, staff=True), "quota": quota,
         "quota_cap": campaign.recommend_cap if quota else None,
@@ -236,10 +243,8 @@ def _act(request, pk: int, perform, success: str):
     data = form.cleaned_data if form.is_valid() else {"reason": request.POST.get("reason", ""), "tier": None}
     try:
         perform(entry, data)
-    except ReviewPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from None
-    except ReviewError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, success % {"code": entry.code})
     # After a return the entry has gone back to the unit: a county or city can no longer open it.
@@ -303,10 +308,8 @@ def grade(request, pk: int):
     try:
         result = services.grade_entry(entry, actor=request.user, tier=form.cleaned_data["tier"],
                                       award_level=form.cleaned_data["award_level"], request=request)
-    except ReviewPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from None
-    except ReviewError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已评定等次：%(level)s。") % {"level": result.award_level.name} if result
                          else _("已清除等次。"))
@@ -320,7 +323,7 @@ def notifications(request):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for item in rows:
-        item.link = services.author_entry_url(item.entry) if item.entry_id else ""
+        item.link = author_entry_url(item.entry) if item.entry_id else ""
     return render(request, "review/notifications.html", {"page_obj": page, "rows": rows})
 
 
@@ -328,14 +331,14 @@ def notifications(request):
 @require_POST
 def notification_read(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    services.mark_notification_read(notification, actor=request.user)
+    mark_notification_read(notification, actor=request.user)
     return redirect(_safe_next(request, reverse("review:notifications")))
 
 
 @login_required
 @require_POST
 def notifications_read_all(request):
-    count = services.mark_all_notifications_read(actor=request.user)
+    count = mark_all_notifications_read(actor=request.user)
     if count:
         messages.success(request, _("已将 %(count)d 条通知标记为已读。") % {"count": count})
     return redirect("review:notifications")

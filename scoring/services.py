@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_audit
+from portal.refusals import Refused
 from scoring.formula import SCALE_CODES, InvalidOption, format_score, get_scale, hazard_score
 from scoring.models import Assessment
 from scoring.rules import ASSESSABLE_STATES_EXCLUDED
@@ -46,8 +47,8 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
     """Record `actor`'s 隐患举报价值评价 of `entry` at `tier`; re-scoring updates the same row.
 
     `values` maps "l", "e", "c", "x", "y" to option values; D is computed exactly with hazard_score.
-    Raises ValidationError (Chinese messages) for a value outside the options, for a draft or withdrawn
-    entry, and for a tier the entry has not reached.  Who may assess is decided by scoring.rules
+    Raises ValidationError (per factor, as a form would) for a value outside the options, and Refused
+    (a Chinese message) for a draft or withdrawn entry and for a tier the entry has not reached.  Who may assess is decided by scoring.rules
     (the views check it); this function guards the entry's state, which can change between GET and POST.
 
     At Tier.PROVINCE (the experts) the first saved score is final: saving it shows the expert the others'
@@ -61,7 +62,7 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
     try:
         tier = Tier(tier)
     except ValueError:
-        raise ValidationError(_("评价层级无效。"), code="invalid_tier") from None
+        raise Refused(_("评价层级无效。"), code="invalid_tier") from None
     cleaned = clean_factor_values(values)
     d = hazard_score(*(cleaned[field] for field in FIELDS))
     comment = (comment or "").strip()
@@ -69,15 +70,15 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
     # Lock the entry so a state change (return, withdraw) and this assessment cannot interleave.
     locked = Entry.objects.select_for_update().get(pk=entry.pk)
     if locked.state in ASSESSABLE_STATES_EXCLUDED:
-        raise ValidationError(_("草稿或已撤回的作品不能评价。"), code="not_assessable")
+        raise Refused(_("草稿或已撤回的作品不能评价。"), code="not_assessable")
     if locked.tier < tier:
-        raise ValidationError(_("作品尚未报送到该评审层级，暂不能评价。"), code="tier_not_reached")
+        raise Refused(_("作品尚未报送到该评审层级，暂不能评价。"), code="tier_not_reached")
 
     assessment = Assessment.objects.filter(entry=locked, assessor=actor, tier=tier).first()
     if tier == Tier.PROVINCE and assessment is not None:
         # An expert sees the other experts' scores as soon as their own is saved; a revision after that
         # would no longer be an independent score, so the first saved province score is final.
-        raise ValidationError(_("您的省级评审评分已提交，不能修改（提交后已显示其他专家的评分）。"),
+        raise Refused(_("您的省级评审评分已提交，不能修改（提交后已显示其他专家的评分）。"),
                               code="score_frozen")
     new = {**cleaned, "d": d, "comment": comment}
     if assessment is None:

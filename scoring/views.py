@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.accounts.enums import RoleKind
 from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
+from portal.refusals import Refused
 from scoring import presenters
 from scoring.aggregation import summarise
 from scoring.forms import AssessmentForm, RankingFilterForm
@@ -64,6 +65,8 @@ def assess(request, entry, pk, tier):
                                       comment=form.cleaned_data["comment"], request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except Refused as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("价值评价已保存：D = %(d)s。") % {"d": assessment.d_display})
             if presenter is not None:

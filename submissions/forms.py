@@ -27,8 +27,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class EntryForm(forms.ModelForm):
-    """The 附件1 fields. A draft may be incomplete: only author name and unit are needed to save it."""
+class EntryFieldsForm(forms.ModelForm):
+    """The author's form of the 附件1 fields (the printed 附件1 itself is review.reports.fujian1.EntryForm).
+    A draft may be incomplete: only author name and unit are needed to save it."""
 
     unit = forms.ModelChoiceField(
         label=_("作者单位"), queryset=OrgNode.objects.units(), widget=UnitSearchWidget,

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.refusals import Refused
 from submissions.photos import (
     JpegStructureError,
     PhotoCheck,
@@ -46,12 +46,12 @@ class CleanedPhoto:
             return None
 
 
-def refusal(exc: PhotoRejected) -> ValidationError:
-    return ValidationError(exc.message, code=exc.code)
+def refusal(exc: PhotoRejected) -> Refused:
+    return Refused(exc.message, code=exc.code)
 
 
 def check_upload(upload, campaign) -> PhotoCheck:
-    """Validate with the campaign's rules; raise ValidationError carrying the validator's message."""
+    """Validate with the campaign's rules; raise Refused carrying the validator's message."""
     try:
         return validate_photo(upload, photo_rules_for(campaign), size=getattr(upload, "size", None))
     except PhotoRejected as exc:
@@ -61,14 +61,14 @@ def check_upload(upload, campaign) -> PhotoCheck:
 @contextmanager
 def cleaned_upload(upload, campaign) -> Iterator[CleanedPhoto]:
     """Validate `upload` and yield its cleaned copy (trailing bytes and comments dropped, dpi relabelled
-    under the "fix" policy); raise ValidationError when the photo breaks the campaign's rules."""
+    under the "fix" policy); raise Refused when the photo breaks the campaign's rules."""
     check = check_upload(upload, campaign)
     relabel = campaign.min_dpi if check.dpi_needs_fix else None
     with tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE) as cleaned:
         try:
             sha256 = write_clean_original(upload, cleaned, relabel_dpi=relabel)
         except (JpegStructureError, ValueError):
-            raise ValidationError(_("照片文件已损坏，无法读取，请重新上传原图"), code="corrupt") from None
+            raise Refused(_("照片文件已损坏，无法读取，请重新上传原图"), code="corrupt") from None
         size = cleaned.tell()
         cleaned.seek(0)
         yield CleanedPhoto(check=check, file=cleaned, sha256=sha256, size=size, relabelled_to=relabel)

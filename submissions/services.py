@@ -3,7 +3,8 @@
 Each service runs in one transaction, re-reads and locks the entry row before it checks anything (two
 browser tabs, a double click or several files posted at once must not slip past a check), writes an
 audit record in the same transaction and queues background work only once the transaction commits.
-Refusals are ValidationErrors whose messages are Chinese sentences for the author.
+Refusals raise `portal.refusals.Refused` whose message is a Chinese sentence for the author (an
+incomplete entry's missing items are its `details`).
 """
 
 import errno
@@ -11,7 +12,7 @@ import io
 import logging
 from contextlib import contextmanager, nullcontext
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,6 +23,7 @@ from portal.accounts.enums import RoleKind
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
 from portal.celery import enqueue_on_commit
+from portal.refusals import Refused
 
 # The tasks module imports this one too: both refer to the other only inside functions, at call time.
 from submissions import tasks
@@ -56,7 +58,7 @@ def create_entry(campaign, data: dict, *, actor, request=None) -> Entry:
     if not actor.has_role(RoleKind.WORKER):
         raise PermissionDenied
     if not campaign.phase_open(PhaseKind.SUBMISSION):
-        raise ValidationError(_("当前不在作品提交阶段，不能新建作品。"), code="phase_closed")
+        raise Refused(_("当前不在作品提交阶段，不能新建作品。"), code="phase_closed")
     entry = Entry(campaign=campaign, author=actor, state=EntryState.DRAFT, tier=Tier.UNIT)
     _assign_fields(entry, data)
     entry.place_in_directory()
@@ -90,12 +92,12 @@ def submit_entry(entry: Entry, *, actor, request=None) -> Entry:
     """
     locked = _lock(entry, actor)
     if locked.state not in EDITABLE_STATES:
-        raise ValidationError(_("作品当前状态为“%(state)s”，不能提交。") % {"state": locked.get_state_display()},
+        raise Refused(_("作品当前状态为“%(state)s”，不能提交。") % {"state": locked.get_state_display()},
                               code="not_editable")
     counts = {kind: locked.photos.filter(kind=kind).count() for kind in PhotoKind.values}
     missing = missing_items(locked, counts)
     if missing:
-        raise ValidationError(missing, code="incomplete")
+        raise Refused(_("作品尚未完整：%(items)s") % {"items": "；".join(missing)}, code="incomplete", details=missing)
     previous = locked.state
     locked.state = EntryState.SUBMITTED
     locked.submitted_at = timezone.now()
@@ -110,12 +112,12 @@ def save_and_submit_entry(entry: Entry, data: dict, *, actor, request=None) -> t
     One action for the author, so edits typed on the page cannot be lost by submitting the saved state.
     Deliberately two transactions: the edits are kept as a draft even when the entry is still incomplete.
     Returns the entry and the list of missing items (empty when it was submitted). A save that is refused
-    (state or phase) raises ValidationError as update_entry does.
+    (state or phase) raises Refused as update_entry does.
     """
     saved = update_entry(entry, data, actor=actor, request=request)
     try:
         submitted = submit_entry(saved, actor=actor, request=request)
-    except ValidationError as exc:
+    except Refused as exc:
         return Entry.objects.get(pk=saved.pk), exc.messages
     return submitted, []
 
@@ -129,7 +131,7 @@ def delete_entry(entry: Entry, *, actor, request=None) -> None:
     """
     locked = _lock(entry, actor)
     if not locked.is_deletable:
-        raise ValidationError(_("只能删除未提交过的草稿；作品当前状态为“%(state)s”。") % {
+        raise Refused(_("只能删除未提交过的草稿；作品当前状态为“%(state)s”。") % {
             "state": locked.get_state_display()}, code="not_deletable")
     photos = list(locked.photos.all())
     sha256 = [photo.sha256 for photo in photos]
@@ -147,7 +149,7 @@ def withdraw_entry(entry: Entry, *, actor, request=None) -> Entry:
     locked = _lock(entry, actor)
     if locked.tier != Tier.UNIT or locked.state not in (EntryState.DRAFT, EntryState.SUBMITTED,
                                                         EntryState.RETURNED):
-        raise ValidationError(_("作品当前状态为“%(state)s”，不能撤回。") % {"state": locked.get_state_display()},
+        raise Refused(_("作品当前状态为“%(state)s”，不能撤回。") % {"state": locked.get_state_display()},
                               code="not_withdrawable")
     previous = locked.state
     locked.state = EntryState.WITHDRAWN
@@ -167,7 +169,7 @@ def add_photo(entry: Entry, kind: str, upload, *, actor, request=None) -> Photo:
     the entry's row lock, so concurrent uploads cannot exceed it.
     """
     if kind not in PhotoKind.values:
-        raise ValidationError(_("照片类别无效。"), code="bad_kind")
+        raise Refused(_("照片类别无效。"), code="bad_kind")
     stored: list[str] = []
     with _storage_errors_refused(), cleaned_upload(upload, entry.campaign) as cleaned:
         try:
@@ -178,7 +180,7 @@ def add_photo(entry: Entry, kind: str, upload, *, actor, request=None) -> Photo:
                 group = [photo for photo in photos if photo.kind == kind]
                 cap = locked.campaign.max_photos_per_group
                 if len(group) >= cap:
-                    raise ValidationError(
+                    raise Refused(
                         _("每组照片不超过%(max)d幅，%(group)s已有%(count)d幅。") % {
                             "max": cap, "group": PhotoKind(kind).label, "count": len(group)},
                         code="group_full")
@@ -209,7 +211,7 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
                 photos = list(locked.photos.all())
                 current = next((p for p in photos if p.pk == photo.pk), None)
                 if current is None:
-                    raise ValidationError(_("该照片已被删除，请刷新页面。"), code="gone")
+                    raise Refused(_("该照片已被删除，请刷新页面。"), code="gone")
                 _refuse_repeat(cleaned.sha256, [p for p in photos if p.pk != current.pk])
                 old_sha256 = current.sha256
                 _fill_photo(current, cleaned)
@@ -253,13 +255,13 @@ def delete_photo(photo: Photo, *, actor, request=None) -> None:
 def move_photo(photo: Photo, direction: str, *, actor, request=None) -> None:
     """Move a photo one place up or down inside its group (the order in which reviewers see them)."""
     if direction not in ("up", "down"):
-        raise ValidationError(_("移动方向无效。"), code="bad_direction")
+        raise Refused(_("移动方向无效。"), code="bad_direction")
     locked = _lock(photo.entry, actor)
     _require_changeable(locked)
     group = list(locked.photos.filter(kind=photo.kind).order_by("position", "id"))
     index = next((i for i, p in enumerate(group) if p.pk == photo.pk), None)
     if index is None:
-        raise ValidationError(_("该照片已被删除，请刷新页面。"), code="gone")
+        raise Refused(_("该照片已被删除，请刷新页面。"), code="gone")
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(group):
         return  # already first or last
@@ -320,17 +322,17 @@ def _lock(entry: Entry, actor) -> Entry:
 
 def _require_changeable(entry: Entry) -> None:
     if entry.state not in EDITABLE_STATES:
-        raise ValidationError(_("作品当前状态为“%(state)s”，不能修改。") % {"state": entry.get_state_display()},
+        raise Refused(_("作品当前状态为“%(state)s”，不能修改。") % {"state": entry.get_state_display()},
                               code="not_editable")
     if not entry.campaign.phase_open(PhaseKind.SUBMISSION):
-        raise ValidationError(_("当前不在作品提交阶段，不能修改作品。"), code="phase_closed")
+        raise Refused(_("当前不在作品提交阶段，不能修改作品。"), code="phase_closed")
 
 
 def _require_photo_addable(entry: Entry, kind: str) -> None:
     # A submitted entry may still receive rectification photos while its unit has it (tier UNIT).
     if kind == PhotoKind.RECTIFIED and entry.state == EntryState.SUBMITTED:
         if entry.tier != Tier.UNIT:
-            raise ValidationError(_("作品已报送上级评审，不能再补充整改后照片。"), code="forwarded")
+            raise Refused(_("作品已报送上级评审，不能再补充整改后照片。"), code="forwarded")
         return
     _require_changeable(entry)
 
@@ -371,7 +373,7 @@ def _refuse_repeat(sha256: str, photos: list[Photo]) -> None:
     """The same file twice in one entry is a double click or a slip, never a second photo."""
     for photo in photos:
         if photo.sha256 == sha256:
-            raise ValidationError(
+            raise Refused(
                 _("这张照片已经上传过（%(group)s第%(position)d幅），请勿重复上传。") % {
                     "group": photo.get_kind_display(), "position": photo.position},
                 code="repeat")
@@ -442,9 +444,9 @@ def _storage_errors_refused():
     except OSError as exc:
         logger.exception("could not store an uploaded photo")
         if exc.errno in STORAGE_FULL_ERRNOS:
-            raise ValidationError(_("服务器存储空间已满或暂时不可写入，照片未能保存。请稍后重试，并联系管理员。"),
+            raise Refused(_("服务器存储空间已满或暂时不可写入，照片未能保存。请稍后重试，并联系管理员。"),
                                   code="storage_full") from None
-        raise ValidationError(_("服务器暂时无法保存照片，照片未能保存。请稍后重试；如仍失败，请联系管理员。"),
+        raise Refused(_("服务器暂时无法保存照片，照片未能保存。请稍后重试；如仍失败，请联系管理员。"),
                               code="storage_error") from None
 
 

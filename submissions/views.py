@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
@@ -20,22 +19,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.audit.models import AuditRecord
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
+from portal.refusals import Refused, refusal_message
 from submissions import services
 from submissions.completeness import missing_items
 from submissions.enums import EntryState, PhotoKind
-from submissions.forms import DECLARATION_TEXT, EntryForm, PhotoMoveForm, PhotoUploadForm
+from submissions.forms import DECLARATION_TEXT, EntryFieldsForm, PhotoMoveForm, PhotoUploadForm
 from submissions.models import Entry, Photo
 from submissions.naming import clean_part
 from submissions.photos.validation import PhotoRules, photo_rules_for
 from submissions.scoping import entries_for_user
 
 PAGE_SIZE = 20
-# The review app audits a return as "review.return" with the reviewer's words in changes["reason"].
-RETURN_AUDIT_ACTION = "review.return"
 PLACEHOLDER = "submissions/img/placeholder.svg"
 
 
@@ -92,9 +89,10 @@ def return_reason(entry: Entry) -> str:
     """Why the entry was last returned to its author, while it is returned."""
     if entry.state != EntryState.RETURNED:
         return ""
-    record = (AuditRecord.objects.for_object(entry).filter(action=RETURN_AUDIT_ACTION)
-              .order_by("-created_at", "-id").first())
-    return str((record.changes or {}).get("reason") or "") if record else ""
+    # The review app's steps (review.Transition, reached by its related name: review sits above this app);
+    # the step that left the entry RETURNED is a return, whose reason is addressed to the author.
+    step = entry.transitions.filter(to_state=EntryState.RETURNED).order_by("-created_at", "-id").first()
+    return step.reason if step else ""
 
 
 def _wants_json(request) -> bool:
@@ -214,12 +212,12 @@ def entry_create(request):
         return render(request, "accounts/message_page.html", {
             "page_title": _("暂不能提交作品"),
             "message": _("当前不在作品提交阶段。请留意活动通知中的时间安排。")})
-    form = EntryForm(request.POST or None, campaign=campaign, user=request.user)
+    form = EntryFieldsForm(request.POST or None, campaign=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.create_entry(campaign, form.cleaned_data, actor=request.user, request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refused as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("草稿已保存。请上传隐患照片（1–4幅），需要时上传整改后照片，然后提交作品。"))
             return redirect("submissions:entry_edit", pk=entry.pk)
@@ -240,7 +238,7 @@ def entry_edit(request, pk):
         else:
             messages.info(request, _("作品当前状态为“%(state)s”，不能修改。") % {"state": entry.get_state_display()})
         return redirect("submissions:entry_detail", pk=entry.pk)
-    form = EntryForm(request.POST or None, instance=entry, campaign=entry.campaign, user=request.user)
+    form = EntryFieldsForm(request.POST or None, instance=entry, campaign=entry.campaign, user=request.user)
     if request.method == "POST":
         submitting = request.POST.get("action") == "submit"
         if form.is_valid():
@@ -278,8 +276,8 @@ def _save_entry(request, entry, form, submitting):
             return redirect("submissions:entry_edit", pk=entry.pk)
         entry, missing = services.save_and_submit_entry(entry, form.cleaned_data, actor=request.user,
                                                         request=request)
-    except ValidationError as exc:
-        form.add_error(None, exc)
+    except Refused as exc:
+        form.add_error(None, exc.message)
         return None
     if missing:
         messages.warning(request, _("修改已保存，但作品尚未完整，没有提交：%(items)s") % {"items": "；".join(missing)})
@@ -342,7 +340,7 @@ def photo_upload(request, pk):
                 photo = services.replace_photo(target, upload, actor=request.user, request=request)
             else:
                 photo = services.add_photo(entry, kind, upload, actor=request.user, request=request)
-        except ValidationError as exc:
+        except Refused as exc:
             errors.extend(_named(message, upload, several) for message in exc.messages)
         else:
             photo.refresh_from_db(fields=["thumbnail", "preview"])
@@ -357,7 +355,7 @@ def photo_delete(request, photo_pk):
     entry, photo = _own_photo(request, photo_pk)
     try:
         services.delete_photo(photo, actor=request.user, request=request)
-    except ValidationError as exc:
+    except Refused as exc:
         return _photo_response(request, entry, photo.kind, errors=exc.messages)
     return _photo_response(request, entry, photo.kind, success=_("照片已删除。"))
 
@@ -371,7 +369,7 @@ def photo_move(request, photo_pk):
         return _photo_response(request, entry, photo.kind, errors=[_("移动方向无效。")])
     try:
         services.move_photo(photo, form.cleaned_data["direction"], actor=request.user, request=request)
-    except ValidationError as exc:
+    except Refused as exc:
         return _photo_response(request, entry, photo.kind, errors=exc.messages)
     return _photo_response(request, entry, photo.kind)
 
@@ -382,7 +380,7 @@ def entry_submit(request, pk):
     entry = _own_entry(request, pk)
     try:
         services.submit_entry(entry, actor=request.user, request=request)
-    except ValidationError as exc:
+    except Refused as exc:
         messages.error(request, _("作品尚未完整，不能提交：%(items)s") % {"items": "；".join(exc.messages)})
         return redirect(_after_change_url(request, entry))
     messages.success(request, _("作品已提交，等待单位工会审核。单位推荐前仍可补充整改后照片。"))
@@ -395,9 +393,8 @@ def entry_withdraw(request, pk):
     entry = _own_entry(request, pk)
     try:
         services.withdraw_entry(entry, actor=request.user, request=request)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, _("作品已撤回，不再参加评选。"))
     return redirect("submissions:entry_detail", pk=entry.pk)
@@ -410,9 +407,8 @@ def entry_delete(request, pk):
     entry = _own_entry(request, pk)
     try:
         services.delete_entry(entry, actor=request.user, request=request)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except Refused as exc:
+        refusal_message(request, exc)
         return redirect("submissions:entry_detail", pk=entry.pk)
     messages.success(request, _("草稿已删除。"))
     return redirect("submissions:my_entries")

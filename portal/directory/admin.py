@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from portal.directory.exporting import DirectoryExporter
 from portal.directory.forms import DirectoryImportForm
-from portal.directory.importing import DirectoryImportError, import_directory
+from portal.directory.importing import import_directory
 from portal.directory.models import OrgNode
+from portal.refusals import Refused
 
 
 @admin.register(OrgNode)
@@ -35,8 +36,8 @@ class OrgNodeAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 result = import_directory(upload, upload.name, actor=request.user)
-            except DirectoryImportError as exc:
-                errors = exc.errors
+            except Refused as exc:
+                errors = exc.messages
             else:
                 messages.success(request, _("导入完成：新增 %(created)d 个，更新 %(updated)d 个。") % result)
                 return redirect("admin:directory_orgnode_changelist")

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from portal.audit.services import record_audit
 from portal.directory.enums import ALLOWED_PARENTS, NodeKind
 from portal.directory.models import OrgNode
+from portal.refusals import Refused
 
 HEADER_ALIASES = {
     "name": {"单位全称", "全称", "单位名称", "name"},
@@ -22,10 +23,9 @@ HEADER_ALIASES = {
 KIND_BY_TEXT = {**{label: value for value, label in NodeKind.choices}, **{v: v for v in NodeKind.values}}
 
 
-class DirectoryImportError(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+def _invalid(errors: list[str]) -> Refused:
+    """The file is refused as a whole: nothing is imported; `details` lists every error found."""
+    return Refused(_("文件有误，未导入任何数据。"), code="invalid_file", details=errors)
 
 
 @dataclass
@@ -43,7 +43,7 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many types on a damaged file
-            raise DirectoryImportError([_("无法读取 xlsx 文件，请检查文件是否损坏。")]) from None
+            raise _invalid([_("无法读取 xlsx 文件，请检查文件是否损坏。")]) from None
         sheet = workbook.worksheets[0]
         return [["" if cell is None else str(cell).strip() for cell in row]
                 for row in sheet.iter_rows(values_only=True)]
@@ -55,14 +55,14 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise DirectoryImportError([_("无法识别 csv 文件的编码，请另存为 UTF-8。")])
+            raise _invalid([_("无法识别 csv 文件的编码，请另存为 UTF-8。")])
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise DirectoryImportError([_("只支持 xlsx 或 csv 文件。")])
+    raise _invalid([_("只支持 xlsx 或 csv 文件。")])
 
 
 def parse_rows(table: list[list[str]]) -> list[Row]:
     if not table:
-        raise DirectoryImportError([_("文件是空的。")])
+        raise _invalid([_("文件是空的。")])
     header = [cell.strip() for cell in table[0]]
     columns = {}
     for key, aliases in HEADER_ALIASES.items():
@@ -71,7 +71,7 @@ def parse_rows(table: list[list[str]]) -> list[Row]:
                 columns[key] = index
     missing = [key for key in ("name", "kind", "parent") if key not in columns]
     if missing:
-        raise DirectoryImportError([_("第1行：缺少列 %(cols)s（需要：单位全称、简称、类型、上级单位）") % {
+        raise _invalid([_("第1行：缺少列 %(cols)s（需要：单位全称、简称、类型、上级单位）") % {
             "cols": "、".join(missing)}])
 
     def cell(values, key):
@@ -135,7 +135,7 @@ def import_directory(upload, filename: str, *, actor=None) -> dict:
     rows = parse_rows(read_table(data, filename))
     errors = validate_rows(rows)
     if errors:
-        raise DirectoryImportError(errors)
+        raise _invalid(errors)
     created = updated = 0
     with transaction.atomic():
         by_name = {node.name: node for node in OrgNode.objects.all()}
@@ -159,13 +159,13 @@ def import_directory(upload, filename: str, *, actor=None) -> dict:
                 try:
                     node.full_clean()
                 except ValidationError as exc:
-                    raise DirectoryImportError([_("第%(line)d行：%(error)s") % {
+                    raise _invalid([_("第%(line)d行：%(error)s") % {
                         "line": row.line, "error": "；".join(exc.messages)}]) from None
                 node.save()
                 by_name[node.name] = node
                 placed.append(row)
             if not placed:
-                raise DirectoryImportError([_("第%(line)d行：上级单位 %(parent)s 不存在") % {
+                raise _invalid([_("第%(line)d行：上级单位 %(parent)s 不存在") % {
                     "line": row.line, "parent": row.parent} for row in pending])
             pending = [row for row in pending if row not in placed]
         record_audit(actor, "directory.import", None,

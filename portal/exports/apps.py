@@ -9,4 +9,4 @@ class Config(AppConfig):
 
     def ready(self):
         # Registers the "export" resolver with the private download view.
-        from portal.exports import files  # noqa: F401
+        from portal.exports import files  # noqa: F401, PLC0415 - ready() registers it once apps are loaded

@@ -64,7 +64,21 @@ ROW_PADDING = 5
 PAGE_FOOTER = "第&P页 共&N页"
 
 #: progress(done, total): called while an export is written; total may be 0 when unknown.
-Progress = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int], None]
+
+
+def _append_titles(sheet, titles, width: int, full_width: float) -> None:
+    """The title lines above the header, each merged across the table's width (the first one larger)."""
+    for number, line in enumerate(titles, start=1):
+        text = neutralise(str(line))
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = TITLE_FONT if number == 1 else BODY_FONT
+        cell.alignment = CENTRE if number == 1 else LEFT
+        size = TITLE_FONT.size if number == 1 else BODY_FONT.size
+        sheet.row_dimensions[number].height = row_height([(text, full_width, size)], minimum=30 if number == 1 else 20)
+        sheet.append([cell])
+        if width > 1:
+            sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
 
 
 def neutralise(value: Any) -> Any:
@@ -152,7 +166,7 @@ class Exporter(ABC):
     def is_landscape(self) -> bool:
         return needs_landscape(self.widths()) if self.landscape is None else self.landscape
 
-    def write_sheet(self, workbook: Workbook, progress: Progress = _no_progress) -> None:
+    def write_sheet(self, workbook: Workbook, progress: ProgressCallback = _no_progress) -> None:
         """Append this export as one sheet of a write-only `workbook`."""
         sheet = workbook.create_sheet(title=safe_sheet_title(str(self.sheet_title)))
         widths = self.widths()
@@ -165,25 +179,8 @@ class Exporter(ABC):
         sheet.freeze_panes = f"A{header_row + 1}"
         sheet.print_title_rows = f"{header_row}:{header_row}"
         set_print_layout(sheet, landscape=self.is_landscape())
-        full_width = sum(widths)
-        for number, line in enumerate(titles, start=1):
-            text = neutralise(str(line))
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = TITLE_FONT if number == 1 else BODY_FONT
-            cell.alignment = CENTRE if number == 1 else LEFT
-            size = TITLE_FONT.size if number == 1 else BODY_FONT.size
-            sheet.row_dimensions[number].height = row_height([(text, full_width, size)], minimum=30 if number == 1 else 20)
-            sheet.append([cell])
-            if width > 1:
-                sheet.merged_cells.add(f"A{number}:{get_column_letter(width)}{number}")
-        header_cells = []
-        for header in self.headers:
-            cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
-            cell.font, cell.alignment, cell.border, cell.fill = HEADER_FONT, CENTRE, THIN_BORDER, HEADER_FILL
-            header_cells.append(cell)
-        sheet.row_dimensions[header_row].height = row_height(
-            [(str(header), widths[index], HEADER_FONT.size) for index, header in enumerate(self.headers)])
-        sheet.append(header_cells)
+        _append_titles(sheet, titles, width, sum(widths))
+        self._append_header(sheet, header_row, widths)
         total, done = self.total(), 0
         font_size = self.font.size
         # Assigning a font, border and alignment to a cell hashes each style object (about 1 ms a cell):
@@ -222,7 +219,17 @@ class Exporter(ABC):
             sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{header_row + done}"
         progress(done, total)
 
-    def write_xlsx(self, stream, progress: Progress = _no_progress) -> None:
+    def _append_header(self, sheet, header_row: int, widths: list[float]) -> None:
+        header_cells = []
+        for header in self.headers:
+            cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
+            cell.font, cell.alignment, cell.border, cell.fill = HEADER_FONT, CENTRE, THIN_BORDER, HEADER_FILL
+            header_cells.append(cell)
+        sheet.row_dimensions[header_row].height = row_height(
+            [(str(header), widths[index], HEADER_FONT.size) for index, header in enumerate(self.headers)])
+        sheet.append(header_cells)
+
+    def write_xlsx(self, stream, progress: ProgressCallback = _no_progress) -> None:
         workbook = Workbook(write_only=True)
         self.write_sheet(workbook, progress)
         workbook.save(stream)
@@ -428,7 +435,7 @@ class FormExporter(ABC):
     def total(self) -> int:
         return 0
 
-    def write_sheets(self, workbook: Workbook, progress: Progress = _no_progress, scratch: str | None = None) -> int:
+    def write_sheets(self, workbook: Workbook, progress: ProgressCallback = _no_progress, scratch: str | None = None) -> int:
         taken: set[str] = set()
         done, total = 0, self.total()
         for layout in self.sheets():
@@ -437,7 +444,7 @@ class FormExporter(ABC):
             progress(done, total)
         return done
 
-    def write_xlsx(self, stream, progress: Progress = _no_progress) -> None:
+    def write_xlsx(self, stream, progress: ProgressCallback = _no_progress) -> None:
         # Pictures wait in files until the workbook is saved; the folder goes when it is written.
         with tempfile.TemporaryDirectory(prefix="export-images-") as scratch:
             workbook = Workbook(write_only=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.exports.enums import FINISHED_STATES, ExportStatus
+from portal.exports.registry import get_export_kind
 
 DEFAULT_TTL_HOURS = 24
 
@@ -81,8 +82,6 @@ class ExportJob(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from portal.exports.registry import get_export_kind
-
         export_kind = get_export_kind(self.kind)
         return str(export_kind.label) if export_kind else self.kind
 

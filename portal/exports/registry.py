@@ -9,11 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
 
-from portal.exports.base import XLSX_CONTENT_TYPE, Progress
-
-
-class ExportRefused(Exception):
-    """Why an export cannot be made, in words for the user (bad or out-of-scope parameters)."""
+from portal.exports.base import XLSX_CONTENT_TYPE, ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class ExportKind(ABC):
 
     - `available_to(user)`: whether the kind is offered to the user at all;
     - `clean_params(user, data)`: turn posted data (a QueryDict or a dict of lists) into JSON-safe
-      params, raising ExportRefused for anything invalid or outside the user's scope;
+      params, raising Refused for anything invalid or outside the user's scope;
     - `allowed(user, params)`: whether the user may (still) have this export; asked when the job is
       requested, when the task runs and again at every download, so a role taken away in the meantime
       takes the file away too;
@@ -71,7 +67,7 @@ class ExportKind(ABC):
         return f"{self.ascii_slug or self.slug}-{on:%Y%m%d}.{self.extension}"
 
     @abstractmethod
-    def generate(self, params: Mapping[str, Any], user, out: BinaryIO, progress: Progress) -> None:
+    def generate(self, params: Mapping[str, Any], user, out: BinaryIO, progress: ProgressCallback) -> None:
         """See the class docstring."""
 
     def offers(self, user) -> list[Offer]:

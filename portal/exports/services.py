@@ -1,4 +1,4 @@
-"""State changes of exports: request a job, run it (the body of the `run_export` task), purge old files.
+"""State changes of exports: request a job, run it (the body of `task_run_export`), purge old files.
 
 Views call these, never the ORM directly. Generation happens outside any transaction, so the progress
 the task writes is visible to the polling page at once.
@@ -25,9 +25,14 @@ from django.utils.translation import gettext as _
 
 from portal.audit.services import record_audit
 from portal.celery import enqueue_on_commit
+
+# tasks imports this module too (its tasks call these services): both import the other as a module, whose
+# attributes are read at call time, so the cycle resolves at import.
+from portal.exports import tasks
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob, export_ttl, export_upload_to
-from portal.exports.registry import ExportKind, ExportRefused, get_export_kind
+from portal.exports.registry import ExportKind, get_export_kind
+from portal.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -40,29 +45,27 @@ CHUNK = 1024 * 1024
 
 @transaction.atomic
 def request_export(kind: str, data: Mapping, *, actor, request=None) -> ExportJob:
-    """Create an export job of `kind` for `actor` from posted `data` and queue `run_export` on commit.
+    """Create an export job of `kind` for `actor` from posted `data` and queue `task_run_export` on commit.
 
-    Raises ExportRefused (a message for the user) for an unknown kind, a kind not offered to the actor,
+    Raises Refused (a message for the user) for an unknown kind, a kind not offered to the actor,
     parameters that are invalid or outside the actor's scope, or too many exports already running.
     Audited as "exports.request" with the kind and the cleaned parameters.
     """
     export_kind = get_export_kind(kind)
     if export_kind is None or not actor.is_authenticated or not export_kind.available_to(actor):
-        raise ExportRefused(_("没有这种导出，或您无权进行此项导出。"))
+        raise Refused(_("没有这种导出，或您无权进行此项导出。"))
     params = export_kind.clean_params(actor, data)
     if not export_kind.allowed(actor, params):
-        raise ExportRefused(_("您无权进行此项导出。"))
+        raise Refused(_("您无权进行此项导出。"))
     active = ExportJob.objects.filter(requested_by=actor, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
     if active.count() >= MAX_ACTIVE_JOBS_PER_USER:
-        raise ExportRefused(_("您已有 %(count)d 个导出正在生成，请等它们完成后再试。") % {
+        raise Refused(_("您已有 %(count)d 个导出正在生成，请等它们完成后再试。") % {
             "count": MAX_ACTIVE_JOBS_PER_USER})
     job = ExportJob.objects.create(kind=kind, params=params, requested_by=actor,
                                    download_name=export_kind.download_name(params)[:200])
     record_audit(actor, "exports.request", job, summary=job.download_name,
                  changes={"kind": kind, "params": params}, request=request)
-    from portal.exports.tasks import run_export
-
-    enqueue_on_commit(run_export, job.pk)
+    enqueue_on_commit(tasks.task_run_export, job.pk)
     return job
 
 
@@ -213,7 +216,7 @@ def run_export_job(job_id: int, *, redelivered: bool = False) -> ExportJob | Non
         return _finish(job, ExportStatus.FAILED, error=_("您已无权进行此项导出。"))
     try:
         name, size = _write_file(job, export_kind, ProgressReporter(job))
-    except ExportRefused as exc:
+    except Refused as exc:
         return _finish(job, ExportStatus.FAILED, error=str(exc))
     except SoftTimeLimitExceeded:
         logger.warning("export job %s (%s) hit the task time limit", job.pk, job.kind)
@@ -246,15 +249,13 @@ def stranded_export_jobs(*, at=None) -> list[int]:
 
 
 def requeue_stranded_exports(*, at=None) -> int:
-    """Queue `run_export` again for every stranded job (see stranded_export_jobs); returns how many.
+    """Queue `task_run_export` again for every stranded job (see stranded_export_jobs); returns how many.
 
     Safe to repeat: run_export_job leaves a finished job alone and a job another worker runs, too.
     """
-    from portal.exports.tasks import run_export
-
     job_ids = stranded_export_jobs(at=at)
     for job_id in job_ids:
-        run_export.apply_async(args=[job_id])
+        tasks.task_run_export.apply_async(args=[job_id])
     if job_ids:
         logger.warning("queued %d stranded export job(s) again: %s", len(job_ids), job_ids)
     return len(job_ids)

@@ -3,7 +3,6 @@
 A job is its requester's alone: anyone else gets 404 on its page, its status and its file.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.exports.enums import ExportStatus
 from portal.exports.files import downloadable_job
 from portal.exports.models import ExportJob
-from portal.exports.registry import ExportRefused, export_kinds
+from portal.exports.registry import export_kinds
 from portal.exports.services import request_export
+from portal.refusals import Refused, refusal_message
 
 RECENT_JOBS = 20
 
@@ -66,8 +66,8 @@ def start(request):
     kind = request.POST.get("kind", "")
     try:
         job = request_export(kind, request.POST, actor=request.user, request=request)
-    except ExportRefused as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refusal_message(request, exc)
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                                require_https=request.is_secure()):

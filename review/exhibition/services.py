@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 
 from portal.audit.services import record_audit
 from portal.campaigns.models import Campaign
+from portal.mail import absolute_url
+from portal.refusals import Refused
 from review.enums import NotificationKind
 from review.exhibition import cache
 from review.exhibition.models import Publication
 from review.experts.models import FinalAward
 from review.experts.selectors import results_locked
-from review.experts.services import ExpertsError, clean_reason, lock_campaign, require_perm
-from review.services import absolute_url, notify_authors
+from review.experts.services import clean_reason, lock_campaign, require_perm
+from review.notifications import notify_authors
 from submissions.models import Entry
 
 
@@ -29,7 +31,7 @@ def publish_results(campaign: Campaign, *, actor, request=None) -> int:
     require_perm("exhibition.manage_publication", actor)
     campaign = lock_campaign(campaign.pk)
     if not results_locked(campaign):
-        raise ExpertsError(_("评审结果尚未确认，不能发布。"), code="not_confirmed")
+        raise Refused(_("评审结果尚未确认，不能发布。"), code="not_confirmed")
     awarded = (FinalAward.objects.filter(entry__campaign=campaign, level__isnull=False)
                .exclude(entry__publication__isnull=False).values_list("entry_id", flat=True))
     now = timezone.now()

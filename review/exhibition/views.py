@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
+from portal.refusals import Refused, refusal_message
 from review.exhibition import cache
 from review.exhibition.forms import ExhibitionFilterForm
 from review.exhibition.selectors import (
@@ -32,7 +33,6 @@ from review.exhibition.services import publish_results, unpublish_entry
 from review.experts.forms import ReasonForm
 from review.experts.models import FinalAward
 from review.experts.selectors import lock_of
-from review.experts.services import ExpertsError
 
 PAGE_SIZE = 12
 
@@ -130,8 +130,8 @@ def publish(request):
         raise Http404
     try:
         count = publish_results(campaign, actor=request.user, request=request)
-    except ExpertsError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已发布%(count)d件获奖作品。") % {"count": count})
     return redirect("exhibition:manage")
@@ -148,8 +148,8 @@ def unpublish(request, pk):
         return redirect("exhibition:manage")
     try:
         unpublish_entry(entry, actor=request.user, reason=form.cleaned_data["reason"], request=request)
-    except ExpertsError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已撤下作品 %(code)s。") % {"code": entry.code})
     return redirect("exhibition:manage")

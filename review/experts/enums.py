@@ -9,13 +9,6 @@ class AwardSource(models.TextChoices):
     MANUAL = "manual", _("人工调整")
 
 
-class AssignmentStatus(models.TextChoices):
-    """What an expert's assignment looks like on their list."""
-
-    PENDING = "pending", _("待评")
-    SUBMITTED = "submitted", _("已评")
-
-
 class TieKind(models.TextChoices):
     """Which cut-off a tie straddles: between work award levels, or between 组织奖 levels."""
 

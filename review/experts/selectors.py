@@ -138,11 +138,6 @@ def lock_of(campaign: Campaign | None) -> ResultsLock | None:
     return ResultsLock.objects.select_related("confirmed_by").filter(campaign=campaign).first()
 
 
-def review_deadline(campaign: Campaign) -> datetime | None:
-    phase = campaign.phase(PhaseKind.EXPERT_REVIEW)
-    return phase.ends_at if phase else None
-
-
 def expert_review_open(campaign: Campaign, at: datetime | None = None) -> bool:
     """Experts may score (and declare conflicts) while the EXPERT_REVIEW phase is open and the
     committee has not confirmed the results."""

@@ -3,9 +3,9 @@
 Every function here is atomic and audited. Each first locks the campaign row (`select_for_update`), so
 assignments, award decisions and the lock of one campaign are serialised: two committee members clicking
 "自动分配" at once cannot give an entry more experts than asked, and no award changes once
-`confirm_results` has run. A refusal raises `ExpertsError` with a Chinese message for the user;
-`ExpertsPermissionDenied` when the actor holds no role for the step (views check first; this is the
-backstop). E-mails to experts are queued with enqueue_on_commit.
+`confirm_results` has run. A refusal raises `portal.refusals.Refused` with a Chinese message for the
+user (code "permission_denied" when the actor holds no role for the step: views check first; this is
+the backstop). E-mails to experts are queued with enqueue_on_commit and rendered by portal.mail.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import rules
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +26,14 @@ from portal.audit.services import record_audit
 from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign
 from portal.celery import enqueue_on_commit
+from portal.mail import absolute_url, send_templated_mail, send_templated_mails
+from portal.refusals import Refused
+from review.enums import NotificationKind
 from review.experts import checklist, organisation, selectors
+
+# review.experts.tasks imports this module too (its tasks call these services): both import the other as a
+# module, whose attributes are read at call time, so the cycle resolves at import.
+from review.experts import tasks  # isort: skip
 from review.experts.enums import AwardSource
 from review.experts.models import (
     FinalAward,
@@ -35,6 +41,8 @@ from review.experts.models import (
     ResultsLock,
     TieResolution,
 )
+from review.notifications import notify_authors
+from review.phases import deadline_text, phase_end
 from scoring.models import Assessment
 from submissions.enums import AssignmentOrigin, Tier
 from submissions.models import Entry, ExpertAssignment
@@ -42,34 +50,20 @@ from submissions.models import Entry, ExpertAssignment
 REASON_MAX_CHARS = 500
 
 
-class ExpertsError(Exception):
-    """A refused action; `message` is shown to the user as is."""
-
-    def __init__(self, message: str, code: str = "refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-class ExpertsPermissionDenied(ExpertsError):
-    def __init__(self, message: str | None = None):
-        super().__init__(message or _("您没有执行此操作的权限。"), code="permission_denied")
-
-
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
 def require_perm(permission: str, actor, obj=None) -> None:
     if actor is None or not rules.has_perm(permission, actor, obj):
-        raise ExpertsPermissionDenied
+        raise Refused.permission_denied()
 
 
 def clean_reason(reason, *, required: bool = True) -> str:
     text = (reason or "").strip() if isinstance(reason, str) else ""
     if required and not text:
-        raise ExpertsError(_("请填写原因。"), code="reason_required")
+        raise Refused(_("请填写原因。"), code="reason_required")
     if len(text) > REASON_MAX_CHARS:
-        raise ExpertsError(_("原因不能超过%(max)d个字。") % {"max": REASON_MAX_CHARS}, code="reason_too_long")
+        raise Refused(_("原因不能超过%(max)d个字。") % {"max": REASON_MAX_CHARS}, code="reason_too_long")
     return text
 
 
@@ -80,7 +74,7 @@ def lock_campaign(campaign_id: int) -> Campaign:
 
 def _refuse_if_locked(campaign: Campaign) -> None:
     if selectors.results_locked(campaign):
-        raise ExpertsError(_("评审结果已确认锁定，不能再更改。"), code="locked")
+        raise Refused(_("评审结果已确认锁定，不能再更改。"), code="locked")
 
 
 def _locked_entry(entry: Entry) -> tuple[Entry, Campaign]:
@@ -91,7 +85,7 @@ def _locked_entry(entry: Entry) -> tuple[Entry, Campaign]:
 
 def _require_in_review(entry: Entry) -> None:
     if not selectors.in_review(entry):
-        raise ExpertsError(_("该作品不在省级评审中。"), code="not_in_review")
+        raise Refused(_("该作品不在省级评审中。"), code="not_in_review")
 
 
 def _level_name(level) -> str:
@@ -216,16 +210,16 @@ def assign_expert(entry: Entry, expert: User, *, actor, reason: str, request=Non
     _refuse_if_locked(campaign)
     _require_in_review(entry)
     if not expert.is_active or not expert.has_role(RoleKind.EXPERT):
-        raise ExpertsError(_("该账号不是有效的评审专家。"), code="not_expert")
+        raise Refused(_("该账号不是有效的评审专家。"), code="not_expert")
     if entry.selection_union_id in selectors.expert_ties([expert.pk]).get(expert.pk, ()):
-        raise ExpertsError(_("专家不能评审本市/本产业的作品（回避）。"), code="tied")
+        raise Refused(_("专家不能评审本市/本产业的作品（回避）。"), code="tied")
     row = ExpertAssignment.objects.select_for_update().filter(entry=entry, expert=expert).first()
     scored = _already_scored(entry.pk, [expert.pk]).get(expert.pk)
     now = timezone.now()
     if row is not None and row.conflict_declared_at is not None:
-        raise ExpertsError(_("该专家已对本作品申请回避。"), code="conflict")
+        raise Refused(_("该专家已对本作品申请回避。"), code="conflict")
     if row is not None and row.removed_at is None:
-        raise ExpertsError(_("该专家已分配评审本作品。"), code="already")
+        raise Refused(_("该专家已分配评审本作品。"), code="already")
     if row is None:
         row = ExpertAssignment.objects.create(entry=entry, expert=expert, origin=AssignmentOrigin.MANUAL,
                                               assigned_by=actor, assigned_at=now, reason=reason,
@@ -251,7 +245,7 @@ def remove_assignment(assignment: ExpertAssignment, *, actor, reason: str, reque
     _refuse_if_locked(campaign)
     row = ExpertAssignment.objects.select_for_update(of=("self",)).select_related("expert").get(pk=assignment.pk)
     if not row.is_active:
-        raise ExpertsError(_("该分配已不再有效。"), code="inactive")
+        raise Refused(_("该分配已不再有效。"), code="inactive")
     row.removed_at, row.removed_by, row.removal_reason = timezone.now(), actor, reason
     row.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     record_audit(actor, "experts.unassign", entry, request=request, summary=_("撤销专家分配：%(name)s") % {
@@ -283,10 +277,10 @@ def declare_conflict(entry: Entry, *, actor, reason: str, request=None) -> Confl
     row = (ExpertAssignment.objects.select_for_update().active()
            .filter(entry=entry, expert=actor).first() if actor is not None else None)
     if row is None or not actor.has_role(RoleKind.EXPERT):
-        raise ExpertsPermissionDenied
+        raise Refused.permission_denied()
     _refuse_if_locked(campaign)
     if not campaign.phase_open(PhaseKind.EXPERT_REVIEW):
-        raise ExpertsError(_("省级专家评审阶段未开放，不能申请回避。"), code="closed")
+        raise Refused(_("省级专家评审阶段未开放，不能申请回避。"), code="closed")
     row.conflict_declared_at, row.conflict_reason = timezone.now(), reason
     row.save(update_fields=["conflict_declared_at", "conflict_reason"])
     record_audit(actor, "experts.conflict", entry, request=request, summary=_("专家申请回避"),
@@ -318,24 +312,16 @@ def mark_submitted(entry_id: int, expert_id: int, when) -> int:
 
 
 def _notify_new_assignments(new_by_expert: dict[int, int]) -> None:
-    # The task module imports this one.
-    from review.experts.tasks import task_send_assignment_notice as send_assignment_notice
-
     for expert_id, count in sorted(new_by_expert.items()):
-        enqueue_on_commit(send_assignment_notice, expert_id, count)
+        enqueue_on_commit(tasks.task_send_assignment_notice, expert_id, count)
 
 
 def email_assignment_notice(expert: User, count: int) -> bool:
     """Tell an expert they have new entries to score: a count and a link, never an entry's details."""
-    from review.services import absolute_url
-
     if not expert.is_active or not expert.email:
         return False
-    subject = _("【随手拍】您有 %(count)d 件新的评审任务") % {"count": count}
-    body = _("%(name)s，您好：\n\n省活动组委会办公室为您分配了 %(count)d 件作品，请登录后评分：\n%(link)s\n\n"
-             "（本邮件由系统自动发送，请勿直接回复。）") % {
-        "name": expert.get_full_name(), "count": count, "link": absolute_url(reverse("experts:my_assignments"))}
-    send_mass_mail([(subject, body, None, [expert.email])])
+    send_templated_mail(expert.email, "expert_assignment", {
+        "name": expert.get_full_name(), "count": count, "link": absolute_url(reverse("experts:my_assignments"))})
     return True
 
 
@@ -348,13 +334,11 @@ def send_expert_reminders(*, days: int = REMINDER_DAYS, campaign: Campaign | Non
     Nothing is sent before that window, after the deadline, or once the results are locked. Returns
     the number of e-mails sent (one per expert: how many entries are left, the deadline and a link).
     """
-    from review.services import absolute_url, deadline_text
-
     campaign = campaign or Campaign.objects.prefetch_related("phases").current()
     if campaign is None or selectors.results_locked(campaign):
         return 0
     now = now or timezone.now()
-    deadline = selectors.review_deadline(campaign)
+    deadline = phase_end(campaign, PhaseKind.EXPERT_REVIEW)
     if deadline is None or not (now < deadline <= now + timedelta(days=days)):
         return 0
     pending = (ExpertAssignment.objects.active()
@@ -368,17 +352,10 @@ def send_expert_reminders(*, days: int = REMINDER_DAYS, campaign: Campaign | Non
     if not counts:
         return 0
     link = absolute_url(reverse("experts:my_assignments"))
-    messages = []
-    for expert in User.objects.filter(pk__in=list(counts)).order_by("pk"):
-        subject = _("【随手拍】省级评审将于%(deadline)s截止，您还有 %(count)d 件作品未评") % {
-            "deadline": deadline_text(deadline), "count": counts[expert.pk]}
-        body = _("%(name)s，您好：\n\n%(campaign)s省级专家评审将于%(deadline)s截止，您还有 %(count)d 件作品尚未评分。\n"
-                 "请登录评分：%(link)s\n\n（本邮件由系统自动发送，请勿直接回复。）") % {
-            "name": expert.get_full_name(), "campaign": campaign.title, "deadline": deadline_text(deadline),
-            "count": counts[expert.pk], "link": link}
-        messages.append((subject, body, None, [expert.email]))
-    send_mass_mail(messages)
-    return len(messages)
+    return send_templated_mails("expert_reminder", [
+        (expert.email, {"name": expert.get_full_name(), "campaign": campaign.title,
+                        "deadline": deadline_text(deadline), "count": counts[expert.pk], "link": link})
+        for expert in User.objects.filter(pk__in=list(counts)).order_by("pk")])
 
 
 # --- work awards ------------------------------------------------------------------------------------------
@@ -437,7 +414,7 @@ def set_award(entry: Entry, level: AwardLevel | None, *, actor, reason: str, req
     _refuse_if_locked(campaign)
     _require_in_review(entry)
     if level is not None and (level.campaign_id != campaign.pk or level.kind != AwardKind.WORK):
-        raise ExpertsError(_("奖项等次无效。"), code="bad_level")
+        raise Refused(_("奖项等次无效。"), code="bad_level")
     award = FinalAward.objects.select_for_update(of=("self",)).select_related("level").filter(entry=entry).first()
     old = _level_name(award.level) if award is not None else None
     if award is None:
@@ -496,7 +473,7 @@ def confirm_organisation_award(award: OrganisationAward, *, actor, level: AwardL
     _refuse_if_locked(campaign)
     row = OrganisationAward.objects.select_for_update(of=("self",)).select_related("level", "union").get(pk=award.pk)
     if level is not None and (level.campaign_id != campaign.pk or level.kind != AwardKind.ORGANISATION):
-        raise ExpertsError(_("奖项等次无效。"), code="bad_level")
+        raise Refused(_("奖项等次无效。"), code="bad_level")
     changed = row.level_id != (level.pk if level else None)
     reason = clean_reason(reason, required=changed)
     old = _level_name(row.level)
@@ -539,9 +516,9 @@ def resolve_tie(campaign: Campaign, digest: str, *, actor, reason: str, request=
     _refuse_if_locked(campaign)
     tie = next((tie for tie in checklist.build(campaign).ties if tie.digest == digest), None)
     if tie is None:
-        raise ExpertsError(_("该并列情况已发生变化（评分或奖项有调整），请刷新页面后再处理。"), code="tie_changed")
+        raise Refused(_("该并列情况已发生变化（评分或奖项有调整），请刷新页面后再处理。"), code="tie_changed")
     if not tie.is_open:
-        raise ExpertsError(_("该并列情况已经处理过。"), code="tie_resolved")
+        raise Refused(_("该并列情况已经处理过。"), code="tie_resolved")
     resolution = TieResolution.objects.create(campaign=campaign, kind=tie.kind, digest=digest, score=tie.score,
                                               members=tie.snapshot()["members"], reason=reason, resolved_by=actor)
     record_audit(actor, "experts.resolve_tie", campaign, request=request,
@@ -569,15 +546,15 @@ def confirm_results(campaign: Campaign, *, actor, override_reason: str = "", che
     campaign = lock_campaign(campaign.pk)
     _refuse_if_locked(campaign)
     if not FinalAward.objects.filter(entry__campaign=campaign, level__isnull=False).exists():
-        raise ExpertsError(_("尚未确定任何作品奖，不能确认结果。"), code="no_awards")
+        raise Refused(_("尚未确定任何作品奖，不能确认结果。"), code="no_awards")
     reason = clean_reason(override_reason, required=False)
     check = checklist.build(campaign)
     open_items = check.open_items
     if open_items and not reason:
-        raise ExpertsError(_("锁定前检查还有%(count)d项未完成：%(items)s。请先处理；确需现在锁定的，请填写理由后强制锁定。") % {
+        raise Refused(_("锁定前检查还有%(count)d项未完成：%(items)s。请先处理；确需现在锁定的，请填写理由后强制锁定。") % {
             "count": len(open_items), "items": "；".join(item.label for item in open_items)}, code="checklist_open")
     if open_items and checklist_digest is not None and checklist_digest != check.digest:
-        raise ExpertsError(_("锁定前检查的结果已有变化，请查看最新的检查结果后再确认。"), code="checklist_changed")
+        raise Refused(_("锁定前检查的结果已有变化，请查看最新的检查结果后再确认。"), code="checklist_changed")
     snapshot = check.snapshot()
     lock = ResultsLock.objects.create(campaign=campaign, confirmed_by=actor,
                                       override_reason=reason if open_items else "", open_items=snapshot)
@@ -594,9 +571,6 @@ def confirm_results(campaign: Campaign, *, actor, override_reason: str = "", che
 
 def _notify_results(campaign: Campaign) -> None:
     """Tell every author in the provincial review their result: the award level, or no award."""
-    from review.enums import NotificationKind
-    from review.services import notify_authors
-
     awarded, not_awarded = [], []
     entries = (selectors.entries_in_review(campaign).select_related("final_award__level")
                .order_by("pk"))

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role
+from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
+from portal.refusals import Refused, refusal_message
 from review.experts import checklist, organisation, selectors, services
 from review.experts.blind import expert_view, list_item, redactors_for
 from review.experts.enums import TieKind
@@ -32,7 +34,7 @@ from review.experts.forms import (
     ResolveTieForm,
 )
 from review.experts.models import FinalAward, OrganisationAward
-from review.experts.services import ExpertsError
+from review.phases import phase_end
 from scoring.aggregation import summarise
 from scoring.formula import format_score
 from scoring.models import Assessment
@@ -47,8 +49,6 @@ def _campaign() -> Campaign | None:
     return Campaign.objects.prefetch_related("phases").current()
 
 
-def _refused(request, exc: ExpertsError):
-    messages.error(request, exc.message)
 
 
 def _in_review(request, pk):
@@ -77,7 +77,7 @@ def my_assignments(request):
     return render(request, "experts/my_assignments.html", {
         "campaign": campaign, "items": [list_item(a, redactors.get(a.entry_id)) for a in assignments],
         "progress": selectors.progress_of(assignments),
-        "deadline": selectors.review_deadline(campaign) if campaign else None,
+        "deadline": phase_end(campaign, PhaseKind.EXPERT_REVIEW) if campaign else None,
         "review_open": selectors.expert_review_open(campaign) if campaign else False,
     })
 
@@ -132,8 +132,8 @@ def declare_conflict(request, entry, pk):
         return redirect("experts:entry", pk=entry.pk)
     try:
         services.declare_conflict(entry, actor=request.user, reason=form.cleaned_data["reason"], request=request)
-    except ExpertsError as exc:
-        _refused(request, exc)
+    except Refused as exc:
+        refusal_message(request, exc)
         return redirect("experts:entry", pk=entry.pk)
     messages.success(request, _("已申请回避，该作品已从您的评审任务中移除。"))
     return redirect("experts:my_assignments")
@@ -219,8 +219,8 @@ def auto_assign(request):
         raise Http404
     try:
         report = services.auto_assign_experts(campaign, actor=request.user, request=request)
-    except ExpertsError as exc:
-        _refused(request, exc)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, _("自动分配完成：新增%(created)d项分配。") % {"created": report.created})
         if report.shortfalls:
@@ -247,8 +247,8 @@ def assignment_detail(request, pk):
             try:
                 services.assign_expert(entry, form.cleaned_data["expert"], actor=request.user,
                                        reason=form.cleaned_data["reason"], request=request)
-            except ExpertsError as exc:
-                _refused(request, exc)
+            except Refused as exc:
+                refusal_message(request, exc)
             else:
                 messages.success(request, _("已指定专家。"))
                 return redirect("experts:assignment_detail", pk=entry.pk)
@@ -275,8 +275,8 @@ def remove_assignment(request, pk):
         try:
             services.remove_assignment(assignment, actor=request.user, reason=form.cleaned_data["reason"],
                                        request=request)
-        except ExpertsError as exc:
-            _refused(request, exc)
+        except Refused as exc:
+            refusal_message(request, exc)
         else:
             messages.success(request, _("已撤销该专家的分配。"))
     return redirect("experts:assignment_detail", pk=entry.pk)
@@ -327,8 +327,8 @@ def _post_campaign_action(request, action, success, target="experts:dashboard"):
         raise Http404
     try:
         result = action(campaign)
-    except ExpertsError as exc:
-        _refused(request, exc)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, success(result))
     return redirect(target)
@@ -388,8 +388,8 @@ def award_edit(request, pk):
             try:
                 services.set_award(entry, form.chosen_level(), actor=request.user,
                                    reason=form.cleaned_data["reason"], request=request)
-            except ExpertsError as exc:
-                _refused(request, exc)
+            except Refused as exc:
+                refusal_message(request, exc)
             else:
                 messages.success(request, _("奖项已调整。"))
                 return redirect("experts:dashboard")
@@ -445,8 +445,8 @@ def organisation_award_edit(request, pk):
     try:
         services.confirm_organisation_award(award, actor=request.user, level=form.chosen_level(),
                                             reason=form.cleaned_data["reason"], request=request)
-    except ExpertsError as exc:
-        _refused(request, exc)
+    except Refused as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, _("已确认%(union)s的组织奖。") % {"union": award.union.name})
     return redirect("experts:organisation_awards")

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from portal.exports.base import Progress, local_datetime
+from portal.exports.base import ProgressCallback, local_datetime
 from submissions.enums import PhotoKind
 from submissions.models import Entry, Photo
 from submissions.naming import unique_photo_name
@@ -56,7 +56,7 @@ def _member(name: str, moment=None) -> zipfile.ZipInfo:
 
 
 def write_archive(out: BinaryIO, entries: Iterable[Entry], *, photo_bytes: int,
-                  documents: Sequence[tuple[str, Callable[[BinaryIO], None]]], progress: Progress) -> list[str]:
+                  documents: Sequence[tuple[str, Callable[[BinaryIO], None]]], progress: ProgressCallback) -> list[str]:
     """Write the archive into `out`: the `documents` (name, writer) first, then the photos of `entries`
     (in 序号 order, photos prefetched) under 照片/. `photo_bytes` (their total size) drives the progress.
 

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy
 from portal.campaigns.models import Campaign
 from portal.directory.models import OrgNode
 from portal.exports.base import local_date
-from portal.exports.registry import ExportKind, ExportRefused, Offer, register_export_kind
+from portal.exports.registry import ExportKind, Offer, register_export_kind
+from portal.refusals import Refused
 from review.reports.archive import names_by_kind, photo_names, write_archive
 from review.reports.fujian1 import EntryForm, EntryFormExporter, form_title, photo_image
 from review.reports.fujian2 import SummaryExporter
@@ -86,25 +87,25 @@ class OfficialExport(ExportKind):
                            "entries": _getlist(data, "entries")}, user=user)
         if not form.is_valid():
             if "union" in form.errors:
-                raise ExportRefused(_("所选市/产业工会不在您的范围内。"))
-            raise ExportRefused(_("导出参数无效。"))
+                raise Refused(_("所选市/产业工会不在您的范围内。"))
+            raise Refused(_("导出参数无效。"))
         campaign = form.cleaned_data["campaign"] or Campaign.objects.current()
         if campaign is None:
-            raise ExportRefused(_("当前没有进行中的活动。"))
+            raise Refused(_("当前没有进行中的活动。"))
         union = form.cleaned_data["union"]
         ids = sorted(set(form.cleaned_data["entries"])) or None
         if ids is not None:
             if len(ids) > MAX_SELECTED:
-                raise ExportRefused(_("一次最多导出 %(count)d 件作品。") % {"count": MAX_SELECTED})
+                raise Refused(_("一次最多导出 %(count)d 件作品。") % {"count": MAX_SELECTED})
             ids = list(submitted_entries(user, campaign).filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
             if not ids:
-                raise ExportRefused(_("所选作品不在您的范围内。"))
+                raise Refused(_("所选作品不在您的范围内。"))
         params = {"campaign": campaign.pk, "union": union.pk if union else None, "entries": ids}
         if union is None and ids is None:
             if self.requires_scope:
-                raise ExportRefused(_("请选择一个市/产业工会，或勾选要打包的作品。"))
+                raise Refused(_("请选择一个市/产业工会，或勾选要打包的作品。"))
             if not rules.has_perm("reports.export_province", user):
-                raise ExportRefused(_("请选择您所在的市/产业工会。"))
+                raise Refused(_("请选择您所在的市/产业工会。"))
         return params
 
     def allowed(self, user, params: Mapping[str, Any]) -> bool:
@@ -145,7 +146,7 @@ class OfficialExport(ExportKind):
     def campaign(self, params) -> Campaign:
         campaign = Campaign.objects.filter(pk=params.get("campaign")).first()
         if campaign is None:
-            raise ExportRefused(_("活动不存在。"))
+            raise Refused(_("活动不存在。"))
         return campaign
 
     def entries(self, params, user):
@@ -244,7 +245,7 @@ class StatisticsExport(OfficialExport):
     def clean_params(self, user, data: Mapping) -> dict[str, Any]:
         params = super().clean_params(user, data)
         if params["entries"] is not None:
-            raise ExportRefused(_("统计表按市/产业工会导出，不能按所选作品导出。"))
+            raise Refused(_("统计表按市/产业工会导出，不能按所选作品导出。"))
         return params
 
     def generate(self, params, user, out, progress) -> None:

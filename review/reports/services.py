@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
+from review.phases import phase_ended
 from review.reports.models import StatisticsReport
 from review.reports.selectors import counted_entries
 from review.reports.statistics import COUNTED, FIGURES, NUMBERS, system_figures
@@ -24,8 +25,7 @@ def counted_figures(report: StatisticsReport, *, user) -> dict[str, int]:
 
 def statistics_deadline_passed(campaign, at=None) -> bool:
     """附件3 goes to the province with the recommendations: closed once that phase has ended."""
-    phase = campaign.phase(PhaseKind.RECOMMENDATION)
-    return phase is not None and (at or timezone.now()) >= phase.ends_at
+    return phase_ended(campaign, PhaseKind.RECOMMENDATION, at)
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.enums import RoleKind
-from review import services
+from portal.refusals import Refused
+from review import notifications, services
 from review.models import RecommendationQuota, Transition
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def no_mail_tasks(monkeypatch):
     # Not what these tests are about, and an inline task's queries after the commit would make a
     # "database is locked" retry repeat an attempt that had already succeeded.
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(notifications, "enqueue_on_commit", lambda *args, **kwargs: None)
 
 ALREADY = 45
 ATTEMPTS = 20
@@ -84,7 +85,7 @@ def test_recommend_cap_holds_when_the_service_is_called_concurrently():
         entry = Entry.objects.get(pk=candidates[i].pk)
         try:
             services.recommend_entry_to_province(entry, actor=staff[i % len(staff)])
-        except services.ReviewError as exc:
+        except Refused as exc:
             return exc.code
         return "ok"
 
@@ -103,7 +104,7 @@ def test_concurrent_clicks_on_the_same_entry_recommend_it_once():
     def attempt(i):
         try:
             services.recommend_entry_to_province(Entry.objects.get(pk=entry.pk), actor=staff[i % len(staff)])
-        except services.ReviewError as exc:
+        except Refused as exc:
             return exc.code
         return "ok"
 

@@ -13,9 +13,9 @@ from demo.entries import AUTHOR_PREFIX, GUIDED, add_demo_entries
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.models import Campaign
+from review.actions import available_actions
 from review.experts.selectors import entries_in_review, expert_ties
 from review.models import RecommendationQuota, Transition
-from review.services import available_actions
 from scoring.models import Assessment
 from scoring.rules import can_assess
 from submissions.enums import EntryState, PhotoKind, Tier

@@ -9,7 +9,8 @@ from django.utils import timezone
 from portal.accounts.enums import RoleKind
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import Phase
-from review import services, tasks
+from portal.refusals import Refused
+from review import notifications, services, tasks
 from review.enums import NotificationKind
 from review.models import Notification
 from submissions.enums import EntryState, Tier
@@ -58,7 +59,7 @@ def test_undo_notifies_in_app_without_email(people, campaign, django_capture_on_
 
 def test_refused_action_sends_nothing(people, campaign, django_capture_on_commit_callbacks):
     entry = ready(people["worker"], campaign, has_rectification_photos=False)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(services.ReviewError):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Refused):
         services.recommend_entry(entry, actor=people["unit"])
     assert callbacks == []
     assert not Notification.objects.exists()
@@ -90,7 +91,7 @@ def test_digest_emails_each_reviewer_with_waiting_entries(people, campaign):
     ready(people["worker"], campaign)
     ready(people["worker"], campaign)
     ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
-    sent = services.send_review_digest()
+    sent = notifications.send_review_digest()
     recipients = {message.to[0]: message for message in mail.outbox}
     assert sent == 2
     assert set(recipients) == {people["unit"].email, people["county"].email}
@@ -107,7 +108,7 @@ def test_digest_counts_every_role_of_a_user_in_one_email(people, campaign, org):
     Role.objects.create(user=user, kind=RoleKind.CITY, node=org.city_a)
     ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
     ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
-    services.send_review_digest()
+    notifications.send_review_digest()
     mine = [message for message in mail.outbox if message.to == [user.email]]
     assert len(mine) == 1
     assert "2 件" in mine[0].subject
@@ -119,7 +120,7 @@ def test_digest_skips_tiers_whose_phase_is_closed(people, campaign):
     Phase.objects.filter(campaign=campaign, kind__in=[PhaseKind.SUBMISSION, PhaseKind.FIRST_REVIEW]).update(
         starts_at=past - timedelta(days=30), ends_at=past)
     ready(people["worker"], campaign)
-    assert services.send_review_digest() == 0
+    assert notifications.send_review_digest() == 0
 
 
 def test_digest_command_and_task_send_the_digest(people, campaign):
@@ -133,4 +134,4 @@ def test_digest_command_and_task_send_the_digest(people, campaign):
 
 def test_digest_without_current_campaign(db):
     make_user(RoleKind.WORKER)
-    assert services.send_review_digest() == 0
+    assert notifications.send_review_digest() == 0

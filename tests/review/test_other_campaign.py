@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from portal.campaigns.enums import AwardKind, PhaseKind
+from portal.refusals import Refused
 from review import services
 from review.models import RecommendationQuota
-from review.services import ReviewError
 from scoring.services import assess_entry
 from submissions import services as submission_services
 from submissions.enums import EntryState, PhotoKind, Tier
@@ -74,7 +74,7 @@ def test_other_campaign_entry_created_submitted_and_recommended_to_province(org,
     assert (quota.used, quota.cap) == (1, 1)
     # Its cap is 1, not the notice's 50: the city's next recommendation is refused.
     second = ready(worker, other, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry_to_province(second, actor=city)
     assert refused.value.code == "cap_reached"
     assert "已推荐 1/1" in refused.value.message

@@ -7,10 +7,10 @@ from django.utils import timezone
 from portal.audit.models import AuditRecord
 from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign, Phase
-from review import services
+from portal.refusals import Refused
+from review import phases, services
 from review.enums import NotificationKind, TransitionAction
 from review.models import Notification, RecommendationQuota, TierGrade, Transition
-from review.services import ReviewError, ReviewPermissionDenied
 from scoring.services import assess_entry
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
@@ -79,7 +79,7 @@ def test_industry_channel_climbs_unit_group_industry_union(people, campaign, org
     entry = ready(people["worker_ga"], campaign)
     services.recommend_entry(entry, actor=people["unit_ga"])
     assert state_of(entry) == (EntryState.UNIT_RECOMMENDED, Tier.FIRST_REVIEW)
-    with pytest.raises(ReviewPermissionDenied):
+    with pytest.raises(Refused, check=lambda exc: exc.denied):
         services.forward_entry(entry, actor=people["county"])
     services.forward_entry(entry, actor=people["group"])
     services.recommend_entry_to_province(entry, actor=people["industry"])
@@ -95,7 +95,7 @@ def test_service_updates_the_callers_object(people, campaign):
 
 def test_recommend_wrong_tier_is_refused_with_message(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry(entry, actor=people["unit"])
     assert refused.value.code == "wrong_tier"
     assert "县级/集团初评" in refused.value.message
@@ -103,7 +103,7 @@ def test_recommend_wrong_tier_is_refused_with_message(people, campaign):
 
 def test_recommend_by_another_unit_is_denied(people, campaign):
     entry = ready(people["worker"], campaign)
-    with pytest.raises(ReviewPermissionDenied):
+    with pytest.raises(Refused, check=lambda exc: exc.denied):
         services.recommend_entry(entry, actor=people["unit_other"])
     assert state_of(entry) == (EntryState.SUBMITTED, Tier.UNIT)
 
@@ -113,7 +113,7 @@ def test_superuser_without_role_cannot_forward(people, campaign):
     boss.is_superuser = boss.is_staff = True
     boss.save()
     entry = ready(people["worker"], campaign)
-    with pytest.raises(ReviewPermissionDenied):
+    with pytest.raises(Refused, check=lambda exc: exc.denied):
         services.recommend_entry(entry, actor=boss)
 
 
@@ -121,7 +121,7 @@ def test_superuser_without_role_cannot_forward(people, campaign):
 
 def test_forward_without_rectification_photos_is_refused(people, campaign):
     entry = ready(people["worker"], campaign, has_rectification_photos=False)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry(entry, actor=people["unit"])
     assert refused.value.code == "no_rectification"
     assert "整改后的照片" in refused.value.message
@@ -131,7 +131,7 @@ def test_forward_without_rectification_photos_is_refused(people, campaign):
 
 def test_forward_without_unit_assessment_is_refused(people, campaign):
     entry = ready(people["worker"], campaign, score=None)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry(entry, actor=people["unit"])
     assert refused.value.code == "no_unit_assessment"
     assert "价值评价" in refused.value.message
@@ -166,7 +166,7 @@ def test_unit_refused_when_submission_and_first_review_closed(people, campaign):
     close_phase(campaign, PhaseKind.SUBMISSION)
     close_phase(campaign, PhaseKind.FIRST_REVIEW)
     entry = ready(people["worker"], campaign)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry(entry, actor=people["unit"])
     assert refused.value.code == "phase_closed"
     assert "作品提交阶段" in refused.value.message
@@ -180,7 +180,7 @@ def test_county_refused_outside_first_review(people, campaign):
                 lambda: services.reject_entry(entry, actor=people["county"], reason="不符合"),
                 lambda: services.grade_entry(entry, actor=people["county"], tier=Tier.FIRST_REVIEW,
                                              award_level=level(campaign))):
-        with pytest.raises(ReviewError) as refused:
+        with pytest.raises(Refused) as refused:
             act()
         assert "初评" in refused.value.message
     assert state_of(entry) == (EntryState.UNIT_RECOMMENDED, Tier.FIRST_REVIEW)
@@ -189,7 +189,7 @@ def test_county_refused_outside_first_review(people, campaign):
 def test_city_recommend_needs_recommendation_phase(people, campaign):
     set_phase(campaign, PhaseKind.RECOMMENDATION, days_from=5, days_to=30)
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry_to_province(entry, actor=people["city"])
     assert refused.value.code == "phase_closed"
     # Grading is the selection phase's business and still open.
@@ -199,7 +199,7 @@ def test_city_recommend_needs_recommendation_phase(people, campaign):
 def test_city_grade_needs_selection_phase(people, campaign):
     close_phase(campaign, PhaseKind.SELECTION)
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.grade_entry(entry, actor=people["city"], tier=Tier.SELECTION, award_level=level(campaign))
     assert "甄选阶段" in refused.value.message
     services.recommend_entry_to_province(entry, actor=people["city"])
@@ -214,7 +214,7 @@ def test_city_read_only_after_recommendation_deadline(people, campaign):
                 lambda: services.reject_entry(entry, actor=people["city"], reason="不符合"),
                 lambda: services.grade_entry(entry, actor=people["city"], tier=Tier.SELECTION,
                                              award_level=level(campaign))):
-        with pytest.raises(ReviewError) as refused:
+        with pytest.raises(Refused) as refused:
             act()
         assert refused.value.code == "deadline_passed"
         assert "截止" in refused.value.message and "只读" in refused.value.message
@@ -225,8 +225,8 @@ def test_deadline_text_names_the_last_day():
 
     from portal.campaigns.notice import TZ
 
-    assert services.deadline_text(datetime(2025, 10, 1, tzinfo=TZ)) == "2025年9月30日"
-    assert services.deadline_text(datetime(2025, 9, 30, 17, 30, tzinfo=TZ)) == "2025年9月30日 17:30"
+    assert phases.deadline_text(datetime(2025, 10, 1, tzinfo=TZ)) == "2025年9月30日"
+    assert phases.deadline_text(datetime(2025, 9, 30, 17, 30, tzinfo=TZ)) == "2025年9月30日 17:30"
 
 
 def test_notice_calendar_closes_city_after_30_september(people):
@@ -240,11 +240,11 @@ def test_notice_calendar_closes_city_after_30_september(people):
 
     from portal.campaigns.notice import TZ
 
-    assert not services.selection_read_only(campaign, datetime(2025, 9, 30, 23, 59, tzinfo=TZ))
-    services.check_window(campaign, Tier.SELECTION, services.RECOMMEND, datetime(2025, 9, 30, 23, 59, tzinfo=TZ))
-    assert services.selection_read_only(campaign, datetime(2025, 10, 1, 0, 0, tzinfo=TZ))
-    with pytest.raises(ReviewError, match="2025年9月30日"):
-        services.check_window(campaign, Tier.SELECTION, services.RECOMMEND, datetime(2025, 10, 1, tzinfo=TZ))
+    assert not phases.selection_read_only(campaign, datetime(2025, 9, 30, 23, 59, tzinfo=TZ))
+    phases.check_window(campaign, Tier.SELECTION, phases.RECOMMEND, datetime(2025, 9, 30, 23, 59, tzinfo=TZ))
+    assert phases.selection_read_only(campaign, datetime(2025, 10, 1, 0, 0, tzinfo=TZ))
+    with pytest.raises(Refused, match="2025年9月30日"):
+        phases.check_window(campaign, Tier.SELECTION, phases.RECOMMEND, datetime(2025, 10, 1, tzinfo=TZ))
 
 
 # --- return, reject -------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_return_sends_entry_back_to_unit_tier_and_it_climbs_again(people, campai
 def test_return_requires_reason(people, campaign):
     entry = ready(people["worker"], campaign)
     for reason in ("", "   ", None):
-        with pytest.raises(ReviewError) as refused:
+        with pytest.raises(Refused) as refused:
             services.return_entry(entry, actor=people["unit"], reason=reason)
         assert refused.value.code == "reason_required"
         assert "退回原因" in refused.value.message
@@ -287,7 +287,7 @@ def test_return_requires_reason(people, campaign):
 
 def test_reason_longer_than_limit_is_refused(people, campaign):
     entry = ready(people["worker"], campaign)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.reject_entry(entry, actor=people["unit"], reason="长" * 501)
     assert refused.value.code == "reason_too_long"
 
@@ -303,24 +303,24 @@ def test_reject_keeps_tier_and_reason_is_internal(people, campaign):
 
 def test_return_with_stale_tier_is_refused(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.UNIT_RECOMMENDED, tier=Tier.FIRST_REVIEW)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.return_entry(entry, actor=people["county"], reason="请修改", tier=Tier.UNIT)
     assert refused.value.code == "stale"
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.return_entry(entry, actor=people["county"], reason="请修改", tier="abc")
     assert refused.value.code == "invalid"
 
 
 def test_return_of_entry_not_pending_is_refused(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.REJECTED, tier=Tier.UNIT)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.return_entry(entry, actor=people["unit"], reason="请修改")
     assert refused.value.code == "wrong_state"
 
 
 def test_lower_tier_cannot_return_entry_at_higher_tier(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
-    with pytest.raises(ReviewPermissionDenied):
+    with pytest.raises(Refused, check=lambda exc: exc.denied):
         services.return_entry(entry, actor=people["county"], reason="请修改")
 
 
@@ -334,7 +334,7 @@ def test_undo_forward_goes_back_to_previous_state(people, campaign):
     undo = Transition.objects.filter(entry=entry).last()
     assert (undo.action, undo.acting_tier, undo.reason) == (TransitionAction.UNDO, Tier.UNIT, "误点")
     assert Notification.objects.filter(kind=NotificationKind.UNDONE).count() == 1
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["unit"])
     assert refused.value.code == "nothing_to_undo"
 
@@ -359,7 +359,7 @@ def test_undo_refused_after_next_tier_acted(people, campaign):
     entry = ready(people["worker"], campaign)
     services.recommend_entry(entry, actor=people["unit"])
     services.forward_entry(entry, actor=people["county"])
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["unit"])
     assert refused.value.code == "permission_denied"  # the last step is the county's
 
@@ -368,7 +368,7 @@ def test_undo_refused_after_next_tier_graded(people, campaign):
     entry = ready(people["worker"], campaign)
     services.recommend_entry(entry, actor=people["unit"])
     services.grade_entry(entry, actor=people["county"], tier=Tier.FIRST_REVIEW, award_level=level(campaign))
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["unit"])
     assert refused.value.code == "next_tier_acted"
     assert state_of(entry) == (EntryState.UNIT_RECOMMENDED, Tier.FIRST_REVIEW)
@@ -379,7 +379,7 @@ def test_undo_refused_after_next_tier_assessed(people, campaign):
     services.recommend_entry(entry, actor=people["unit"])
     assess_entry(entry, actor=people["county"], tier=Tier.FIRST_REVIEW,
                  values={"l": "1", "e": "1", "c": "15", "x": "1", "y": "1"})
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["unit"])
     assert refused.value.code == "next_tier_acted"
 
@@ -390,7 +390,7 @@ def test_undo_province_recommendation_refused_once_experts_assigned(people, camp
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
     services.recommend_entry_to_province(entry, actor=people["city"])
     assignment = ExpertAssignment.objects.create(entry=entry, expert=people["expert"])
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["city"])
     assert refused.value.code == "next_tier_acted"
     assert RecommendationQuota.objects.get(union=org.city_a).used == 1
@@ -404,7 +404,7 @@ def test_undo_refused_when_phase_closed(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
     services.recommend_entry_to_province(entry, actor=people["city"])
     close_phase(campaign, PhaseKind.RECOMMENDATION)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["city"])
     assert refused.value.code == "deadline_passed"
 
@@ -412,7 +412,7 @@ def test_undo_refused_when_phase_closed(people, campaign):
 def test_undo_of_return_is_not_possible(people, campaign):
     entry = ready(people["worker"], campaign)
     services.return_entry(entry, actor=people["unit"], reason="请修改")
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.undo_transition(entry, actor=people["unit"])
     assert refused.value.code == "nothing_to_undo"
 
@@ -449,24 +449,24 @@ def test_grades_at_each_tier_are_separate(people, campaign):
 def test_grade_refuses_other_campaign_or_organisation_award(people, campaign):
     entry = ready(people["worker"], campaign)
     organisation = AwardLevel.objects.get(campaign=campaign, kind=AwardKind.ORGANISATION)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.grade_entry(entry, actor=people["unit"], tier=Tier.UNIT, award_level=organisation)
     assert refused.value.code == "invalid_level"
     other = Campaign.objects.create(slug="other", title="往届", year=2024)
     foreign = AwardLevel.objects.create(campaign=other, name="一等奖", rank=1)
-    with pytest.raises(ReviewError):
+    with pytest.raises(Refused):
         services.grade_entry(entry, actor=people["unit"], tier=Tier.UNIT, award_level=foreign)
 
 
 def test_grade_refused_before_entry_reaches_tier(people, campaign):
     entry = ready(people["worker"], campaign)
-    with pytest.raises(ReviewError):
+    with pytest.raises(Refused):
         services.grade_entry(entry, actor=people["county"], tier=Tier.FIRST_REVIEW, award_level=level(campaign))
 
 
 def test_grade_refused_for_rejected_or_returned(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.REJECTED, tier=Tier.FIRST_REVIEW)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.grade_entry(entry, actor=people["county"], tier=Tier.FIRST_REVIEW, award_level=level(campaign))
     assert refused.value.code == "not_gradeable"
 
@@ -474,7 +474,7 @@ def test_grade_refused_for_rejected_or_returned(people, campaign):
 @pytest.mark.parametrize("tier", ["x", None, 3, 9])
 def test_grade_invalid_tier_is_refused(people, campaign, tier):
     entry = ready(people["worker"], campaign)
-    with pytest.raises(ReviewError):
+    with pytest.raises(Refused):
         services.grade_entry(entry, actor=people["unit"], tier=tier, award_level=level(campaign))
 
 
@@ -485,7 +485,7 @@ def test_cap_refuses_the_51st(people, campaign, org):
     first, second = (ready(people["worker"], campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION)
                      for _ in range(2))
     services.recommend_entry_to_province(first, actor=people["city"])
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry_to_province(second, actor=people["city"])
     assert refused.value.code == "cap_reached"
     assert "已推荐 50/50" in refused.value.message
@@ -501,7 +501,7 @@ def test_cap_follows_campaign_configuration(people, org):
                for _ in range(3)]
     services.recommend_entry_to_province(entries[0], actor=people["city"])
     services.recommend_entry_to_province(entries[1], actor=people["city"])
-    with pytest.raises(ReviewError, match="2/2"):
+    with pytest.raises(Refused, match="2/2"):
         services.recommend_entry_to_province(entries[2], actor=people["city"])
     # The committee raises the cap: the quota row follows.
     Campaign.objects.filter(pk=campaign.pk).update(recommend_cap=3)
@@ -516,7 +516,7 @@ def test_lowered_cap_below_used_refuses_without_breaking_constraint(people, org)
     services.recommend_entry_to_province(entries[0], actor=people["city"])
     services.recommend_entry_to_province(entries[1], actor=people["city"])
     Campaign.objects.filter(pk=campaign.pk).update(recommend_cap=1)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.recommend_entry_to_province(entries[2], actor=people["city"])
     assert refused.value.code == "cap_reached"
 
@@ -538,6 +538,6 @@ def test_quota_clean_refuses_cap_below_used(campaign, org):
 
 def test_withdrawn_entry_cannot_be_recommended(people, campaign):
     entry = ready(people["worker"], campaign, state=EntryState.WITHDRAWN)
-    with pytest.raises(ReviewError):
+    with pytest.raises(Refused):
         services.recommend_entry(entry, actor=people["unit"])
     assert Entry.objects.get(pk=entry.pk).state == EntryState.WITHDRAWN

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.audit.models import AuditRecord
+from portal.refusals import Refused
 from scoring.models import Assessment
 from scoring.services import assess_entry
 from submissions.enums import EntryState, Tier
@@ -121,24 +122,24 @@ def test_assess_entry_invalid_value_raises_chinese_error_and_stores_nothing(user
 @pytest.mark.parametrize("state", [EntryState.DRAFT, EntryState.WITHDRAWN])
 def test_assess_entry_draft_or_withdrawn_is_refused(users, entry_at, state):
     entry = entry_at(state=state)
-    with pytest.raises(ValidationError, match="草稿或已撤回"):
+    with pytest.raises(Refused, match="草稿或已撤回"):
         score(entry, users["unit"], Tier.UNIT, "2", "2", "25", "1", "1")
     assert not Assessment.objects.exists()
 
 
 def test_assess_entry_tier_not_reached_is_refused(users, entry_at):
     entry = entry_at(Tier.UNIT)
-    with pytest.raises(ValidationError, match="尚未报送"):
+    with pytest.raises(Refused, match="尚未报送"):
         score(entry, users["county"], Tier.FIRST_REVIEW, "2", "2", "25", "1", "1")
 
 
 def test_assess_entry_unknown_tier_is_refused(users, entry_at):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         score(entry_at(), users["unit"], 7, "2", "2", "25", "1", "1")
 
 
 def test_assess_entry_state_is_read_from_database_not_the_stale_instance(users, entry_at):
     entry = entry_at()
     Entry.objects.filter(pk=entry.pk).update(state=EntryState.WITHDRAWN)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         score(entry, users["unit"], Tier.UNIT, "2", "2", "25", "1", "1")

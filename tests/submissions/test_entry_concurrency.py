@@ -7,9 +7,9 @@ On PostgreSQL the uploads really race; SQLite's in-memory test database cannot s
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
+from portal.refusals import Refused
 from submissions import services
 from submissions.enums import PhotoKind
 from submissions.models import Photo
@@ -32,7 +32,7 @@ def test_add_photo_concurrent_uploads_never_exceed_cap(people, small_campaign):
             barrier.wait()
             services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg(10 + n)), actor=worker)
             results.append("ok")
-        except ValidationError as exc:
+        except Refused as exc:
             results.append(exc.code)
         finally:
             connection.close()

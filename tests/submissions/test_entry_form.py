@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
-from submissions.forms import EntryForm
+from submissions.forms import EntryFieldsForm
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def data(org, campaign, **overrides):
 
 def form(org, campaign, user=None, **overrides):
     user = user or make_user(RoleKind.WORKER, org.unit_a1a)
-    return EntryForm(data(org, campaign, **overrides), campaign=campaign, user=user)
+    return EntryFieldsForm(data(org, campaign, **overrides), campaign=campaign, user=user)
 
 
 def test_entry_form_description_of_exactly_the_limit_accepted(org, small_campaign):
@@ -97,7 +97,7 @@ def test_entry_form_bad_phone_refused(org, small_campaign):
 
 def test_entry_form_new_entry_prefilled_from_profile(org, small_campaign):
     user = make_user(RoleKind.WORKER, org.unit_a1a, full_name="王小明", phone="13800000001")
-    entry_form = EntryForm(campaign=small_campaign, user=user)
+    entry_form = EntryFieldsForm(campaign=small_campaign, user=user)
     assert entry_form.initial["author_name"] == "王小明"
     assert entry_form.initial["unit"] == org.unit_a1a.pk
     assert entry_form.initial["contact_phone"] == "13800000001"

@@ -3,12 +3,13 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
 from portal.audit.models import AuditRecord
 from portal.campaigns.enums import DpiPolicy, PhaseKind
+from portal.refusals import Refused
 from submissions import services
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
@@ -66,7 +67,7 @@ def test_create_entry_incomplete_draft_is_saved(org, people, small_campaign):
 
 def test_create_entry_phase_closed_refused(org, people, small_campaign):
     close_submission(small_campaign)
-    with pytest.raises(ValidationError, match="提交阶段"):
+    with pytest.raises(Refused, match="提交阶段"):
         services.create_entry(small_campaign, form_data(None, org, small_campaign), actor=people["worker"])
     assert not Entry.objects.exists()
 
@@ -84,7 +85,7 @@ def test_update_entry_new_unit_rederives_unions_and_audits_fields(org, people, s
 def test_update_entry_submitted_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.SUBMITTED)
-    with pytest.raises(ValidationError, match="不能修改"):
+    with pytest.raises(Refused, match="不能修改"):
         services.update_entry(entry, {"title": "x"}, actor=worker)
 
 
@@ -108,7 +109,7 @@ def test_submit_entry_complete_is_submitted_and_audited(people, small_campaign):
 def test_submit_entry_blank_draft_lists_every_missing_item(org, people, small_campaign):
     worker = people["worker"]
     entry = services.create_entry(small_campaign, {"author_name": "张三", "unit": org.unit_a1a}, actor=worker)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refused) as caught:
         services.submit_entry(entry, actor=worker)
     text = "\n".join(caught.value.messages)
     for item in ("照片名称", "联系地址", "联系电话", "所属行业", "隐患类别", "文字说明", "拍摄时间", "隐患地点",
@@ -122,7 +123,7 @@ def test_submit_entry_declaration_signed_by_someone_else_refused(people, small_c
     entry = make_entry(worker, campaign=small_campaign)
     Entry.objects.filter(pk=entry.pk).update(declaration_name="李四")
     add(entry, worker)
-    with pytest.raises(ValidationError, match="须与作者姓名"):
+    with pytest.raises(Refused, match="须与作者姓名"):
         services.submit_entry(entry, actor=worker)
 
 
@@ -132,7 +133,7 @@ def test_submit_entry_phase_closed_refused(people, small_campaign):
     add(entry, worker)
     close_submission(small_campaign)
     entry = Entry.objects.get(pk=entry.pk)
-    with pytest.raises(ValidationError, match="不在作品提交阶段"):
+    with pytest.raises(Refused, match="不在作品提交阶段"):
         services.submit_entry(entry, actor=worker)
 
 
@@ -154,7 +155,7 @@ def test_withdraw_entry_forwarded_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.UNIT_RECOMMENDED,
                        tier=Tier.FIRST_REVIEW)
-    with pytest.raises(ValidationError, match="不能撤回"):
+    with pytest.raises(Refused, match="不能撤回"):
         services.withdraw_entry(entry, actor=worker)
 
 
@@ -182,7 +183,7 @@ def test_add_photo_fifth_refused_and_leaves_nothing(people, small_campaign, medi
     for n in range(4):
         add(entry, worker, n=n)
     before = stored_files(media_root)
-    with pytest.raises(ValidationError, match="每组照片不超过4幅"):
+    with pytest.raises(Refused, match="每组照片不超过4幅"):
         add(entry, worker, n=9)
     assert entry.photos.count() == 4
     assert stored_files(media_root) == before
@@ -197,7 +198,7 @@ def test_add_photo_cap_follows_campaign_setting(people, small_campaign):
     entry = make_entry(worker, campaign=small_campaign)
     add(entry, worker, n=0)
     add(entry, worker, n=1)
-    with pytest.raises(ValidationError, match="不超过2幅"):
+    with pytest.raises(Refused, match="不超过2幅"):
         add(entry, worker, n=2)
 
 
@@ -205,7 +206,7 @@ def test_add_photo_same_file_twice_in_one_entry_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
     add(entry, worker, n=0)
-    with pytest.raises(ValidationError, match="已经上传过"):
+    with pytest.raises(Refused, match="已经上传过"):
         add(entry, worker, RECTIFIED, n=0)
     assert entry.photos.count() == 1
 
@@ -213,7 +214,7 @@ def test_add_photo_same_file_twice_in_one_entry_refused(people, small_campaign):
 def test_add_photo_invalid_leaves_no_row_and_no_file(people, small_campaign, media_root):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
-    with pytest.raises(ValidationError, match="不是 JPEG"):
+    with pytest.raises(Refused, match="不是 JPEG"):
         services.add_photo(entry, HAZARD, upload(pf.other_format("PNG")), actor=worker)
     assert not Photo.objects.exists()
     assert stored_files(media_root) == set()
@@ -245,17 +246,17 @@ def test_add_photo_rectification_after_forwarding_refused(people, small_campaign
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.UNIT_RECOMMENDED,
                        tier=Tier.FIRST_REVIEW)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         add(entry, worker, RECTIFIED)
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.SUBMITTED, tier=Tier.FIRST_REVIEW)
-    with pytest.raises(ValidationError, match="报送上级"):
+    with pytest.raises(Refused, match="报送上级"):
         add(entry, worker, RECTIFIED)
 
 
 def test_add_photo_hazard_after_submission_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.SUBMITTED)
-    with pytest.raises(ValidationError, match="不能修改"):
+    with pytest.raises(Refused, match="不能修改"):
         add(entry, worker, HAZARD)
 
 
@@ -301,7 +302,7 @@ def test_add_photo_same_file_in_another_campaign_not_flagged(people, small_campa
 def test_add_photo_low_dpi_rejected_under_reject_policy(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refused) as caught:
         add(entry, worker, dpi=72)
     assert "72" in caught.value.messages[0] and "300" in caught.value.messages[0]
 
@@ -392,7 +393,7 @@ def test_delete_photo_submitted_entry_refused(people, small_campaign):
     photo = add(entry, worker)
     Entry.objects.filter(pk=entry.pk).update(state=EntryState.SUBMITTED)
     photo.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.delete_photo(photo, actor=worker)
     assert Photo.objects.filter(pk=photo.pk).exists()
 
@@ -442,7 +443,7 @@ def test_replace_photo_invalid_keeps_old_photo(people, small_campaign, media_roo
     entry = make_entry(worker, campaign=small_campaign)
     photo = add(entry, worker)
     before = stored_files(media_root)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.replace_photo(photo, upload(b"\xff\xd8\xff" + b"\x00" * 500), actor=worker)
     assert Photo.objects.get(pk=photo.pk).sha256 == photo.sha256
     assert stored_files(media_root) == before

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
-from portal.audit.services import record_audit
 from portal.campaigns.enums import PhaseKind
+from review.enums import TransitionAction
+from review.models import Transition
 from submissions import services
-from submissions.enums import EntryState, PhotoKind
+from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
 from tests.factories import CampaignFactory, make_entry, make_user, small_jpeg, stored_files, upload
 from tests.factories import photos as pf
@@ -157,7 +158,9 @@ def test_entry_edit_submitted_entry_redirects_to_detail(client, worker, small_ca
 
 def test_entry_detail_shows_fields_status_and_return_reason(client, worker, people, small_campaign):
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.RETURNED)
-    record_audit(people["unit"], "review.return", entry, changes={"reason": "请补充整改后照片"})
+    Transition.objects.create(entry=entry, actor=people["unit"], action=TransitionAction.RETURN,
+                              from_state=EntryState.SUBMITTED, to_state=EntryState.RETURNED, from_tier=Tier.UNIT,
+                              to_tier=Tier.UNIT, acting_tier=Tier.UNIT, reason="请补充整改后照片")
     body = client.get(reverse("submissions:entry_detail", args=[entry.pk])).content.decode()
     assert "退回修改" in body and "请补充整改后照片" in body
     assert entry.location in body and entry.unit.name in body

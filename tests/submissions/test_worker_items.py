@@ -11,7 +11,7 @@ from portal.audit.models import AuditRecord
 from submissions import services
 from submissions.completeness import missing_items
 from submissions.enums import EntryState, PhotoKind
-from submissions.forms import EntryForm
+from submissions.forms import EntryFieldsForm
 from submissions.models import Entry, Photo
 from tests.factories import make_entry, small_jpeg, stored_files, upload
 from tests.storage_helpers import age_all
@@ -159,9 +159,9 @@ def test_empty_select_option_reads_please_choose(client, worker, small_campaign)
 def test_free_text_over_the_campaign_limit_is_refused_in_chinese(worker, draft, name, label):
     limit = getattr(draft.campaign, f"{name}_max_chars")
     assert limit == 100  # the default chosen to fit 附件1's boxes
-    ok = EntryForm(form_data(draft, **{name: "隐" * limit}), instance=draft, campaign=draft.campaign, user=worker)
+    ok = EntryFieldsForm(form_data(draft, **{name: "隐" * limit}), instance=draft, campaign=draft.campaign, user=worker)
     assert ok.is_valid(), ok.errors
-    too_long = EntryForm(form_data(draft, **{name: "隐" * (limit + 1)}), instance=draft,
+    too_long = EntryFieldsForm(form_data(draft, **{name: "隐" * (limit + 1)}), instance=draft,
                          campaign=draft.campaign, user=worker)
     assert not too_long.is_valid()
     assert too_long.errors[name] == [f"{label}不超过{limit}字（现为{limit + 1}字）。"]

@@ -21,7 +21,8 @@ from portal.campaigns.models import Campaign
 from portal.campaigns.notice import ensure_notice_campaign, open_phases
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
-from review.experts.services import ExpertsError, auto_assign_experts
+from portal.refusals import Refused
+from review.experts.services import auto_assign_experts
 from review.scoping import queue_entries, reviewer_roles
 from submissions.models import ExpertAssignment
 
@@ -190,7 +191,7 @@ class Command(BaseCommand):
                 _quiet_loggers("celery", "kombu"):
             try:
                 report = auto_assign_experts(campaign, actor=committee)
-            except ExpertsError as exc:  # e.g. the results are locked: the demo stays as it is
+            except Refused as exc:  # e.g. the results are locked: the demo stays as it is
                 self.stdout.write(f"未分配专家：{exc.message}")
                 return
         self.stdout.write(f"已为 {report.entries} 件省级评审作品分配专家 {report.created} 人次"

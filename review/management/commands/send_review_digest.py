@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from review.services import send_review_digest
+from review.notifications import send_review_digest
 
 
 class Command(BaseCommand):

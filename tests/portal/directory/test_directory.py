@@ -6,8 +6,9 @@ from openpyxl import Workbook, load_workbook
 from portal.audit.models import AuditRecord
 from portal.directory.enums import Channel, NodeKind
 from portal.directory.exporting import DirectoryExporter
-from portal.directory.importing import DirectoryImportError, import_directory
+from portal.directory.importing import import_directory
 from portal.directory.models import OrgNode
+from portal.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +61,9 @@ def test_import_directory_csv_utf8_bom_and_gb18030_are_read():
 
 def test_import_directory_bad_row_imports_nothing_and_names_the_row():
     rows = [*GOOD_ROWS, ["某某公司", "", "基层单位", "不存在的总工会"]]
-    with pytest.raises(DirectoryImportError) as caught:
+    with pytest.raises(Refused) as caught:
         import_directory(xlsx_bytes(rows), "目录.xlsx")
-    assert "第9行：上级单位 不存在的总工会 不存在" in caught.value.errors
+    assert "第9行：上级单位 不存在的总工会 不存在" in caught.value.details
     assert OrgNode.objects.count() == 0
     assert not AuditRecord.objects.exists()
 
@@ -75,16 +76,16 @@ def test_import_directory_bad_row_imports_nothing_and_names_the_row():
     (["太原市总工会", "", "市总工会", "山西省总工会"], "第9行：单位全称 太原市总工会 与第4行重复"),
 ])
 def test_import_directory_invalid_rows_are_reported(row, message):
-    with pytest.raises(DirectoryImportError) as caught:
+    with pytest.raises(Refused) as caught:
         import_directory(xlsx_bytes([*GOOD_ROWS, row]), "x.xlsx")
-    assert any(error.startswith(message) for error in caught.value.errors), caught.value.errors
+    assert any(error.startswith(message) for error in caught.value.details), caught.value.details
     assert OrgNode.objects.count() == 0
 
 
 def test_import_directory_rejects_other_formats_and_damaged_files():
-    with pytest.raises(DirectoryImportError):
+    with pytest.raises(Refused):
         import_directory(b"not a workbook", "x.xlsx")
-    with pytest.raises(DirectoryImportError):
+    with pytest.raises(Refused):
         import_directory(b"a,b", "x.txt")
 
 

@@ -19,7 +19,6 @@ from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
 from portal.exports.registry import (
     ExportKind,
-    ExportRefused,
     Offer,
     register_export_kind,
     unregister_export_kind,
@@ -34,6 +33,7 @@ from portal.exports.services import (
     run_export_job,
     stranded_export_jobs,
 )
+from portal.refusals import Refused
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +67,9 @@ class CityOnly(ExportKind):
         try:
             rows = int(data.get("rows", 3))
         except (TypeError, ValueError):
-            raise ExportRefused("行数无效") from None
+            raise Refused("行数无效") from None
         if not 0 <= rows <= 10_000:
-            raise ExportRefused("行数超出范围")
+            raise Refused("行数超出范围")
         return {"rows": rows, "fail": data.get("fail") == "1"}
 
     def allowed(self, user, params):
@@ -143,30 +143,30 @@ def test_nothing_is_queued_when_the_request_rolls_back(city, django_capture_on_c
 
 def test_the_celery_task_is_idempotent(city, django_capture_on_commit_callbacks):
     job = run("test-numbers", {"rows": "1"}, city, django_capture_on_commit_callbacks)
-    assert tasks.run_export.delay(job.pk).get() == ExportStatus.DONE
-    assert tasks.run_export.delay(999_999).get() is None
+    assert tasks.task_run_export.delay(job.pk).get() == ExportStatus.DONE
+    assert tasks.task_run_export.delay(999_999).get() is None
     assert ExportJob.objects.get(pk=job.pk).file.name == job.file.name
 
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"rows": "abc"}, "行数无效"), ({"rows": "-1"}, "行数超出范围"), ({"rows": "99999999"}, "行数超出范围")])
 def test_bad_parameters_are_refused_with_a_message(city, data, message):
-    with pytest.raises(ExportRefused, match=message):
+    with pytest.raises(Refused, match=message):
         request_export("test-numbers", data, actor=city)
     assert not ExportJob.objects.exists()
 
 
 def test_unknown_kinds_and_roles_without_the_kind_are_refused(org, city, fast_hashing):
-    with pytest.raises(ExportRefused):
+    with pytest.raises(Refused):
         request_export("no-such-kind", {}, actor=city)
-    with pytest.raises(ExportRefused):
+    with pytest.raises(Refused):
         request_export("test-numbers", {}, actor=make_user(RoleKind.COUNTY, org.county_a1))
 
 
 def test_too_many_running_exports_are_refused(city):
     for _ in range(MAX_ACTIVE_JOBS_PER_USER):
         ExportJob.objects.create(kind="test-numbers", requested_by=city)
-    with pytest.raises(ExportRefused, match="正在生成"):
+    with pytest.raises(Refused, match="正在生成"):
         request_export("test-numbers", {"rows": "1"}, actor=city)
 
 
@@ -320,7 +320,7 @@ def test_purge_command_and_task(city, django_capture_on_commit_callbacks):
     out = io.StringIO()
     call_command("purge_expired_exports", stdout=out)
     assert "已清理 1 个过期导出文件" in out.getvalue()
-    assert tasks.purge_expired_exports.delay().get() == 0
+    assert tasks.task_purge_expired_exports.delay().get() == 0
 
 
 # --- faults: lost tasks, killed workers, a full disk (issue 12.4, 12.5, 12.7) ----------------------------
@@ -351,12 +351,12 @@ def test_a_redelivered_running_job_starts_again_without_its_partial_file(city, s
 def test_the_task_passes_on_that_its_message_was_redelivered(city, monkeypatch):
     seen = []
     monkeypatch.setattr(tasks.services, "run_export_job", lambda job_id, *, redelivered: seen.append(redelivered))
-    tasks.run_export.push_request(delivery_info={"redelivered": True})
+    tasks.task_run_export.push_request(delivery_info={"redelivered": True})
     try:
-        tasks.run_export.run(1)
+        tasks.task_run_export.run(1)
     finally:
-        tasks.run_export.pop_request()
-    tasks.run_export.delay(1)
+        tasks.task_run_export.pop_request()
+    tasks.task_run_export.delay(1)
     assert seen == [True, False]
 
 
@@ -395,7 +395,7 @@ def test_exports_lost_while_the_broker_was_down_are_queued_again(city, settings)
     # Five requests whose task never reached Redis: before, they stayed pending and blocked the user for 24 h.
     lost = [ExportJob.objects.create(kind="test-numbers", requested_by=city, params={"rows": 2, "fail": False})
             for _ in range(MAX_ACTIVE_JOBS_PER_USER)]
-    with pytest.raises(ExportRefused):
+    with pytest.raises(Refused):
         request_export("test-numbers", {"rows": "1"}, actor=city)
     ExportJob.objects.update(created_at=timezone.now() - timedelta(minutes=settings.PORTAL_REQUEUE_AFTER_MINUTES + 1))
     just_requested = ExportJob.objects.create(kind="test-numbers", requested_by=city, params={"rows": 1, "fail": False})

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.audit.models import AuditRecord
+from portal.refusals import Refused
 from review.exhibition import cache, services
 from review.exhibition.models import Publication
-from review.experts.services import ExpertsError, ExpertsPermissionDenied
 from submissions.models import Photo
 from tests.factories import ARTIST, image_exif, set_counts
 from tests.factories.exhibition import (
@@ -41,10 +41,10 @@ def photo_url(photo_pk, variant="thumbnail"):
 
 def test_publishing_needs_confirmed_results(people, campaign):
     scored_at_province(people, campaign, "80")
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.publish_results(campaign, actor=people["committee"])
     assert refused.value.code == "not_confirmed"
-    with pytest.raises(ExpertsPermissionDenied):
+    with pytest.raises(Refused, check=lambda exc: exc.denied):
         services.publish_results(campaign, actor=people["expert_b"])
 
 
@@ -56,7 +56,7 @@ def test_publish_results_publishes_the_awarded_entries_once(people, campaign, sh
 
 
 def test_unpublish_needs_a_reason_and_is_audited(people, shown):
-    with pytest.raises(ExpertsError):
+    with pytest.raises(Refused):
         services.unpublish_entry(shown["third"], actor=people["committee"], reason="")
     assert services.unpublish_entry(shown["third"], actor=people["committee"], reason="作者申请撤下")
     assert not Publication.objects.filter(entry=shown["third"]).exists()

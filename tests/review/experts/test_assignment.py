@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 
 from portal.audit.models import AuditRecord
+from portal.refusals import Refused
 from review.experts import selectors, services
 from review.experts.models import ResultsLock
-from review.experts.services import ExpertsError, ExpertsPermissionDenied
 from submissions.enums import AssignmentOrigin, EntryState, Tier
 from submissions.models import ExpertAssignment
 from tests.factories import assign, at_province, make_entry, make_expert
@@ -106,9 +106,9 @@ def test_auto_assign_mails_each_new_expert_a_count_without_entry_details(people,
 
 def test_only_the_committee_assigns(people, campaign, entry):
     for who in ("expert_b", "city", "worker"):
-        with pytest.raises(ExpertsPermissionDenied):
+        with pytest.raises(Refused, check=lambda exc: exc.denied):
             services.auto_assign_experts(campaign, actor=people[who])
-        with pytest.raises(ExpertsPermissionDenied):
+        with pytest.raises(Refused, check=lambda exc: exc.denied):
             services.assign_expert(entry, people["expert_b"], actor=people[who], reason="x")
 
 
@@ -116,7 +116,7 @@ def test_only_the_committee_assigns(people, campaign, entry):
 
 
 def test_assign_by_hand_needs_a_reason_and_is_audited(people, entry):
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assign_expert(entry, people["expert_b"], actor=people["committee"], reason="  ")
     assert refused.value.code == "reason_required"
     row = services.assign_expert(entry, people["expert_b"], actor=people["committee"], reason="熟悉煤矿")
@@ -127,7 +127,7 @@ def test_assign_by_hand_needs_a_reason_and_is_audited(people, entry):
 
 @pytest.mark.parametrize(("who", "code"), [("expert_a", "tied"), ("city", "not_expert")])
 def test_assign_by_hand_refuses_a_tied_expert_or_a_non_expert(people, entry, who, code):
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assign_expert(entry, people[who], actor=people["committee"], reason="x")
     assert refused.value.code == code
     assert not ExpertAssignment.objects.exists()
@@ -135,11 +135,11 @@ def test_assign_by_hand_refuses_a_tied_expert_or_a_non_expert(people, entry, who
 
 def test_assign_by_hand_refuses_twice_and_after_a_conflict(people, entry):
     services.assign_expert(entry, people["expert_b"], actor=people["committee"], reason="x")
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assign_expert(entry, people["expert_b"], actor=people["committee"], reason="x")
     assert refused.value.code == "already"
     services.declare_conflict(entry, actor=people["expert_b"], reason="作者是我同事")
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assign_expert(entry, people["expert_b"], actor=people["committee"], reason="x")
     assert refused.value.code == "conflict"
 
@@ -147,14 +147,14 @@ def test_assign_by_hand_refuses_twice_and_after_a_conflict(people, entry):
 def test_assign_by_hand_refuses_an_entry_outside_the_review(people, campaign):
     city_level = make_entry(people["worker"], campaign=campaign, state=EntryState.FIRST_FORWARDED,
                             tier=Tier.SELECTION)
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.assign_expert(city_level, people["expert_b"], actor=people["committee"], reason="x")
     assert refused.value.code == "not_in_review"
 
 
 def test_remove_by_hand_keeps_the_row_and_auto_assign_never_brings_the_expert_back(people, campaign, entry):
     row = services.assign_expert(entry, people["expert_b"], actor=people["committee"], reason="x")
-    with pytest.raises(ExpertsError):
+    with pytest.raises(Refused):
         services.remove_assignment(row, actor=people["committee"], reason="")
     services.remove_assignment(row, actor=people["committee"], reason="评分明显失当")
     row.refresh_from_db()
@@ -209,14 +209,14 @@ def test_declaring_a_conflict_with_no_expert_left_flags_the_entry(people, campai
 
 
 def test_declaring_a_conflict_needs_an_active_assignment_and_a_reason(people, entry):
-    with pytest.raises(ExpertsPermissionDenied):
+    with pytest.raises(Refused, check=lambda exc: exc.denied):
         services.declare_conflict(entry, actor=people["expert_b"], reason="x")
     assign(entry, people["expert_b"])
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.declare_conflict(entry, actor=people["expert_b"], reason="")
     assert refused.value.code == "reason_required"
     services.declare_conflict(entry, actor=people["expert_b"], reason="x")
-    with pytest.raises(ExpertsPermissionDenied):  # a second time: the assignment is no longer active
+    with pytest.raises(Refused, check=lambda exc: exc.denied):  # a second time: the assignment is no longer active
         services.declare_conflict(entry, actor=people["expert_b"], reason="x")
 
 
@@ -241,7 +241,7 @@ def test_no_assignment_change_once_the_results_are_locked(people, campaign, entr
         lambda: services.remove_assignment(row, actor=people["committee"], reason="x"),
         lambda: services.declare_conflict(entry, actor=people["expert_b"], reason="x"),
     ):
-        with pytest.raises(ExpertsError) as refused:
+        with pytest.raises(Refused) as refused:
             attempt()
         assert refused.value.code == "locked"
     assert active(entry) == [people["expert_b"].pk]

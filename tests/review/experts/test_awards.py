@@ -7,10 +7,10 @@ import pytest
 from portal.accounts.enums import RoleKind
 from portal.audit.models import AuditRecord
 from portal.campaigns.enums import AwardKind
+from portal.refusals import Refused
 from review.experts import organisation, selectors, services
 from review.experts.enums import AwardSource
 from review.experts.models import FinalAward, OrganisationAward, ResultsLock
-from review.experts.services import ExpertsError, ExpertsPermissionDenied
 from submissions.enums import EntryState, Tier
 from tests.factories import assign, at_province, make_entry, make_user, set_counts, work_level
 from tests.factories.experts import score
@@ -74,7 +74,7 @@ def test_unscored_entries_get_no_award(people, campaign, ranked):
 def test_set_award_by_hand_needs_a_reason_and_is_kept_by_the_next_proposal(people, campaign, ranked):
     services.propose_awards(campaign, actor=people["committee"])
     first_prize = work_level(campaign, "一等奖")
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_award(ranked["60"], first_prize, actor=people["committee"], reason="")
     assert refused.value.code == "reason_required"
     services.set_award(ranked["60"], first_prize, actor=people["committee"], reason="整改成效特别显著")
@@ -99,7 +99,7 @@ def test_no_award_by_hand_frees_the_place(people, campaign, ranked):
 
 def test_set_award_refuses_a_level_of_another_kind_or_campaign(people, campaign, ranked):
     organisation_level = campaign.award_levels.get(kind=AwardKind.ORGANISATION)
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_award(ranked["100"], organisation_level, actor=people["committee"], reason="x")
     assert refused.value.code == "bad_level"
 
@@ -107,18 +107,18 @@ def test_set_award_refuses_a_level_of_another_kind_or_campaign(people, campaign,
 def test_set_award_refuses_an_entry_outside_the_provincial_review(people, campaign):
     city_level = make_entry(people["worker"], campaign=campaign, state=EntryState.FIRST_FORWARDED,
                             tier=Tier.SELECTION)
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_award(city_level, work_level(campaign, "一等奖"), actor=people["committee"], reason="x")
     assert refused.value.code == "not_in_review"
 
 
 def test_only_the_committee_decides_awards(people, campaign, ranked):
     for who in ("expert_b", "city"):
-        with pytest.raises(ExpertsPermissionDenied):
+        with pytest.raises(Refused, check=lambda exc: exc.denied):
             services.propose_awards(campaign, actor=people[who])
-        with pytest.raises(ExpertsPermissionDenied):
+        with pytest.raises(Refused, check=lambda exc: exc.denied):
             services.set_award(ranked["100"], None, actor=people[who], reason="x")
-        with pytest.raises(ExpertsPermissionDenied):
+        with pytest.raises(Refused, check=lambda exc: exc.denied):
             services.confirm_results(campaign, actor=people[who])
 
 
@@ -157,7 +157,7 @@ def test_organisation_awards_are_proposed_by_rank_then_confirmed_by_hand(org, pe
     assert not any(row.confirmed for row in rows)
 
     level = campaign.award_levels.get(kind=AwardKind.ORGANISATION)
-    with pytest.raises(ExpertsError) as refused:  # changing the proposal needs a reason
+    with pytest.raises(Refused) as refused:  # changing the proposal needs a reason
         services.confirm_organisation_award(by_union[org.city_b.pk], actor=people["committee"], level=level)
     assert refused.value.code == "reason_required"
     confirmed = services.confirm_organisation_award(by_union[org.city_b.pk], actor=people["committee"],
@@ -182,15 +182,15 @@ def test_recomputing_organisation_awards_clears_the_confirmations(people, campai
 
 
 def test_confirm_results_needs_awards_and_confirmed_organisation_awards(people, campaign, ranked):
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.confirm_results(campaign, actor=people["committee"])
     assert refused.value.code == "no_awards"
     services.propose_awards(campaign, actor=people["committee"])
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.confirm_results(campaign, actor=people["committee"])
     assert refused.value.code == "checklist_open" and "组织奖未确认" in refused.value.message
     services.propose_organisation_awards(campaign, actor=people["committee"])
-    with pytest.raises(ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.confirm_results(campaign, actor=people["committee"])
     assert refused.value.code == "checklist_open" and "组织奖未确认" in refused.value.message
     assert not ResultsLock.objects.filter(campaign=campaign).exists()
@@ -224,7 +224,7 @@ def test_the_lock_refuses_every_award_change(people, campaign, ranked):
         lambda: services.confirm_all_organisation_awards(campaign, actor=people["committee"]),
         lambda: services.confirm_results(campaign, actor=people["committee"]),
     ):
-        with pytest.raises(ExpertsError) as refused:
+        with pytest.raises(Refused) as refused:
             attempt()
         assert refused.value.code == "locked"
     assert levels_by_entry(campaign) == before

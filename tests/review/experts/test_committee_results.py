@@ -9,14 +9,15 @@ from django.urls import reverse
 
 from portal.audit.models import AuditRecord
 from portal.campaigns.enums import AwardKind
+from portal.refusals import Refused
 from review import services as review_services
+from review.actions import available_actions
 from review.enums import NotificationKind
 from review.exhibition import services as exhibition_services
 from review.experts import checklist, services
 from review.experts.blind import REDACTED
 from review.experts.models import ResultsLock
 from review.models import Notification
-from review.services import ReviewError
 from scoring.models import Assessment
 from submissions.enums import EntryState, Tier
 from tests.factories import assign, at_province, make_entry, set_counts
@@ -41,7 +42,7 @@ def five(people, campaign):
 
 
 def test_lock_is_refused_while_entries_lack_expert_scores(people, campaign, five):
-    with pytest.raises(services.ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.confirm_results(campaign, actor=people["committee"])
     assert refused.value.code == "checklist_open" and "专家评分未齐" in refused.value.message
     assert not ResultsLock.objects.filter(campaign=campaign).exists()
@@ -56,7 +57,7 @@ def test_lock_with_a_reason_records_the_override_and_the_open_items(people, camp
 
 
 def test_an_override_against_a_changed_checklist_is_refused(people, campaign, five):
-    with pytest.raises(services.ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.confirm_results(campaign, actor=people["committee"], override_reason="x", checklist_digest="0" * 64)
     assert refused.value.code == "checklist_changed"
 
@@ -76,9 +77,9 @@ def test_a_tie_at_a_cut_off_is_flagged_and_resolved_with_a_reason(people, campai
     assert [item.kind for item in check.open_items] == ["work_tie"]
     tie = check.ties[0]
     assert len(tie.members) == 4 and tie.score == "60.000"
-    with pytest.raises(services.ExpertsError):
+    with pytest.raises(Refused):
         services.confirm_results(campaign, actor=people["committee"])
-    with pytest.raises(services.ExpertsError) as refused:
+    with pytest.raises(Refused) as refused:
         services.resolve_tie(campaign, tie.digest, actor=people["committee"], reason="")
     assert refused.value.code == "reason_required"
     services.resolve_tie(campaign, tie.digest, actor=people["committee"], reason="按C、L均值及提交先后确定")
@@ -91,12 +92,12 @@ def test_after_the_lock_a_city_cannot_recommend_to_the_province(org, people, cam
     waiting = make_entry(people["worker"], campaign=campaign, state=EntryState.FIRST_FORWARDED, tier=Tier.SELECTION,
                          has_rectification_photos=True, unit_score="60")
     services.confirm_results(campaign, actor=people["committee"], override_reason="x")
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         review_services.recommend_entry_to_province(waiting, actor=people["city"])
     assert refused.value.code == "results_locked"
     waiting.refresh_from_db()
     assert (waiting.state, waiting.tier) == (EntryState.FIRST_FORWARDED, Tier.SELECTION)
-    actions = review_services.available_actions(waiting, people["city"])
+    actions = available_actions(waiting, people["city"])
     forward = [a for a in actions if a.name == "recommend_province"]
     assert forward and not forward[0].allowed and "锁定" in forward[0].refusal
 

@@ -4,11 +4,11 @@ independence of the experts' scores."""
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal.refusals import Refused
 from review.experts import services
 from review.experts.models import ResultsLock
 from scoring.rules import can_assess
@@ -94,7 +94,7 @@ def test_saving_a_province_assessment_marks_the_assignment_submitted(people, ent
     row.refresh_from_db()
     first = row.submitted_at
     assert first is not None
-    with pytest.raises(ValidationError) as refused:  # the saved score is frozen (issue 12.3)
+    with pytest.raises(Refused) as refused:  # the saved score is frozen (issue 12.3)
         score(entry, people["expert_b"], "80")
     assert refused.value.code == "score_frozen"
     row.refresh_from_db()
@@ -104,7 +104,7 @@ def test_saving_a_province_assessment_marks_the_assignment_submitted(people, ent
 def test_a_refused_assessment_leaves_the_assignment_unsubmitted(people, campaign):
     draft = make_entry(people["worker"], campaign=campaign)
     row = assign(draft, people["expert_b"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         score(draft, people["expert_b"], "60")
     row.refresh_from_db()
     assert row.submitted_at is None

@@ -80,7 +80,7 @@ def test_the_committee_downloads_a_province_photo_package_named_like_the_provinc
 
 
 def test_a_city_still_cannot_archive_the_province(people, campaign):
-    from portal.exports.registry import ExportRefused
+    from portal.refusals import Refused
 
-    with pytest.raises(ExportRefused, match="请选择"):
+    with pytest.raises(Refused, match="请选择"):
         request_export("photos", {}, actor=people["city"])

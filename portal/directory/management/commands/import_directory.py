@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.directory.importing import DirectoryImportError, import_directory
+from portal.directory.importing import import_directory
+from portal.refusals import Refused
 
 
 class Command(BaseCommand):
@@ -16,8 +17,8 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{file}")
         try:
             result = import_directory(file.read_bytes(), file.name)
-        except DirectoryImportError as exc:
-            for error in exc.errors:
+        except Refused as exc:
+            for error in exc.messages:
                 self.stderr.write(error)
             raise CommandError("文件有误，未导入任何数据。") from None
         self.stdout.write(self.style.SUCCESS(f"导入完成：新增 {result['created']} 个，更新 {result['updated']} 个。"))
