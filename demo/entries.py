@@ -36,16 +36,16 @@ from portal.campaigns.enums import AwardKind
 from portal.campaigns.models import AwardLevel, Campaign
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
-from review.enums import FORWARD_ACTION, FORWARD_STATE, TransitionAction
 from review.models import TierGrade, Transition
 from review.services import sync_recommendation_quota
 from scoring.formula import hazard_score
 from scoring.models import Assessment
 from scoring.services import assess_entry
-from submissions.enums import EntryState, PhotoKind, Tier
+from submissions.enums import EntryState, PhotoKind, Tier, TransitionAction
 from submissions.models import Entry, Photo
 from submissions.photos import make_derivative
 from submissions.services import DERIVATIVE_SIDES
+from submissions.tiers import TIERS
 
 AUTHOR_PREFIX = "demo-w"
 STAFF_PREFIX = "demo-r"
@@ -333,11 +333,11 @@ class _Builder:
                 to_tier = Tier.SELECTION if tier == Tier.UNIT and entry.first_review_union_id is None else tier + 1
                 moment += timedelta(hours=self.rng.randint(2, 72))
                 steps.append(Transition(
-                    entry=entry, actor=self.reviewer_for(*self._node_of(entry, tier)), action=FORWARD_ACTION[tier],
-                    from_state=state, to_state=FORWARD_STATE[tier], from_tier=tier, to_tier=to_tier,
+                    entry=entry, actor=self.reviewer_for(*self._node_of(entry, tier)), action=TIERS[tier].forward_action,
+                    from_state=state, to_state=TIERS[tier].forward_state, from_tier=tier, to_tier=to_tier,
                     acting_tier=tier, reason=self.rng.choice(["", "", "画面清晰，隐患典型", "整改到位"]),
                     created_at=min(moment, now)))
-                state, tier = FORWARD_STATE[tier], to_tier
+                state, tier = TIERS[tier].forward_state, to_tier
             if entry.state in (EntryState.RETURNED, EntryState.REJECTED):
                 moment += timedelta(hours=self.rng.randint(2, 72))
                 action = TransitionAction.RETURN if entry.state == EntryState.RETURNED else TransitionAction.REJECT

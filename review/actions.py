@@ -14,22 +14,19 @@ from django.utils.translation import gettext as _
 from portal.campaigns.models import Campaign
 from portal.refusals import Refused
 from review.checks import (
-    FORWARD_PERMISSION,
     check_advance,
     check_decision,
     check_grade,
     check_undo,
     last_transition,
 )
-from review.enums import ACTING_TIERS, FORWARD_ACTION, UNDOABLE_ACTIONS, TransitionAction
 from review.rules import reviews_at_tier
-from submissions.enums import Tier
+from submissions.enums import Tier, TransitionAction
 from submissions.models import Entry
+from submissions.tiers import DECIDING_TIERS, UNDOABLE_ACTIONS, spec_for
+
 
 # The url name in review.urls of each tier's forward action.
-FORWARD_URL_NAME = {Tier.UNIT: "recommend", Tier.FIRST_REVIEW: "forward", Tier.SELECTION: "recommend_province"}
-
-
 @dataclass
 class ActionOption:
     name: str            # url name in review.urls
@@ -53,13 +50,14 @@ def _attempt(check) -> tuple[bool, str | None]:
 
 def _forward_option(entry: Entry, user, campaign: Campaign) -> ActionOption | None:
     tier = entry.tier
-    if tier not in FORWARD_PERMISSION or not rules.has_perm(FORWARD_PERMISSION[tier], user, entry):
+    spec = spec_for(tier)
+    if spec is None or not spec.decides or not rules.has_perm(spec.forward_permission, user, entry):
         return None
     allowed, refusal = _attempt(lambda: check_advance(entry, user, campaign, tier))
     if refusal is None:
         return None
-    label = FORWARD_ACTION[tier].label
-    return ActionOption(name=FORWARD_URL_NAME[tier], label=label, allowed=allowed, refusal=refusal,
+    label = spec.forward_label
+    return ActionOption(name=spec.forward_url, label=label, allowed=allowed, refusal=refusal,
                         reason_label=_("评审意见（选填，仅评审人员可见）"),
                         confirm=_("确定%(action)s该作品吗？") % {"action": label}, style="success")
 
@@ -100,7 +98,7 @@ def gradeable_tiers(entry: Entry, user, campaign: Campaign | None = None) -> lis
     """(tier, allowed, refusal) for each tier at which `user` reviews `entry` and the entry has reached."""
     campaign = campaign or entry.campaign
     result = []
-    for tier in ACTING_TIERS:
+    for tier in DECIDING_TIERS:
         if not reviews_at_tier(user, entry, tier) or entry.tier < tier:
             continue
         try:

@@ -13,38 +13,31 @@ from django.utils.translation import gettext as _
 
 from portal.campaigns.models import Campaign
 from portal.refusals import Refused
-from review.enums import (
-    ACTING_TIERS,
-    FORWARD_ACTION,
-    FORWARD_ACTIONS,
-    GRADEABLE_STATES,
-    PENDING_STATES,
-    UNDOABLE_ACTIONS,
-    TransitionAction,
-)
 from review.models import RecommendationQuota, TierGrade, Transition
 from review.phases import DECIDE, GRADE, RECOMMEND, check_window
 from review.rules import reviews_at_tier
 from scoring.models import Assessment
-from submissions.enums import Tier
+from submissions.enums import Tier, TransitionAction
 from submissions.models import Entry, ExpertAssignment
+from submissions.tiers import (
+    DECIDING_TIERS,
+    FORWARD_ACTIONS,
+    GRADEABLE_STATES,
+    TIERS,
+    UNDOABLE_ACTIONS,
+    spec_for,
+)
+from submissions.tiers import next_tier as next_tier
 
-FORWARD_PERMISSION = {
-    Tier.UNIT: "review.recommend_entry",
-    Tier.FIRST_REVIEW: "review.forward_entry",
-    Tier.SELECTION: "review.recommend_entry_to_province",
-}
+
+def forward_purpose(tier) -> str:
+    """Which phase a forward from `tier` needs: a capped forward (to the province) is a recommendation."""
+    spec = spec_for(tier)
+    return RECOMMEND if spec is not None and spec.capped else DECIDE
 
 
 def _denied(message: str | None = None) -> Refused:
     return Refused.permission_denied(message or _("您没有对该作品执行此操作的权限。"))
-
-
-def next_tier(entry: Entry, tier: int) -> Tier:
-    """The tier an entry reaches when `tier` forwards it; a unit with no county/group above goes to the city."""
-    if tier == Tier.UNIT:
-        return Tier.FIRST_REVIEW if entry.first_review_union_id is not None else Tier.SELECTION
-    return Tier(tier + 1)
 
 
 def _state_refusal(entry: Entry, tier: int, verb: str) -> Refused:
@@ -79,14 +72,14 @@ def cap_refusal(quota: RecommendationQuota, cap: int) -> Refused:
 
 def check_advance(entry: Entry, actor, campaign: Campaign, tier: int) -> None:
     """Raise Refused unless `actor` may forward `entry` from `tier` now."""
-    if tier not in FORWARD_PERMISSION or not rules.has_perm(FORWARD_PERMISSION[tier], actor, entry):
+    spec = spec_for(tier)
+    if spec is None or not spec.decides or not rules.has_perm(spec.forward_permission, actor, entry):
         raise _denied()
-    verb = FORWARD_ACTION[tier].label
-    if entry.tier != tier or entry.state not in PENDING_STATES[tier]:
-        raise _state_refusal(entry, tier, verb)
-    check_window(campaign, tier, RECOMMEND if tier == Tier.SELECTION else DECIDE)
+    if entry.tier != tier or entry.state not in spec.pending_states:
+        raise _state_refusal(entry, tier, spec.forward_label)
+    check_window(campaign, tier, forward_purpose(tier))
     check_forward_rules(entry, campaign)
-    if tier == Tier.SELECTION:
+    if spec.capped:
         # Read without a lock, to explain early; services._take_quota decides under concurrency.
         quota = quota_for(campaign, entry.selection_union)
         if quota.used >= campaign.recommend_cap:
@@ -99,7 +92,7 @@ def check_decision(entry: Entry, actor, campaign: Campaign, action: str) -> None
     if not rules.has_perm(permission, actor, entry):
         raise _denied()
     verb = TransitionAction(action).label
-    if entry.tier not in ACTING_TIERS or entry.state not in PENDING_STATES[entry.tier]:
+    if entry.tier not in DECIDING_TIERS or entry.state not in TIERS[entry.tier].pending_states:
         raise _state_refusal(entry, entry.tier, verb)
     check_window(campaign, entry.tier, DECIDE)
 
@@ -142,7 +135,7 @@ def check_undo(entry: Entry, actor, campaign: Campaign, last: Transition | None)
 
 def check_grade(entry: Entry, actor, campaign: Campaign, tier: int) -> None:
     """Raise Refused unless `actor` may grade `entry` at `tier` now."""
-    if tier not in ACTING_TIERS or not reviews_at_tier(actor, entry, tier):
+    if tier not in DECIDING_TIERS or not reviews_at_tier(actor, entry, tier):
         raise _denied()
     if entry.tier < tier:
         raise Refused(_("该作品尚未报送到%(tier)s，不能评定等次。") % {"tier": Tier(tier).label},

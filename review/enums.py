@@ -1,19 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from submissions.enums import TransitionAction
-from submissions.tiers import (
-    DECIDING_TIERS,
-    FORWARD_ACTIONS,
-    GRADEABLE_STATES,
-    REVIEWER_ROLE_KINDS,
-    TIER_OF_ROLE,
-    TIERS,
-    UNDOABLE_ACTIONS,
-)
-
-__all__ = ["FORWARD_ACTIONS", "GRADEABLE_STATES", "REVIEWER_ROLE_KINDS", "UNDOABLE_ACTIONS", "TransitionAction"]
-
 
 class NotificationKind(models.TextChoices):
     ADVANCED = "advanced", _("作品晋级")
@@ -40,13 +27,3 @@ class QueueSort(models.TextChoices):
     SCORE_ASC = "d", _("评价得分从低到高")
     DATE_DESC = "-date", _("提交时间从新到旧")
     DATE_ASC = "date", _("提交时间从旧到新")
-
-
-# Transitional aliases over the tier table (submissions.tiers), kept while callers move onto it.
-ROLE_TIER = TIER_OF_ROLE
-TIER_ROLE = {tier: spec.role_kind for tier, spec in TIERS.items()}
-ACTING_TIERS = DECIDING_TIERS
-TIER_NODE_FIELD = {tier: TIERS[tier].node_field for tier in DECIDING_TIERS}
-PENDING_STATES = {tier: spec.pending_states for tier, spec in TIERS.items()}
-FORWARD_ACTION = {tier: TransitionAction(TIERS[tier].forward_action) for tier in DECIDING_TIERS}
-FORWARD_STATE = {tier: TIERS[tier].forward_state for tier in DECIDING_TIERS}

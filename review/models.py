@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from review.enums import NotificationKind, TransitionAction
-from submissions.enums import EntryState, Tier
+from review.enums import NotificationKind
+from submissions.enums import EntryState, Tier, TransitionAction
 
 
 class Transition(models.Model):

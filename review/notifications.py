@@ -18,11 +18,12 @@ from portal.refusals import Refused
 # review.tasks imports this module too (its tasks call these services): both import the other as a module,
 # whose attributes are read at call time, so the cycle resolves at import.
 from review import tasks
-from review.enums import ROLE_TIER, QueueStage
+from review.enums import QueueStage
 from review.models import Notification
 from review.phases import tier_open
 from review.scoping import ReviewerRole, queue_entries, reviewer_roles
 from submissions.models import Entry
+from submissions.tiers import REVIEWER_ROLE_KINDS
 
 
 def entry_title(entry: Entry) -> str:
@@ -100,7 +101,7 @@ def send_review_digest(*, campaign: Campaign | None = None) -> int:
     campaign = campaign or Campaign.objects.prefetch_related("phases").current()
     if campaign is None:
         return 0
-    reviewers = (User.objects.filter(is_active=True, roles__kind__in=list(ROLE_TIER))
+    reviewers = (User.objects.filter(is_active=True, roles__kind__in=list(REVIEWER_ROLE_KINDS))
                  .exclude(email="").distinct().order_by("pk"))
     messages = []
     for user in reviewers:

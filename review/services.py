@@ -31,12 +31,13 @@ from review.checks import (
     last_transition,
     next_tier,
 )
-from review.enums import FORWARD_ACTION, FORWARD_STATE, NotificationKind, TransitionAction
+from review.enums import NotificationKind
 from review.models import RecommendationQuota, TierGrade, Transition
 from review.notifications import entry_title, notify_author
 from review.phases import results_locks
-from submissions.enums import EntryState, Tier
+from submissions.enums import EntryState, Tier, TransitionAction
 from submissions.models import Entry
+from submissions.tiers import TIERS
 
 REASON_MAX_CHARS = 500
 
@@ -118,17 +119,17 @@ def _move(entry: Entry, original: Entry, *, actor, action: str, to_state: str, t
 def _advance(entry: Entry, *, actor, tier: int, comment: str = "", request=None) -> Transition:
     comment = _clean_reason(comment, required=False, what=_("评审意见"))
     locked, campaign = _lock(entry)
-    if tier == Tier.SELECTION:
+    spec = TIERS[Tier(tier)]
+    if spec.capped:
         _hold_off_the_results_lock(campaign)
     check_advance(locked, actor, campaign, tier)
     to_tier = next_tier(locked, tier)
-    if tier == Tier.SELECTION:
+    if spec.capped:
         _take_quota(campaign, locked)
-    transition = _move(locked, entry, actor=actor, action=FORWARD_ACTION[tier], to_state=FORWARD_STATE[tier],
+    transition = _move(locked, entry, actor=actor, action=spec.forward_action, to_state=spec.forward_state,
                        to_tier=to_tier, acting_tier=tier, reason=comment, request=request)
-    node = {Tier.UNIT: locked.unit, Tier.FIRST_REVIEW: locked.first_review_union,
-            Tier.SELECTION: locked.selection_union}[tier]
-    if tier == Tier.SELECTION:
+    node = spec.node_of(locked)
+    if to_tier == Tier.PROVINCE:
         message = _("您的作品《%(title)s》已由%(node)s推荐参加省级评审。") % {"title": entry_title(locked), "node": node}
     else:
         message = _("您的作品《%(title)s》已通过%(node)s审核，进入%(tier)s。") % {

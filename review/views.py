@@ -20,8 +20,8 @@ from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 from review import actions, phases, services
-from review.checks import quota_for
-from review.enums import ACTING_TIERS, FORWARD_ACTION, QueueSort, QueueStage
+from review.checks import forward_purpose, quota_for
+from review.enums import QueueSort, QueueStage
 from review.forms import GRADE_NONE, BulkForm, GradeForm, QueueFilterForm, ReasonForm, work_levels
 from review.history import entry_history
 from review.models import Notification, TierGrade
@@ -31,6 +31,7 @@ from review.scoping import STAGE_HINTS, entries_for_reviewer, pick_role, queue_e
 from scoring.rules import can_assess, can_view_scores
 from submissions.enums import PhotoKind, Tier
 from submissions.models import Entry, Photo
+from submissions.tiers import DECIDING_TIERS, TIERS
 
 PAGE_SIZE = 25
 
@@ -129,14 +130,14 @@ def queue(request):
     window_refusal = ""
     if can_act:
         try:
-            phases.check_window(campaign, tier, phases.RECOMMEND if tier == Tier.SELECTION else phases.DECIDE)
+            phases.check_window(campaign, tier, forward_purpose(tier))
         except Refused as exc:
             window_refusal = exc.message
-    quota = quota_for(campaign, role.node) if tier == Tier.SELECTION else None
+    quota = quota_for(campaign, role.node) if TIERS[tier].capped else None
     context.update({
         "form": form, "page_obj": page, "rows": rows, "stage": stage, "stage_hint": STAGE_HINTS.get(stage, ""),
         "levels": levels, "querystring": query.urlencode(), "can_act": can_act,
-        "forward_label": FORWARD_ACTION[tier].label if can_act else "",
+        "forward_label": TIERS[tier].forward_label if can_act else "",
         "window_refusal": window_refusal, "quota": quota,
         "quota_cap": campaign.recommend_cap if quota else None,
         "next_url": request.get_full_path(),
@@ -191,7 +192,7 @@ def bulk(request):
                    .select_related("selection_union", "unit", "first_review_union"))
     done, refused = _bulk_apply(request, role, entries, form.cleaned_data)
     missing = len(set(ids)) - len(entries)
-    verb = FORWARD_ACTION[role.tier].label if form.cleaned_data["action"] == "forward" else _("评定等次")
+    verb = TIERS[role.tier].forward_label if form.cleaned_data["action"] == "forward" else _("评定等次")
     if done:
         messages.success(request, _("已%(verb)s %(count)d 件作品。") % {"verb": verb, "count": len(done)})
     if refused:
@@ -232,7 +233,7 @@ def entry_detail(request, pk: int):
         "reason_form": ReasonForm(initial={"tier": entry.tier}),
         "history": entry_history(entry, staff=True), "quota": quota,
         "quota_cap": campaign.recommend_cap if quota else None,
-        "scoring_assess_tiers": [tier for tier in ACTING_TIERS if can_assess(request.user, entry, tier)],
+        "scoring_assess_tiers": [tier for tier in DECIDING_TIERS if can_assess(request.user, entry, tier)],
     })
 
 

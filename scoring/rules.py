@@ -10,9 +10,6 @@ from portal.accounts.rules import is_committee, is_staff_reviewer
 from submissions.enums import NOT_TAKING_PART, Tier
 from submissions.tiers import DECIDING_TIERS, TIERS
 
-# Kept under its old name for the scoring services and pages; the states themselves are NOT_TAKING_PART.
-ASSESSABLE_STATES_EXCLUDED = NOT_TAKING_PART
-
 
 @rules.predicate
 def entry_is_assessable(user, entry) -> bool:

@@ -11,8 +11,7 @@ from portal.audit.services import record_audit
 from portal.refusals import Refused
 from scoring.formula import SCALE_CODES, InvalidOption, format_score, get_scale, hazard_score
 from scoring.models import Assessment
-from scoring.rules import ASSESSABLE_STATES_EXCLUDED
-from submissions.enums import Tier
+from submissions.enums import NOT_TAKING_PART, Tier
 from submissions.models import Entry
 
 FIELDS = tuple(code.lower() for code in SCALE_CODES)
@@ -69,7 +68,7 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
 
     # Lock the entry so a state change (return, withdraw) and this assessment cannot interleave.
     locked = Entry.objects.select_for_update().get(pk=entry.pk)
-    if locked.state in ASSESSABLE_STATES_EXCLUDED:
+    if locked.state in NOT_TAKING_PART:
         raise Refused(_("草稿或已撤回的作品不能评价。"), code="not_assessable")
     if locked.tier < tier:
         raise Refused(_("作品尚未报送到该评审层级，暂不能评价。"), code="tier_not_reached")

@@ -18,10 +18,10 @@ from scoring.aggregation import summarise
 from scoring.forms import AssessmentForm, RankingFilterForm
 from scoring.formula import SCALES, format_score
 from scoring.models import Assessment
-from scoring.rules import ASSESS_PERMISSIONS, ASSESSABLE_STATES_EXCLUDED, can_assess, can_view_scores
+from scoring.rules import ASSESS_PERMISSIONS, can_assess, can_view_scores
 from scoring.selectors import ranking_rows
 from scoring.services import assess_entry
-from submissions.enums import Tier
+from submissions.enums import NOT_TAKING_PART, Tier
 from submissions.scoping import entries_for_user
 
 RANKING_PAGE_SIZE = 50
@@ -142,7 +142,7 @@ def ranking(request):
     use_experts = request.user.has_role(RoleKind.COMMITTEE)
     if campaign is not None:
         entries = (entries_for_user(request.user, campaign)
-                   .exclude(state__in=ASSESSABLE_STATES_EXCLUDED).filter(**filter_form.filters()))
+                   .exclude(state__in=NOT_TAKING_PART).filter(**filter_form.filters()))
         rows = ranking_rows(entries, use_experts=use_experts)
     page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scoring/ranking.html", {

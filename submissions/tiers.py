@@ -34,6 +34,10 @@ class TierSpec:
     forward_action: str | None
     forward_state: str | None
     forward_permission: str | None
+    # The URL name (in review.urls) of the forward button, and whether the campaign's recommend_cap limits
+    # forwarding from here (the ≤ 50 to the province); a capped forward also needs the RECOMMEND phase.
+    forward_url: str | None
+    capped: bool
     # The permission to fill the value assessment (评价表) at this tier.
     assess_permission: str
     # The tier an entry reaches when forwarded (before skipping a tier with no node, see next_tier).
@@ -47,8 +51,16 @@ class TierSpec:
         committee's business, handled by review.experts)."""
         return self.forward_action is not None
 
+    @property
+    def forward_label(self) -> str:
+        return TransitionAction(self.forward_action).label if self.forward_action else ""
+
     def node_id_of(self, entry):
         return getattr(entry, self.node_field) if self.node_field else None
+
+    def node_of(self, entry):
+        """The directory node acting on `entry` here (None at the province)."""
+        return getattr(entry, self.node_field.removesuffix("_id")) if self.node_field else None
 
     def reached_q(self, node_id=None) -> Q:
         """Entries of `node_id` that have reached this tier (at the province: every entry there)."""
@@ -70,25 +82,28 @@ TIERS: dict[Tier, TierSpec] = {spec.tier: spec for spec in (
         tier=Tier.UNIT, role_kind=RoleKind.UNIT, node_field="unit_id",
         pending_states=(EntryState.SUBMITTED,),
         forward_action=TransitionAction.RECOMMEND, forward_state=EntryState.UNIT_RECOMMENDED,
-        forward_permission="review.recommend_entry", assess_permission="scoring.assess_at_unit",
+        forward_permission="review.recommend_entry", forward_url="recommend", capped=False,
+        assess_permission="scoring.assess_at_unit",
         next_tier=Tier.FIRST_REVIEW, queue_url="review:queue"),
     TierSpec(
         tier=Tier.FIRST_REVIEW, role_kind=RoleKind.COUNTY, node_field="first_review_union_id",
         pending_states=(EntryState.UNIT_RECOMMENDED,),
         forward_action=TransitionAction.FORWARD, forward_state=EntryState.FIRST_FORWARDED,
-        forward_permission="review.forward_entry", assess_permission="scoring.assess_at_first_review",
+        forward_permission="review.forward_entry", forward_url="forward", capped=False,
+        assess_permission="scoring.assess_at_first_review",
         next_tier=Tier.SELECTION, queue_url="review:queue"),
     TierSpec(
         tier=Tier.SELECTION, role_kind=RoleKind.CITY, node_field="selection_union_id",
         # A unit directly under a city or industry union skips the county tier: its entries arrive recommended.
         pending_states=(EntryState.UNIT_RECOMMENDED, EntryState.FIRST_FORWARDED),
         forward_action=TransitionAction.RECOMMEND_PROVINCE, forward_state=EntryState.PROVINCE_RECOMMENDED,
-        forward_permission="review.recommend_entry_to_province", assess_permission="scoring.assess_at_selection",
+        forward_permission="review.recommend_entry_to_province", forward_url="recommend_province",
+        capped=True, assess_permission="scoring.assess_at_selection",
         next_tier=Tier.PROVINCE, queue_url="review:queue"),
     TierSpec(
         tier=Tier.PROVINCE, role_kind=RoleKind.COMMITTEE, node_field=None,
         pending_states=(EntryState.PROVINCE_RECOMMENDED,),
-        forward_action=None, forward_state=None, forward_permission=None,
+        forward_action=None, forward_state=None, forward_permission=None, forward_url=None, capped=False,
         assess_permission="scoring.assess_at_province",
         next_tier=None, queue_url="experts:dashboard"),
 )}

@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from portal.campaigns.enums import AwardKind
 from portal.campaigns.models import AwardLevel
-from review.enums import TransitionAction
 from review.models import TierGrade, Transition
-from submissions.enums import EntryState, Tier
+from submissions.enums import EntryState, Tier, TransitionAction
 from submissions.models import Entry
 from tests.factories import ready
 

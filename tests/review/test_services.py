@@ -9,10 +9,10 @@ from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign, Phase
 from portal.refusals import Refused
 from review import phases, services
-from review.enums import NotificationKind, TransitionAction
+from review.enums import NotificationKind
 from review.models import Notification, RecommendationQuota, TierGrade, Transition
 from scoring.services import assess_entry
-from submissions.enums import EntryState, Tier
+from submissions.enums import EntryState, Tier, TransitionAction
 from submissions.models import Entry
 from tests.factories import CampaignFactory, ready
 

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
 from portal.campaigns.enums import PhaseKind
-from review.enums import TransitionAction
 from review.models import Transition
 from submissions import services
-from submissions.enums import EntryState, PhotoKind, Tier
+from submissions.enums import EntryState, PhotoKind, Tier, TransitionAction
 from submissions.models import Entry, Photo
 from tests.factories import CampaignFactory, make_entry, make_user, small_jpeg, stored_files, upload
 from tests.factories import photos as pf
