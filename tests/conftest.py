@@ -56,9 +56,8 @@ def _test_storage(tmp_path, s3_client) -> dict:
             "OPTIONS": {**django_settings.STORAGES["default"]["OPTIONS"], "location": f"t/{uuid.uuid4().hex}"}}
 
 
-def _empty_prefix(s3_client, location: str) -> None:
+def _empty_prefix(s3_client, bucket: str, location: str) -> None:
     """Delete the test's objects, so the moto server's memory does not grow over the run."""
-    bucket = django_settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
     for page in s3_client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=location + "/"):
         keys = [{"Key": item["Key"]} for item in page.get("Contents", ())]
         if keys:
@@ -89,8 +88,8 @@ def isolated_tasks_and_media(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield settings.MEDIA_ROOT
     celery_app.conf.task_always_eager = was_eager
-    if s3_client is not None:
-        _empty_prefix(s3_client, storage["OPTIONS"]["location"])
+    if s3_client is not None:  # the storage's own options: a test may have pointed STORAGES elsewhere since
+        _empty_prefix(s3_client, storage["OPTIONS"]["bucket_name"], storage["OPTIONS"]["location"])
 
 
 @pytest.fixture(autouse=True)
