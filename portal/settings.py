@@ -187,21 +187,36 @@ if any(folder in (MEDIA_ROOT, *MEDIA_ROOT.parents) for folder in _static_dirs):
     raise ImproperlyConfigured("PORTAL_MEDIA_ROOT: must not be inside a static files directory")
 
 PORTAL_STORAGE = env_choice("PORTAL_STORAGE", "filesystem", ("filesystem", "s3"))
+# Seconds a presigned download URL stays valid (PORTAL_SERVE_FILES_WITH=redirect): long enough for the
+# browser to follow the 302 at once, too short to be worth passing on.
+PORTAL_S3_URL_EXPIRY = env_int("PORTAL_S3_URL_EXPIRY", 60, minimum=5)
 if PORTAL_STORAGE == "s3":
     _bucket = env_str("PORTAL_S3_BUCKET")
     if not _bucket:
         raise ImproperlyConfigured("PORTAL_S3_BUCKET: required when PORTAL_STORAGE=s3")
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "portal.files.storage.PrivateS3Storage",  # botocore errors as OSError
         "OPTIONS": {
             "bucket_name": _bucket,
             "endpoint_url": env_str("PORTAL_S3_ENDPOINT_URL"),
             "access_key": env_str("PORTAL_S3_ACCESS_KEY"),
             "secret_key": env_str("PORTAL_S3_SECRET_KEY"),
             "region_name": env_str("PORTAL_S3_REGION"),
+            # Aliyun OSS and Tencent COS answer only virtual-hosted requests (bucket.endpoint); MinIO and
+            # moto take either. None lets botocore choose (path style for a custom endpoint).
+            "addressing_style": env_choice("PORTAL_S3_ADDRESSING_STYLE", "auto", ("auto", "virtual", "path")),
+            # SigV4 everywhere: OSS, COS and MinIO accept it, and presigned URLs then carry an expiry the
+            # server enforces.
+            "signature_version": "s3v4",
+            # The bucket stays private: every object is written private and every URL is signed.
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": PORTAL_S3_URL_EXPIRY,
             "file_overwrite": False,
+            # django-storages downloads an object into a SpooledTemporaryFile before the first read; its
+            # default limit 0 means "never spill", i.e. a whole 20 MB photo in memory. Past this size it
+            # goes to a temporary file instead, like an upload (FILE_UPLOAD_MAX_MEMORY_SIZE below).
+            "max_memory_size": 2_621_440,
         },
     }
 else:
@@ -217,9 +232,18 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Who sends a private file once portal.files has checked the permission: Django itself, nginx
+# (X-Accel-Redirect) or Apache (X-Sendfile) from the media folder, or, with S3, the bucket through a
+# short-lived presigned URL (`redirect`, the default there: no app worker is tied up by a 5 MB photo).
 PORTAL_SERVE_FILES_WITH = env_choice(
-    "PORTAL_SERVE_FILES_WITH", "django", ("django", "x-accel-redirect", "x-sendfile")
+    "PORTAL_SERVE_FILES_WITH", "redirect" if PORTAL_STORAGE == "s3" else "django",
+    ("django", "x-accel-redirect", "x-sendfile", "redirect"),
 )
+if PORTAL_STORAGE == "s3" and PORTAL_SERVE_FILES_WITH in ("x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("PORTAL_SERVE_FILES_WITH: x-accel-redirect and x-sendfile need PORTAL_STORAGE=filesystem; "
+                               "use redirect (presigned URL) or django with S3")
+if PORTAL_STORAGE == "filesystem" and PORTAL_SERVE_FILES_WITH == "redirect":
+    raise ImproperlyConfigured("PORTAL_SERVE_FILES_WITH=redirect needs PORTAL_STORAGE=s3")
 # The internal nginx location that maps to PORTAL_MEDIA_ROOT when X-Accel-Redirect is used.
 PORTAL_X_ACCEL_PREFIX = env_str("PORTAL_X_ACCEL_PREFIX", "/_protected/")
 

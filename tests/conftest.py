@@ -1,5 +1,7 @@
 import os
+import uuid
 
+import boto3
 import pytest
 from celery._state import _set_task_join_will_block
 from django.conf import settings as django_settings
@@ -24,12 +26,52 @@ def uses_real_worker(request) -> bool:
     return request.node.get_closest_marker("celery_worker") is not None and not django_settings.CELERY_TASK_ALWAYS_EAGER
 
 
+ON_S3 = django_settings.PORTAL_STORAGE == "s3"
+
+
+@pytest.fixture(scope="session")
+def s3_bucket():
+    """Under PORTAL_STORAGE=s3 (.ci/run's S3 step, against a local moto server): the bucket, created once.
+
+    The S3 API must answer: an unreachable server fails the run here instead of every test later.
+    """
+    if not ON_S3:
+        return None
+    options = django_settings.STORAGES["default"]["OPTIONS"]
+    client = boto3.client("s3", endpoint_url=options["endpoint_url"], region_name=options["region_name"],
+                          aws_access_key_id=options["access_key"], aws_secret_access_key=options["secret_key"])
+    bucket = options["bucket_name"]
+    existing = {b["Name"] for b in client.list_buckets()["Buckets"]}
+    if bucket not in existing:
+        client.create_bucket(Bucket=bucket)
+    return client
+
+
+def _test_storage(tmp_path, s3_client) -> dict:
+    """The default storage for one test: its own folder on disk, or its own key prefix in the bucket."""
+    if s3_client is None:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": tmp_path / "media", "base_url": "/private-not-served/"}}
+    return {"BACKEND": "tests.storage_helpers.BackdatableS3Storage",
+            "OPTIONS": {**django_settings.STORAGES["default"]["OPTIONS"], "location": f"t/{uuid.uuid4().hex}"}}
+
+
+def _empty_prefix(s3_client, bucket: str, location: str) -> None:
+    """Delete the test's objects, so the moto server's memory does not grow over the run."""
+    for page in s3_client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=location + "/"):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", ())]
+        if keys:
+            s3_client.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+
+
 @pytest.fixture(autouse=True)
 def isolated_tasks_and_media(request, settings, tmp_path):
-    """Run tasks inline and store files in the test's own folder, except in tests meant for a real worker.
+    """Run tasks inline and store files in the test's own folder (or, under PORTAL_STORAGE=s3, its own key
+    prefix of the bucket), except in tests meant for a real worker.
 
     A real worker cannot see rows of a test's uncommitted transaction, nor files in its private folder;
     only tests marked `celery_worker` (with transactional_db and the shared PORTAL_MEDIA_ROOT) use it.
+    Yields MEDIA_ROOT (unused by the storage on S3).
     """
     # Celery keeps "a task is running here, joining would block" in one process-wide flag that eager tasks
     # set and reset; eager tasks run from several threads at once (the concurrency tests) can leave it set,
@@ -38,15 +80,16 @@ def isolated_tasks_and_media(request, settings, tmp_path):
     if uses_real_worker(request):
         yield settings.MEDIA_ROOT
         return
+    s3_client = request.getfixturevalue("s3_bucket") if ON_S3 else None
     was_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path / "media", "base_url": "/private-not-served/"},
-    }}
+    storage = _test_storage(tmp_path, s3_client)
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
     settings.MEDIA_ROOT = tmp_path / "media"
     yield settings.MEDIA_ROOT
     celery_app.conf.task_always_eager = was_eager
+    if s3_client is not None:  # the storage's own options: a test may have pointed STORAGES elsewhere since
+        _empty_prefix(s3_client, storage["OPTIONS"]["bucket_name"], storage["OPTIONS"]["location"])
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 
 from portal.files.registry import ServedFile
 
@@ -38,9 +38,13 @@ def content_disposition(name: str, *, inline: bool = False, ascii_name: str = ""
 
 
 def private_file_response(served: ServedFile) -> HttpResponse:
-    """Serve a private file: through nginx (X-Accel-Redirect), Apache (X-Sendfile) or Django itself."""
+    """Serve a private file: through nginx (X-Accel-Redirect), Apache (X-Sendfile), a presigned S3 URL
+    (redirect) or Django itself; always after the resolver's permission check."""
     mode = settings.PORTAL_SERVE_FILES_WITH
     storage_name = served.file.name
+    disposition = content_disposition(served.download_name, inline=served.inline, ascii_name=served.ascii_name)
+    if mode == "redirect" and not served.inline:
+        return _presigned_redirect(served, disposition)
     if mode == "x-accel-redirect":
         response = HttpResponse(content_type=served.content_type)
         response["X-Accel-Redirect"] = settings.PORTAL_X_ACCEL_PREFIX.rstrip("/") + "/" + quote(storage_name)
@@ -48,6 +52,9 @@ def private_file_response(served: ServedFile) -> HttpResponse:
         response = HttpResponse(content_type=served.content_type)
         response["X-Sendfile"] = served.file.storage.path(storage_name)
     else:
+        # Also the inline display copies under `redirect`: they are small (a preview is ~300 KB), and a
+        # stable same-origin URL keeps the browser's cache and CSP's img-src 'self' working, where a
+        # presigned URL changes with every page view.
         try:
             served.file.open("rb")
         except FileNotFoundError:
@@ -55,9 +62,32 @@ def private_file_response(served: ServedFile) -> HttpResponse:
             logger.error("private file %s is missing from storage", storage_name)
             raise Http404 from None
         response = FileResponse(served.file, content_type=served.content_type)
-    response["Content-Disposition"] = content_disposition(served.download_name, inline=served.inline,
-                                                          ascii_name=served.ascii_name)
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600" if served.inline else "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _presigned_redirect(served: ServedFile, disposition: str) -> HttpResponse:
+    """A 302 to a presigned GET of the object, valid PORTAL_S3_URL_EXPIRY seconds.
+
+    Chosen over streaming through the app for attachments (originals, exports): a 5 MB photo or a
+    multi-GB archive then ties up no gunicorn worker; the bucket stays private (every URL is signed and
+    expires), and S3 itself answers with our Content-Disposition and Content-Type.
+    """
+    storage = served.file.storage
+    storage_name = served.file.name
+    # Signing does not look at the bucket: ask first, so a missing file is our logged 404, not S3's XML.
+    if not storage.exists(storage_name):
+        logger.error("private file %s is missing from storage", storage_name)
+        raise Http404
+    url = storage.url(storage_name, expire=settings.PORTAL_S3_URL_EXPIRY, parameters={
+        "ResponseContentDisposition": disposition,
+        "ResponseContentType": served.content_type,
+    })
+    response = HttpResponseRedirect(url)
+    # The URL expires within a minute: neither the browser nor a proxy may keep the redirect.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -5,12 +5,12 @@ copy without any metadata (submissions.photos.jpeg_segments.write_without_metada
 download and kept, under a name that is the entry's neutral code, never the author's name.
 """
 
-import io
 import logging
+import tempfile
 import uuid
 
 import rules
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
@@ -24,6 +24,7 @@ from submissions.scoping import entries_for_user
 logger = logging.getLogger(__name__)
 
 KIND = "blind-original"
+SPOOL_BYTES = 2_621_440
 
 
 def blind_download_name(photo: Photo) -> str:
@@ -37,11 +38,11 @@ def blind_copy(photo: Photo) -> BlindOriginal:
     existing = BlindOriginal.objects.filter(photo=photo).first()
     if existing is not None and existing.source_name == photo.original.name and storage.exists(existing.file.name):
         return existing
-    with photo.original.open("rb") as source:
-        data = source.read()
-    out = io.BytesIO()
-    sha256 = write_without_metadata(data, out)
-    name = storage.save(f"blind/{photo.entry.campaign_id}/{uuid.uuid4().hex}.jpg", ContentFile(out.getvalue()))
+    # Streamed from storage into a spooled file (memory up to 2.5 MB, then disk): never a whole photo in memory.
+    with photo.original.open("rb") as source, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        sha256 = write_without_metadata(source, out)
+        out.seek(0)
+        name = storage.save(f"blind/{photo.entry.campaign_id}/{uuid.uuid4().hex}.jpg", File(out))
     try:
         with transaction.atomic():
             if existing is None:

@@ -21,6 +21,7 @@ from tests.factories import photos as pf
 from tests.factories.accounts import make_user
 from tests.factories.campaigns import CampaignFactory
 from tests.factories.directory import OrgNodeFactory
+from tests.storage_helpers import on_s3, storage_names
 
 
 def worker_of_a_new_unit():
@@ -99,7 +100,10 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 
 
 def stored_files(root) -> set[str]:
-    """Every file under `root` (MEDIA_ROOT), relative, so a test can prove nothing was left behind."""
+    """Every file under `root` (MEDIA_ROOT), relative, so a test can prove nothing was left behind; on S3,
+    every file under the test's key prefix."""
+    if on_s3():
+        return storage_names()
     found = set()
     for folder, _dirs, files in os.walk(root):
         for name in files:

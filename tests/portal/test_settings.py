@@ -138,10 +138,36 @@ def test_settings_s3_storage_without_bucket_is_refused():
 def test_settings_s3_storage_with_bucket_is_private():
     values = read_settings(["STORAGES"], **PRODUCTION, PORTAL_STORAGE="s3", PORTAL_S3_BUCKET="portal-media")
     default = values["STORAGES"]["default"]
-    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["BACKEND"] == "portal.files.storage.PrivateS3Storage"
     assert default["OPTIONS"]["bucket_name"] == "portal-media"
     assert default["OPTIONS"]["default_acl"] == "private"
     assert default["OPTIONS"]["querystring_auth"] is True
+    assert default["OPTIONS"]["querystring_expire"] == 60
+    assert default["OPTIONS"]["addressing_style"] == "auto"
+    assert default["OPTIONS"]["max_memory_size"] > 0  # downloads spill to disk, never a whole photo in memory
+
+
+def test_settings_s3_serves_attachments_by_presigned_redirect_by_default():
+    values = read_settings(["PORTAL_SERVE_FILES_WITH", "PORTAL_S3_URL_EXPIRY", "STORAGES"], **PRODUCTION,
+                           PORTAL_STORAGE="s3", PORTAL_S3_BUCKET="portal-media", PORTAL_S3_URL_EXPIRY="30",
+                           PORTAL_S3_ADDRESSING_STYLE="virtual")
+    assert values["PORTAL_SERVE_FILES_WITH"] == "redirect"
+    assert values["PORTAL_S3_URL_EXPIRY"] == 30
+    assert values["STORAGES"]["default"]["OPTIONS"]["querystring_expire"] == 30
+    assert values["STORAGES"]["default"]["OPTIONS"]["addressing_style"] == "virtual"
+    assert read_settings(["PORTAL_SERVE_FILES_WITH"], **PRODUCTION)["PORTAL_SERVE_FILES_WITH"] == "django"
+
+
+@pytest.mark.parametrize("overrides", [
+    {"PORTAL_STORAGE": "s3", "PORTAL_S3_BUCKET": "b", "PORTAL_SERVE_FILES_WITH": "x-accel-redirect"},
+    {"PORTAL_STORAGE": "s3", "PORTAL_S3_BUCKET": "b", "PORTAL_SERVE_FILES_WITH": "x-sendfile"},
+    {"PORTAL_SERVE_FILES_WITH": "redirect"},
+    {"PORTAL_STORAGE": "s3", "PORTAL_S3_BUCKET": "b", "PORTAL_S3_ADDRESSING_STYLE": "subdomain"},
+    {"PORTAL_STORAGE": "s3", "PORTAL_S3_BUCKET": "b", "PORTAL_S3_URL_EXPIRY": "1"},
+])
+def test_settings_file_serving_that_cannot_work_with_the_storage_is_refused(overrides):
+    assert_refused(next(name for name in ("PORTAL_S3_ADDRESSING_STYLE", "PORTAL_S3_URL_EXPIRY",
+                                          "PORTAL_SERVE_FILES_WITH") if name in overrides), **PRODUCTION, **overrides)
 
 
 @pytest.mark.parametrize("relative", ["static/uploads", "static", "var/static/media"])

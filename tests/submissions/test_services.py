@@ -162,6 +162,7 @@ def test_withdraw_entry_forwarded_refused(people, small_campaign):
 # --- photos ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.storage
 def test_add_photo_stores_cleaned_original_under_generated_name(people, small_campaign, media_root):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -177,6 +178,7 @@ def test_add_photo_stores_cleaned_original_under_generated_name(people, small_ca
     assert stored_files(media_root) == {photo.original.name}
 
 
+@pytest.mark.storage
 def test_add_photo_fifth_refused_and_leaves_nothing(people, small_campaign, media_root):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -191,6 +193,7 @@ def test_add_photo_fifth_refused_and_leaves_nothing(people, small_campaign, medi
     add(entry, worker, RECTIFIED, n=10)
 
 
+@pytest.mark.storage
 def test_add_photo_cap_follows_campaign_setting(people, small_campaign):
     small_campaign.max_photos_per_group = 2
     small_campaign.save()
@@ -202,6 +205,7 @@ def test_add_photo_cap_follows_campaign_setting(people, small_campaign):
         add(entry, worker, n=2)
 
 
+@pytest.mark.storage
 def test_add_photo_same_file_twice_in_one_entry_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -211,6 +215,7 @@ def test_add_photo_same_file_twice_in_one_entry_refused(people, small_campaign):
     assert entry.photos.count() == 1
 
 
+@pytest.mark.storage
 def test_add_photo_invalid_leaves_no_row_and_no_file(people, small_campaign, media_root):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -220,6 +225,7 @@ def test_add_photo_invalid_leaves_no_row_and_no_file(people, small_campaign, med
     assert stored_files(media_root) == set()
 
 
+@pytest.mark.storage
 def test_add_photo_database_failure_deletes_stored_file(people, small_campaign, media_root, monkeypatch):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -234,6 +240,7 @@ def test_add_photo_database_failure_deletes_stored_file(people, small_campaign, 
     assert stored_files(media_root) == set()
 
 
+@pytest.mark.storage
 def test_add_photo_rectification_after_submission_allowed_at_unit(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.SUBMITTED)
@@ -242,6 +249,7 @@ def test_add_photo_rectification_after_submission_allowed_at_unit(people, small_
     assert entry.has_rectification_photos
 
 
+@pytest.mark.storage
 def test_add_photo_rectification_after_forwarding_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.UNIT_RECOMMENDED,
@@ -253,6 +261,7 @@ def test_add_photo_rectification_after_forwarding_refused(people, small_campaign
         add(entry, worker, RECTIFIED)
 
 
+@pytest.mark.storage
 def test_add_photo_hazard_after_submission_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign, state=EntryState.SUBMITTED)
@@ -260,6 +269,7 @@ def test_add_photo_hazard_after_submission_refused(people, small_campaign):
         add(entry, worker, HAZARD)
 
 
+@pytest.mark.storage
 def test_add_photo_other_user_permission_denied(people, small_campaign, media_root):
     entry = make_entry(people["worker"], campaign=small_campaign)
     with pytest.raises(PermissionDenied):
@@ -267,6 +277,7 @@ def test_add_photo_other_user_permission_denied(people, small_campaign, media_ro
     assert stored_files(media_root) == set()
 
 
+@pytest.mark.storage
 def test_add_photo_same_file_in_two_entries_flags_both_and_delete_clears(people, small_campaign,
                                                                          django_capture_on_commit_callbacks):
     worker, peer = people["worker"], people["worker_peer"]
@@ -284,6 +295,7 @@ def test_add_photo_same_file_in_two_entries_flags_both_and_delete_clears(people,
     assert not first.has_duplicate_photo and not second.has_duplicate_photo
 
 
+@pytest.mark.storage
 def test_add_photo_same_file_in_another_campaign_not_flagged(people, small_campaign):
     from portal.campaigns.notice import ensure_notice_campaign, open_phases
 
@@ -299,6 +311,7 @@ def test_add_photo_same_file_in_another_campaign_not_flagged(people, small_campa
     assert not Entry.objects.filter(has_duplicate_photo=True).exists()
 
 
+@pytest.mark.storage
 def test_add_photo_low_dpi_rejected_under_reject_policy(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -307,6 +320,7 @@ def test_add_photo_low_dpi_rejected_under_reject_policy(people, small_campaign):
     assert "72" in caught.value.messages[0] and "300" in caught.value.messages[0]
 
 
+@pytest.mark.storage
 def test_add_photo_fix_policy_stores_relabelled_copy_and_original_value(people, small_campaign):
     small_campaign.dpi_policy = DpiPolicy.FIX
     small_campaign.save()
@@ -321,6 +335,7 @@ def test_add_photo_fix_policy_stores_relabelled_copy_and_original_value(people, 
     assert pf.decode(stored).tobytes() == pf.decode(small_jpeg(dpi=72)).tobytes()
 
 
+@pytest.mark.storage
 def test_add_photo_fix_policy_missing_dpi_recorded_as_none(people, small_campaign):
     small_campaign.dpi_policy = DpiPolicy.FIX
     small_campaign.save()
@@ -329,12 +344,14 @@ def test_add_photo_fix_policy_missing_dpi_recorded_as_none(people, small_campaig
     assert photo.dpi_relabelled and photo.original_dpi is None
 
 
+@pytest.mark.storage
 def test_add_photo_good_dpi_not_relabelled(people, small_campaign):
     worker = people["worker"]
     photo = add(make_entry(worker, campaign=small_campaign), worker)
     assert not photo.dpi_relabelled and photo.original_dpi == 300
 
 
+@pytest.mark.storage
 def test_add_photo_prefills_empty_shooting_date_from_exif(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -345,6 +362,7 @@ def test_add_photo_prefills_empty_shooting_date_from_exif(people, small_campaign
     assert entry.taken_on == date(2025, 6, 3)
 
 
+@pytest.mark.storage
 def test_add_photo_keeps_shooting_date_already_filled(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -354,6 +372,7 @@ def test_add_photo_keeps_shooting_date_already_filled(people, small_campaign):
     assert entry.taken_on == filled
 
 
+@pytest.mark.storage
 def test_delete_photo_renumbers_group_and_leaves_files_to_the_orphan_purge(people, small_campaign, media_root,
                                                                            django_capture_on_commit_callbacks):
     worker = people["worker"]
@@ -376,6 +395,7 @@ def test_delete_photo_renumbers_group_and_leaves_files_to_the_orphan_purge(peopl
     assert AuditRecord.objects.for_object(entry).filter(action="entry.photo_delete").count() == 1
 
 
+@pytest.mark.storage
 def test_delete_photo_last_rectification_clears_flag(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -387,6 +407,7 @@ def test_delete_photo_last_rectification_clears_flag(people, small_campaign):
     assert not entry.has_rectification_photos
 
 
+@pytest.mark.storage
 def test_delete_photo_submitted_entry_refused(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -415,6 +436,7 @@ def test_move_photo_up_and_down_reorders_group(people, small_campaign):
     assert AuditRecord.objects.for_object(entry).filter(action="entry.photo_move").count() == 2
 
 
+@pytest.mark.storage
 def test_replace_photo_keeps_place_and_leaves_old_files_to_the_purge(people, small_campaign, media_root,
                                                          django_capture_on_commit_callbacks):
     worker = people["worker"]
@@ -438,6 +460,7 @@ def test_replace_photo_keeps_place_and_leaves_old_files_to_the_purge(people, sma
     assert AuditRecord.objects.for_object(entry).filter(action="entry.photo_replace").exists()
 
 
+@pytest.mark.storage
 def test_replace_photo_invalid_keeps_old_photo(people, small_campaign, media_root):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
@@ -449,6 +472,7 @@ def test_replace_photo_invalid_keeps_old_photo(people, small_campaign, media_roo
     assert stored_files(media_root) == before
 
 
+@pytest.mark.storage
 def test_add_photo_audit_record_names_group_and_hash(people, small_campaign):
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)

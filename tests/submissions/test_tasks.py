@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from PIL import Image, TiffImagePlugin
 
 from submissions import services, tasks
@@ -10,7 +10,7 @@ from submissions.models import Photo
 from tests.factories import make_entry, small_jpeg, stored_files, upload
 from tests.factories import photos as pf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 
 def exif_with_gps_and_script() -> Image.Exif:
@@ -121,19 +121,20 @@ def test_make_photo_derivatives_thumbnail_is_scaled_from_the_new_preview(people,
     worker = people["worker"]
     entry = make_entry(worker, campaign=small_campaign)
     opened = []
-    storage_open = FileSystemStorage.open
+    storage_open = Storage.open
 
     def counting_open(self, name, mode="rb"):
         opened.append(name)
         return storage_open(self, name, mode)
 
-    monkeypatch.setattr(FileSystemStorage, "open", counting_open)
+    monkeypatch.setattr(Storage, "open", counting_open)
     with django_capture_on_commit_callbacks(execute=True):
         photo = services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg()), actor=worker)
     photo.refresh_from_db()
     assert photo.thumbnail and photo.preview
     assert opened.count(photo.original.name) == 1
-    with Image.open(photo.thumbnail.path) as thumbnail, Image.open(photo.preview.path) as preview:
+    with photo.thumbnail.open("rb") as thumb_file, photo.preview.open("rb") as preview_file, \
+            Image.open(thumb_file) as thumbnail, Image.open(preview_file) as preview:
         assert max(thumbnail.size) <= 400 and max(preview.size) <= 1600
         assert thumbnail.size[0] * preview.size[1] == pytest.approx(thumbnail.size[1] * preview.size[0], rel=0.02)
 

@@ -29,8 +29,9 @@ from submissions import services as entry_services
 from submissions.enums import EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo
 from tests.factories import PASSWORD, SMALL, CampaignFactory, make_entry, small_jpeg, upload
+from tests.storage_helpers import storage_names, wipe_storage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.storage]
 
 
 def sha256(data: bytes) -> str:
@@ -84,8 +85,11 @@ def snapshot() -> dict:
 
 
 def wipe(media_root: Path) -> None:
+    """An empty instance: no rows, no stored files (on disk or in the test's part of the bucket)."""
     call_command("flush", interactive=False, verbosity=0)
     shutil.rmtree(media_root, ignore_errors=True)
+    wipe_storage()
+    assert not storage_names()
     assert not Entry.objects.exists() and not User.objects.exists()
 
 
@@ -239,7 +243,7 @@ def test_restore_refuses_a_tampered_file_before_changing_anything(instance, tmp_
     with pytest.raises(CommandError, match="manifest"):
         call_command("restore_portal", str(tampered), stdout=io.StringIO())
     assert not User.objects.exists()
-    assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
+    assert not any(name.endswith(".jpg") for name in storage_names())
 
 
 def test_restore_refuses_a_missing_file(instance, tmp_path, settings):

@@ -19,7 +19,7 @@ from submissions.enums import PhotoKind
 from tests.factories import SMALL, CampaignFactory, make_entry, small_jpeg, upload
 from tests.storage_helpers import age_all
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 OLD_ORPHANS = {"photos/orphan.jpg": b"x" * 10, "a/b/c/deep-orphan.bin": b"y" * 25}
 FRESH_ORPHAN = "photos/uploading.jpg"

@@ -1,8 +1,10 @@
 """The private download view: resolvers decide, the response is always an attachment that cannot be sniffed."""
 
+import urllib.error
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -12,6 +14,7 @@ from django.http import Http404
 
 from portal.files import registry
 from portal.files.responses import ascii_fallback_name, content_disposition
+from tests.storage_helpers import download, on_s3
 
 KIND = "test-private"
 CONTENT = b"\xff\xd8\xff\xe0 not really a jpeg, but the bytes must come back unchanged \xff\xd9"
@@ -53,14 +56,12 @@ def disposition_names(header: str) -> tuple[str, str]:
 
 # --- the view -------------------------------------------------------------------------------------------
 
+@pytest.mark.storage
 def test_download_serves_the_bytes_as_attachment(client, served):
-    response = client.get(f"/files/{KIND}/42/")
+    response = download(client, f"/files/{KIND}/42/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == CONTENT
+    assert response.content == CONTENT
     assert response["Content-Type"] == "image/jpeg"
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Cache-Control"] == "private, no-store"
-    assert "sandbox" in response["Content-Security-Policy"]
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; ")
     assert 'filename="' in disposition
@@ -69,8 +70,66 @@ def test_download_serves_the_bytes_as_attachment(client, served):
     assert utf8_name == CHINESE_NAME
     assert ascii_name.isascii() and ascii_name.endswith(".jpg")
     assert served.calls[0][1:] == (42, "original")
+    assert response.redirected == on_s3()
 
 
+@pytest.mark.storage
+def test_download_answered_by_the_portal_cannot_be_sniffed_or_cached(client, served):
+    response = client.get(f"/files/{KIND}/42/")
+    assert response["Cache-Control"] == "private, no-store"
+    if on_s3():  # the bucket answers; the portal's answer is only the redirect
+        assert response.status_code == 302
+        assert response["Referrer-Policy"] == "no-referrer"
+    else:
+        assert response.status_code == 200
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response["Content-Security-Policy"]
+
+
+def _unsigned(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 - the test's S3 server
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.storage
+def test_download_files_are_never_public(client, served, settings):
+    """Only the checked view hands a file out: on S3 through a signed URL that expires after
+    PORTAL_S3_URL_EXPIRY seconds (the object itself answers 403 unsigned); on disk MEDIA_URL is not served."""
+    response = client.get(f"/files/{KIND}/42/")
+    if on_s3():
+        assert response.status_code == 302
+        url = response["Location"]
+        query = parse_qs(urlsplit(url).query)
+        assert query["X-Amz-Expires"] == [str(settings.PORTAL_S3_URL_EXPIRY)]
+        assert query["X-Amz-Signature"] and query["X-Amz-Credential"]
+        assert _status(url) == 200
+        assert _status(_unsigned(url)) == 403
+        # The storage's own URL of the file is signed too: nothing in the bucket is reachable without one.
+        assert _status(_unsigned(default_storage.url(served.file.name))) == 403
+    else:
+        assert response.status_code == 200
+        assert client.get(default_storage.url(served.file.name)).status_code == 404
+
+
+@pytest.mark.storage
+def test_download_inline_copies_are_streamed_by_the_portal(client, served):
+    """Display copies stay on the portal's origin under every storage: cacheable, allowed by img-src 'self'."""
+    served.inline = True
+    response = client.get(f"/files/{KIND}/1/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == CONTENT
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.storage
 def test_download_missing_file_is_a_logged_404(client, served, caplog):
     default_storage.delete(served.file.name)
     response = client.get(f"/files/{KIND}/42/")
@@ -78,12 +137,14 @@ def test_download_missing_file_is_a_logged_404(client, served, caplog):
     assert "is missing from storage" in caplog.text
 
 
+@pytest.mark.storage
 def test_download_variant_is_passed_to_the_resolver(client, served):
-    response = client.get(f"/files/{KIND}/7/preview/")
+    response = download(client, f"/files/{KIND}/7/preview/")
     assert response.status_code == 200
     assert served.calls[0][1:] == (7, "preview")
 
 
+@pytest.mark.storage
 def test_download_inline_only_when_the_resolver_says_so(client, served):
     served.inline = True
     response = client.get(f"/files/{KIND}/1/")
@@ -114,6 +175,7 @@ def test_download_refuses_post(client, served):
     assert not served.calls
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize(("name", "expected"), [
     ("../../etc/passwd", "passwd"),
     ("..\\..\\Windows\\system32\\evil.dll", "evil.dll"),
@@ -129,7 +191,7 @@ def test_download_refuses_post(client, served):
 ])
 def test_download_dangerous_names_are_sanitised(client, served, name, expected):
     served.name = name
-    response = client.get(f"/files/{KIND}/1/")
+    response = download(client, f"/files/{KIND}/1/")
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert "Set-Cookie" not in {key.title() for key in response.headers}

@@ -16,6 +16,7 @@ from review.experts.files import blind_download_name
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry
 from tests.factories import ARTIST, add_identifying_photos, assign, image_exif, make_entry, make_user
+from tests.storage_helpers import download
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,7 @@ def test_no_expert_page_names_the_author(client, people, seeded):
     assert_clean_text(client.get(pages[1]).content.decode(), "the entry page after scoring")
 
 
+@pytest.mark.storage
 def test_every_file_an_expert_can_download_is_anonymous(client, people, seeded):
     entry, photos = seeded
     client.force_login(people["expert_b"])
@@ -94,9 +96,9 @@ def test_every_file_an_expert_can_download_is_anonymous(client, people, seeded):
                       reverse("files:download_variant", args=["photo", photo.pk, "preview"]),
                       reverse("files:download", args=["blind-original", photo.pk])]
     for url in downloads:
-        response = client.get(url)
+        response = download(client, url)
         assert response.status_code == 200, url
-        data = b"".join(response.streaming_content)
+        data = response.content
         assert data[:2] == b"\xff\xd8"
         assert_clean_image(data, url)
         disposition = response["Content-Disposition"]
@@ -107,23 +109,25 @@ def test_every_file_an_expert_can_download_is_anonymous(client, people, seeded):
         assert client.get(reverse("files:download_variant", args=["photo", photo.pk, "original"])).status_code == 404
 
 
+@pytest.mark.storage
 def test_the_blind_original_keeps_every_pixel_and_is_named_by_the_code(client, people, seeded):
     from tests.factories import photos as pf
 
     entry, photos = seeded
     client.force_login(people["expert_b"])
-    response = client.get(reverse("files:download", args=["blind-original", photos[0].pk]))
-    copy = b"".join(response.streaming_content)
+    response = download(client, reverse("files:download", args=["blind-original", photos[0].pk]))
+    copy = response.content
     with photos[0].original.open("rb") as original:
         stored = original.read()
     assert pf.decode(copy).tobytes() == pf.decode(stored).tobytes()  # lossless: the scan data is untouched
     assert blind_download_name(photos[0]) == f"{entry.code}-整改前1.jpg"
     assert response["Content-Disposition"].startswith("attachment;")
     # Made once, then reused.
-    again = client.get(reverse("files:download", args=["blind-original", photos[0].pk]))
-    assert b"".join(again.streaming_content) == copy
+    again = download(client, reverse("files:download", args=["blind-original", photos[0].pk]))
+    assert again.content == copy
 
 
+@pytest.mark.storage
 def test_no_blind_original_for_experts_not_assigned_or_after_a_conflict(client, people, seeded):
     from review.experts import services
 
@@ -140,10 +144,11 @@ def test_no_blind_original_for_experts_not_assigned_or_after_a_conflict(client, 
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.storage
 def test_the_committee_may_check_the_blind_copy(client, people, seeded):
     _entry, photos = seeded
     client.force_login(people["committee"])
-    assert client.get(reverse("files:download", args=["blind-original", photos[0].pk])).status_code == 200
+    assert download(client, reverse("files:download", args=["blind-original", photos[0].pk])).status_code == 200
 
 
 def test_without_blind_review_the_expert_sees_author_and_unit_but_never_contacts(client, people, seeded, campaign):

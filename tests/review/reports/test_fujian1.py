@@ -187,6 +187,7 @@ def _anchor_cell(image):
     return marker.row + 1, marker.col + 1
 
 
+@pytest.mark.storage
 def test_the_photos_themselves_are_in_their_boxes_scaled_and_without_metadata(entry, people, campaign, org):
     sheet = export(people["city"], campaign, union=org.city_a.pk).active
     images = sheet._images
@@ -207,6 +208,7 @@ def test_the_photos_themselves_are_in_their_boxes_scaled_and_without_metadata(en
         assert image.anchor.ext.width <= (COLUMN_WIDTHS[3] + COLUMN_WIDTHS[4]) * 5.25 * 12700
 
 
+@pytest.mark.storage
 def test_a_photo_file_that_cannot_be_read_leaves_its_box_empty_but_keeps_its_name(entry, people, campaign, org):
     for photo in entry.photos.all():
         photo.original.storage.delete(photo.original.name)
@@ -215,6 +217,7 @@ def test_a_photo_file_that_cannot_be_read_leaves_its_box_empty_but_keeps_its_nam
     assert sheet["D11"].value.endswith("-整改前1.jpg")
 
 
+@pytest.mark.storage
 def test_a_single_photo_takes_the_whole_box(people, campaign, org):
     recommended_entry(people["worker"], campaign, assessor=people["unit"], hazard_photos=1, rectified_photos=0)
     sheet = export(people["city"], campaign, union=org.city_a.pk).active
