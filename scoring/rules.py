@@ -37,18 +37,22 @@ def entry_reached_province(user, entry) -> bool:
     return entry is not None and entry.tier >= Tier.PROVINCE
 
 
+# Who scores at the province is review.experts' decision (an active, untied assignment while the review is
+# open and the results unlocked: review.experts.selectors.can_score_as_expert). That app sits above this one,
+# so it registers its check here from AppConfig.ready; without it nobody scores at the province.
+_province_assessor_checks: list = []
+
+
+def register_province_assessor_check(check) -> None:
+    """Set the (user, entry) -> bool check of the province tier (called once by review.experts)."""
+    _province_assessor_checks[:] = [check]
+
+
 @rules.predicate
 def is_assigned_expert(user, entry) -> bool:
-    """An expert the committee assigned to this entry, while the provincial review is open.
-
-    The assignment must be active (no conflict declared, not removed by the committee) and the expert
-    not tied to the entry's own city/industry union; scoring closes when the EXPERT_REVIEW phase ends
-    and once the committee has confirmed the results (review.experts.selectors.can_score_as_expert).
-    """
-    # Climbs to review.experts (the results lock lives there) until the tier table owns this predicate.
-    from review.experts.selectors import can_score_as_expert  # noqa: PLC0415 - review.experts imports this app
-
-    return can_score_as_expert(user, entry)
+    """An expert the committee assigned to this entry, while the provincial review is open (the check
+    registered by review.experts); fails closed when none is registered."""
+    return bool(_province_assessor_checks) and _province_assessor_checks[0](user, entry)
 
 
 ASSESS_PERMISSIONS = {tier: spec.assess_permission for tier, spec in TIERS.items()}

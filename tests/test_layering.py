@@ -9,12 +9,7 @@ TOP_REVIEW_APPS = ("review.experts", "review.exhibition", "review.reports")
 LOWER_TO_HIGHER = ("portal", "submissions", "scoring", "review")
 
 # Climbs still waiting for their fix, each with where it goes: remove a line when its climb is gone.
-KNOWN_CLIMBS = {
-    # The province's assess permission asks review.experts (the results lock lives there).
-    ("scoring.rules", "review.experts.selectors"),
-    # The expert's scoring form redacts the text like the expert pages (one blind view object, 13.5).
-    ("scoring.views", "review.experts.blind"),
-}
+KNOWN_CLIMBS: set[tuple[str, str]] = set()
 
 
 def layer(module: str) -> int | None:

@@ -81,6 +81,15 @@ def test_is_assigned_expert_true_for_an_active_assignment_only(people, campaign)
     assert not scoring_rules.is_assigned_expert.test(people["expert"], entry)
 
 
+def test_is_assigned_expert_fails_closed_without_a_registered_check(people, campaign, monkeypatch):
+    entry = entry_at(people, campaign, Tier.PROVINCE)
+    ExpertAssignment.objects.create(entry=entry, expert=people["expert"])
+    assert scoring_rules.is_assigned_expert.test(people["expert"], entry)
+    monkeypatch.setattr(scoring_rules, "_province_assessor_checks", [])
+    assert not scoring_rules.is_assigned_expert.test(people["expert"], entry)
+    assert not rules.has_perm("scoring.assess_at_province", people["expert"], entry)
+
+
 def test_is_assigned_expert_false_once_the_expert_review_closed(people, campaign):
     entry = entry_at(people, campaign, Tier.PROVINCE)
     ExpertAssignment.objects.create(entry=entry, expert=people["expert"])
