@@ -2,6 +2,7 @@
 services, and a walk through the states."""
 
 import datetime
+import importlib
 import itertools
 
 import factory
@@ -17,8 +18,16 @@ from tests.factories.submissions import small_jpeg, upload
 _photo_numbers = itertools.count(1)
 
 
+def ensure_ledger_seed() -> None:
+    """The data migration's default programme and criteria, again if a transactional test flushed them."""
+    from django.apps import apps
+
+    importlib.import_module("hazards.migrations.0002_seed_programme").seed(apps, None)
+
+
 def hazard_people(org) -> dict:
-    """One user per ledger role at unit A1a (city A, county A1), plus peers elsewhere."""
+    """One user per ledger role at unit A1a (city A, county A1), plus peers elsewhere (and the seed)."""
+    ensure_ledger_seed()
     return {
         "worker": make_user(RoleKind.WORKER, org.unit_a1a, full_name="张职工"),
         "worker_peer": make_user(RoleKind.WORKER, org.unit_a1a, full_name="李职工"),

@@ -508,3 +508,34 @@ def test_stoppage_unanswered_past_due_or_refused_escalates(people, org):
     services.answer_stoppage(refusal, actor=people["safety"], accept=False, answer="不同意")
     services.answer_stoppage(answered, actor=people["safety"], accept=True, answer="同意")
     assert set(StoppageProposal.objects.escalated()) == {late, refusal}
+
+
+# --- the programme ------------------------------------------------------------------------------------------
+
+
+def test_programme_most_specific_place_and_year_wins(org):
+    from hazards.models import HazardProgramme
+    default = default_programme()
+    assert HazardProgramme.objects.for_unit(org.unit_a1a) == default
+    city = HazardProgramme.objects.create(name="甲市", place=org.city_a, stoppage_answer_days=5)
+    county = HazardProgramme.objects.create(name="甲市一区", place=org.county_a1, year=timezone.localdate().year)
+    HazardProgramme.objects.create(name="过去", place=org.unit_a1a, year=2001)
+    assert HazardProgramme.objects.for_unit(org.unit_a1a) == county
+    assert HazardProgramme.objects.for_unit(org.unit_a0) == city
+    assert HazardProgramme.objects.for_unit(org.unit_b1a) == default
+
+
+def test_reported_hazard_uses_its_places_programme(people, org):
+    from hazards.models import HazardProgramme
+    HazardProgramme.objects.create(name="甲市", place=org.city_a, stoppage_answer_days=5, before_photos_max=2)
+    with refused("photo_count"):
+        report(people, org, photos=3)
+    hazard = accept(report(people, org), people)
+    proposal = services.propose_stoppage(hazard, actor=people["inspector"], kind=StoppageKind.STOP, reasons="r")
+    assert proposal.answer_due == in_days(5)
+
+
+def test_seeded_criteria_are_editable_rows():
+    from hazards.models import MajorHazardCriterion
+    clauses = list(MajorHazardCriterion.objects.values_list("clause", flat=True))
+    assert len(clauses) >= 3 and all(c.startswith("第三条") for c in clauses)
