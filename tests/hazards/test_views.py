@@ -366,3 +366,23 @@ def test_admin_lists_every_hazard_model(client, org, people):
     for model in ("hazardprogramme", "majorhazardcriterion", "hazard", "hazardphoto", "hazardevent", "hazardplan",
                   "extensionrequest", "stoppageproposal"):
         assert client.get(f"/admin/hazards/{model}/").status_code == 200, model
+
+
+def test_admin_and_audit_show_no_more_hazards_than_the_site(client, org, people):
+    from django.contrib.auth.models import Permission
+
+    from portal.accounts.enums import RoleKind
+    from tests.factories import make_user
+    inside = report(people, org)
+    outside = HazardFactory(unit=org.unit_b1a, code="HZ-2099-OUTSIDE")
+    committee = make_user(RoleKind.COMMITTEE, org.province, is_staff=True, is_superuser=True)
+    client.force_login(committee)
+    page = client.get("/admin/hazards/hazard/").content.decode()
+    assert inside.code in page and outside.code in page
+    staff = make_user(RoleKind.SAFETY_OFFICER, org.unit_b1a, is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_hazard", "view_auditrecord"]))
+    client.force_login(staff)
+    page = client.get("/admin/hazards/hazard/").content.decode()
+    assert outside.code in page and inside.code not in page
+    audit = client.get("/admin/audit/auditrecord/").content.decode()
+    assert inside.code not in audit and people["worker"].get_full_name() not in audit
