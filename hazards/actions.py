@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hazards import forms, services
 from hazards.enums import DEADLINE_STATES, OPEN_STATES, WORK_STATES, HazardPhotoKind, HazardState
+
+ALL_STATES = tuple(HazardState.values)
 from portal.refusals import Refused
 
 
@@ -41,6 +43,8 @@ class Action:
     def make_form(self, hazard, data=None, files=None):
         if self.form is forms.AcceptForm:
             return self.form(data, files, hazard=hazard, prefix=self.name)
+        if self.form is forms.FinderNamedForm and data is None:
+            return self.form(initial={"named": hazard.finder_named}, prefix=self.name)
         return self.form(data, files, prefix=self.name)
 
 
@@ -52,6 +56,9 @@ def _pending(queryset, pk):
 
 
 ACTIONS = {action.name: action for action in [
+    Action("finder_named", _("署名设置"), "hazards.set_finder_named", ALL_STATES, forms.FinderNamedForm,
+           lambda h, actor, d, f, r: services.set_finder_named(h, actor=actor, named=d["named"], request=r),
+           button="btn-outline-secondary"),
     Action("accept", _("受理"), "hazards.accept_hazard", (HazardState.REGISTERED,), forms.AcceptForm,
            lambda h, actor, d, f, r: services.accept_hazard(h, actor=actor, request=r, **forms.accept_kwargs(d))),
     Action("decline", _("不予受理"), "hazards.decline_hazard", (HazardState.REGISTERED,), forms.ReasonForm,

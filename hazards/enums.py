@@ -79,3 +79,4 @@ class EventAction(models.TextChoices):
     STOPPAGE_PROPOSE = "stoppage_propose", _("工会建议停产整改")
     STOPPAGE_ANSWER = "stoppage_answer", _("书面答复停产整改建议")
     LINK_ENTRY = "link_entry", _("关联随手拍作品")
+    FINDER_NAMED = "finder_named", _("上报人署名设置")

@@ -155,3 +155,8 @@ class AnswerStoppageForm(forms.Form):
     decision = forms.ChoiceField(label=_("是否采纳"), choices=[("yes", _("采纳")), ("no", _("不采纳"))],
                                  widget=forms.RadioSelect)
     answer = forms.CharField(label=_("书面答复"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+class FinderNamedForm(forms.Form):
+    named = forms.BooleanField(label=_("向单位管理人员公开我的姓名"), required=False,
+                               help_text=_("不勾选时，单位管理人员只看到“职工上报”；工会始终知道上报人。"))

@@ -138,6 +138,20 @@ def add_hazard_photo(hazard: Hazard, kind: str, upload, *, actor, request=None) 
     return photo
 
 
+@transaction.atomic
+def set_finder_named(hazard: Hazard, *, actor, named: bool, request=None) -> Hazard:
+    """The finder chooses whether unit management sees their name (union staff always do)."""
+    locked = _lock(hazard)
+    _require(actor, "hazards.set_finder_named", locked)
+    if locked.finder_named == bool(named):
+        return locked
+    locked.finder_named = bool(named)
+    locked.save(update_fields=["finder_named", "updated_at"])
+    _record(locked, actor=actor, action=EventAction.FINDER_NAMED, from_state=locked.state, request=request,
+            note=_("上报人向单位公开姓名") if named else _("上报人不向单位公开姓名"), changes={"finder_named": bool(named)})
+    return locked
+
+
 # --- triage ----------------------------------------------------------------------------------------------
 
 

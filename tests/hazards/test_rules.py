@@ -18,6 +18,7 @@ GENERAL = {
     "hazards.view_hazard": {"worker", "team_leader", "workshop", "safety", "head", "inspector", "unit", "county",
                             "city", "committee"},
     "hazards.download_original": {"worker", "inspector", "unit", "county", "city", "committee"},
+    "hazards.set_finder_named": {"worker"},
     "hazards.accept_hazard": {"safety", "head"},
     "hazards.decline_hazard": {"safety", "head"},
     "hazards.reopen_declined": {"inspector"},

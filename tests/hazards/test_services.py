@@ -539,3 +539,13 @@ def test_seeded_criteria_are_editable_rows():
     from hazards.models import MajorHazardCriterion
     clauses = list(MajorHazardCriterion.objects.values_list("clause", flat=True))
     assert len(clauses) >= 3 and all(c.startswith("第三条") for c in clauses)
+
+
+def test_finder_chooses_to_be_named_only_themselves(people, org):
+    from hazards.presenters import finder_display
+    hazard = report(people, org)
+    with refused("permission_denied"):
+        services.set_finder_named(hazard, actor=people["safety"], named=True)
+    hazard = services.set_finder_named(hazard, actor=people["worker"], named=True)
+    assert finder_display(hazard, people["safety"]) == people["worker"].get_full_name()
+    assert hazard.events.last().action == EventAction.FINDER_NAMED

@@ -81,7 +81,8 @@ ACTION_PERMISSIONS = {
     "extension": "hazards.request_extension", "decide_extension": "hazards.decide_extension",
     "stoppage": "hazards.propose_stoppage", "answer_stoppage": "hazards.answer_stoppage",
     "submit_plan": "hazards.submit_plan", "approve_plan": "hazards.approve_plan",
-    "after_photo": "hazards.add_after_photo",
+    "after_photo": "hazards.add_after_photo", "finder_named": "hazards.set_finder_named",
+    "regulator_list": "hazards.record_regulator", "regulator_cancel": "hazards.record_regulator",
 }
 
 
@@ -267,6 +268,13 @@ def test_finder_name_on_every_page_only_for_union_staff_and_finder(client, peopl
         assert (name in content) is shown, url
         if not shown:
             assert "职工上报" in content
+
+
+def test_finder_names_themselves_on_the_hazard_page(client, people, org):
+    hazard = report(people, org)
+    post(client, people["worker"], hazard, "finder_named", {"named": "on"})
+    client.force_login(people["safety"])
+    assert people["worker"].get_full_name() in client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
 
 
 def test_named_finder_shown_to_management(client, people, org):
