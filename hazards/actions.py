@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hazards import forms, services
 from hazards.enums import DEADLINE_STATES, OPEN_STATES, WORK_STATES, HazardPhotoKind, HazardState
+from portal.refusals import Refused
 
 ALL_STATES = tuple(HazardState.values)
-from portal.refusals import Refused
 
 
 @dataclass(frozen=True)
