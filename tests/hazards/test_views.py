@@ -394,3 +394,28 @@ def test_admin_and_audit_show_no_more_hazards_than_the_site(client, org, people)
     assert outside.code in page and inside.code not in page
     audit = client.get("/admin/audit/auditrecord/").content.decode()
     assert inside.code not in audit and people["worker"].get_full_name() not in audit
+
+
+def test_finder_sees_decline_reason_and_status(client, people, org):
+    from hazards import services
+    hazard = services.decline_hazard(report(people, org), actor=people["safety"], reason="已列入设备大修计划")
+    client.force_login(people["worker"])
+    assert "不予受理" in client.get(reverse("hazards:mine")).content.decode()
+    page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert "已列入设备大修计划" in page
+    assert "data-action=" not in page.replace('data-action="finder_named"', "")  # nothing else to do for the finder
+
+
+def test_regulator_sees_escalations_of_major_hazards_of_the_area(client, people, org):
+    from hazards import services
+    from hazards.models import StoppageProposal
+    major = accept(report(people, org), people, level=HazardLevel.MAJOR)
+    general = accept(report(people, org), people)
+    for hazard in (major, general):
+        services.propose_stoppage(hazard, actor=people["inspector"], kind="stop", reasons="r")
+    StoppageProposal.objects.update(answer_due=in_days(-1))
+    client.force_login(people["regulator"])
+    page = client.get(reverse("hazards:escalations")).content.decode()
+    assert major.code in page and general.code not in page
+    client.force_login(people["regulator_other"])
+    assert major.code not in client.get(reverse("hazards:escalations")).content.decode()
