@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -74,9 +75,20 @@ class HazardProgramme(models.Model):
         verbose_name = _("隐患排查治理方案")
         verbose_name_plural = _("隐患排查治理方案")
         ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="one_default_hazard_programme"),
+            models.CheckConstraint(condition=models.Q(before_photos_min__lte=models.F("before_photos_max"))
+                                   & models.Q(after_photos_min__lte=models.F("after_photos_max")),
+                                   name="hazard_programme_photo_limits"),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.before_photos_min > self.before_photos_max or self.after_photos_min > self.after_photos_max:
+            raise ValidationError(_("照片最少幅数不能大于最多幅数。"))
 
 
 class MajorHazardCriterion(models.Model):

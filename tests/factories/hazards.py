@@ -52,10 +52,12 @@ def hazard_people(org) -> dict:
 
 
 def default_programme() -> HazardProgramme:
+    ensure_ledger_seed()
     return HazardProgramme.objects.get(is_default=True)
 
 
 def criterion() -> MajorHazardCriterion:
+    ensure_ledger_seed()
     return MajorHazardCriterion.objects.filter(is_active=True).first()
 
 

@@ -549,3 +549,15 @@ def test_finder_chooses_to_be_named_only_themselves(people, org):
     hazard = services.set_finder_named(hazard, actor=people["worker"], named=True)
     assert finder_display(hazard, people["safety"]) == people["worker"].get_full_name()
     assert hazard.events.last().action == EventAction.FINDER_NAMED
+
+
+def test_programme_one_default_and_sane_photo_limits(db):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from hazards.models import HazardProgramme
+    default_programme()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HazardProgramme.objects.create(name="第二个默认", is_default=True)
+    with pytest.raises(ValidationError):
+        HazardProgramme(name="x", before_photos_min=3, before_photos_max=2).full_clean()
