@@ -117,6 +117,11 @@ class PhotoForm(forms.Form):
         attrs={"accept": "image/jpeg", "capture": "environment"}))
 
 
+class BeforePhotoForm(forms.Form):
+    photo = forms.FileField(label=_("隐患照片"), widget=forms.ClearableFileInput(
+        attrs={"accept": "image/jpeg", "capture": "environment"}))
+
+
 class RectificationForm(forms.Form):
     note = forms.CharField(label=_("整改情况"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
     cost = forms.DecimalField(label=_("整改资金（元）"), min_value=0, max_digits=12, decimal_places=2)

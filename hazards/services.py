@@ -117,9 +117,7 @@ def add_hazard_photo(hazard: Hazard, kind: str, upload, *, actor, request=None) 
                     _require_state(locked, WORK_STATES, _("上传整改后照片"))
                     cap = programme.after_photos_max
                 else:
-                    if actor is None or not (locked.finder_id == actor.pk
-                                             or rules.has_perm("hazards.accept_hazard", actor, locked)):
-                        raise Refused.permission_denied()
+                    _require(actor, "hazards.add_before_photo", locked)
                     _require_state(locked, (HazardState.REGISTERED, HazardState.ACCEPTED), _("补充隐患照片"))
                     cap = programme.before_photos_max
                 group = list(locked.photos.filter(kind=kind))

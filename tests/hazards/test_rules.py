@@ -25,6 +25,7 @@ GENERAL = {
     "hazards.submit_plan": {"workshop", "safety", "head"},
     "hazards.approve_plan": {"head"},
     "hazards.start_rectification": {"workshop", "safety", "head"},
+    "hazards.add_before_photo": {"worker", "safety", "head"},
     "hazards.add_after_photo": {"workshop", "safety", "head"},
     "hazards.submit_rectification": {"workshop", "safety", "head"},
     "hazards.request_extension": {"workshop", "safety", "head"},

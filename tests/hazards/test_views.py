@@ -81,7 +81,7 @@ ACTION_PERMISSIONS = {
     "extension": "hazards.request_extension", "decide_extension": "hazards.decide_extension",
     "stoppage": "hazards.propose_stoppage", "answer_stoppage": "hazards.answer_stoppage",
     "submit_plan": "hazards.submit_plan", "approve_plan": "hazards.approve_plan",
-    "after_photo": "hazards.add_after_photo", "finder_named": "hazards.set_finder_named",
+    "after_photo": "hazards.add_after_photo", "before_photo": "hazards.add_before_photo", "finder_named": "hazards.set_finder_named",
     "regulator_list": "hazards.record_regulator", "regulator_cancel": "hazards.record_regulator",
 }
 
@@ -268,6 +268,18 @@ def test_finder_name_on_every_page_only_for_union_staff_and_finder(client, peopl
         assert (name in content) is shown, url
         if not shown:
             assert "职工上报" in content
+
+
+def test_finder_adds_before_photos_one_request_each_up_to_the_cap(client, people, org):
+    from tests.factories.hazards import default_programme
+    programme = default_programme()
+    programme.before_photos_max = 2
+    programme.save()
+    hazard = report(people, org)
+    post(client, people["worker"], hazard, "before_photo", {"photo": photo_upload()})
+    response = post(client, people["worker"], hazard, "before_photo", {"photo": photo_upload()})
+    assert hazard.photos.filter(kind=HazardPhotoKind.BEFORE).count() == 2
+    assert [str(m) for m in client.get(response["Location"]).context["messages"]][-1] == "隐患照片不超过2幅。"
 
 
 def test_finder_names_themselves_on_the_hazard_page(client, people, org):
