@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "review.reports",
     "review.experts",
     "review.exhibition",
+    "hazards",
     "demo",  # above every product app: the demo generator uses them all
 ]
 

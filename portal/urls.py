@@ -21,6 +21,7 @@ urlpatterns = [
     path("exhibition/", include("review.exhibition.urls")),
     path("exports/", include("portal.exports.urls")),
     path("stats/", include("review.reports.urls")),
+    path("hazards/", include("hazards.urls")),
     path("admin/", admin.site.urls),
 ]
 

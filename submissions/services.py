@@ -32,6 +32,7 @@ from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo, derivative_upload_to
 from submissions.photo_intake import cleaned_upload
 from submissions.photos import make_derivative
+from submissions.signals import entry_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def submit_entry(entry: Entry, *, actor, request=None) -> Entry:
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["state", "submitted_at", "updated_at"])
     record_audit(actor, "entry.submit", locked, changes={"state": [previous, locked.state]}, request=request)
+    transaction.on_commit(lambda: entry_submitted.send(sender=Entry, entry=locked))
     return locked
 
 

@@ -11,6 +11,14 @@ class RoleKind(models.TextChoices):
     CITY = "city", _("市/产业工会评审")
     EXPERT = "expert", _("省级评审专家")
     COMMITTEE = "committee", _("省活动组委会")
+    # The hazard ledger (issue 15): management and the union inspector at a unit, the regulator's liaison
+    # at a county or city.
+    TEAM_LEADER = "team_leader", _("班组长")
+    WORKSHOP_HEAD = "workshop_head", _("车间负责人")
+    SAFETY_OFFICER = "safety_officer", _("企业安全管理员")
+    UNIT_HEAD = "unit_head", _("企业主要负责人")
+    UNION_INSPECTOR = "union_inspector", _("工会劳动保护监督检查员")
+    REGULATOR = "regulator", _("应急管理部门联络员")
 
 
 # Where in the directory each role is anchored; an expert may be tied to a city/industry union
@@ -22,9 +30,16 @@ ROLE_NODE_KINDS: dict[str, tuple[str, ...]] = {
     RoleKind.CITY: SELECTION_KINDS,
     RoleKind.EXPERT: SELECTION_KINDS,
     RoleKind.COMMITTEE: (NodeKind.PROVINCE,),
+    RoleKind.TEAM_LEADER: (NodeKind.UNIT,),
+    RoleKind.WORKSHOP_HEAD: (NodeKind.UNIT,),
+    RoleKind.SAFETY_OFFICER: (NodeKind.UNIT,),
+    RoleKind.UNIT_HEAD: (NodeKind.UNIT,),
+    RoleKind.UNION_INSPECTOR: (NodeKind.UNIT,),
+    RoleKind.REGULATOR: (NodeKind.COUNTY, NodeKind.CITY),
 }
 ROLE_NODE_REQUIRED = {kind: kind != RoleKind.EXPERT for kind in RoleKind.values}
 
 # The order in which a user holding several roles is sent to a home page after login.
-ROLE_PRIORITY = [RoleKind.COMMITTEE, RoleKind.EXPERT, RoleKind.CITY, RoleKind.COUNTY, RoleKind.UNIT,
-                 RoleKind.WORKER]
+ROLE_PRIORITY = [RoleKind.COMMITTEE, RoleKind.EXPERT, RoleKind.CITY, RoleKind.COUNTY, RoleKind.REGULATOR,
+                 RoleKind.UNIT, RoleKind.UNIT_HEAD, RoleKind.SAFETY_OFFICER, RoleKind.UNION_INSPECTOR,
+                 RoleKind.WORKSHOP_HEAD, RoleKind.TEAM_LEADER, RoleKind.WORKER]

@@ -35,6 +35,8 @@ ROLE_HOMES = {
     RoleKind.WORKER: RoleHome(_("职工首页"), _("拍下身边的安全隐患和整改后的照片，提交作品并跟踪评选进度。"), [
         NavLink(_("我的作品"), "submissions:my_entries"),
         NavLink(_("提交新作品"), "submissions:entry_create"),
+        NavLink(_("上报隐患"), "hazards:report"),
+        NavLink(_("我的隐患报告"), "hazards:mine"),
     ]),
     RoleKind.UNIT: RoleHome(_("单位工会首页"), _("查看本单位职工的作品，填写隐患举报价值评价，择优向上推荐。"), [
         NavLink(_("待处理作品"), "review:queue"),
@@ -64,4 +66,15 @@ ROLE_HOMES = {
         NavLink(_("导出材料"), "exports:index"),
         NavLink(_("统计"), "reports:dashboard"),
     ]),
+    # The hazard ledger (hazards/): every role working it lands on the ledger of its unit or area.
+    **{kind: RoleHome(title, intro, [NavLink(_("隐患台账"), "hazards:ledger"),
+                                     NavLink(_("上报隐患"), "hazards:report")])
+       for kind, title, intro in (
+           (RoleKind.TEAM_LEADER, _("班组长首页"), _("查看本单位的隐患台账，跟踪班组隐患的整改。")),
+           (RoleKind.WORKSHOP_HEAD, _("车间负责人首页"), _("查看本单位的隐患台账，组织车间隐患的整改。")),
+           (RoleKind.SAFETY_OFFICER, _("企业安全管理员首页"), _("受理职工上报的隐患，指定整改责任人和期限，验收整改结果。")),
+           (RoleKind.UNIT_HEAD, _("企业主要负责人首页"), _("审批重大事故隐患治理方案，答复工会的停产整改建议。")),
+           (RoleKind.UNION_INSPECTOR, _("工会劳动保护监督检查员首页"), _("对整改结果签字监督确认，必要时建议停产整改或撤离。")),
+           (RoleKind.REGULATOR, _("应急管理部门联络员首页"), _("查看本地区的重大事故隐患，记录挂牌督办和核销。")),
+       )},
 }

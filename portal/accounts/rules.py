@@ -24,7 +24,10 @@ is_county_reviewer = _has_role(RoleKind.COUNTY)
 is_city_reviewer = _has_role(RoleKind.CITY)
 is_expert = _has_role(RoleKind.EXPERT)
 is_committee = _has_role(RoleKind.COMMITTEE)
-ROLE_PREDICATES = {
+ROLE_PREDICATES = {kind: _has_role(kind) for kind in (
+    RoleKind.TEAM_LEADER, RoleKind.WORKSHOP_HEAD, RoleKind.SAFETY_OFFICER, RoleKind.UNIT_HEAD,
+    RoleKind.UNION_INSPECTOR, RoleKind.REGULATOR)}  # the hazard ledger's roles (hazards/rules.py)
+ROLE_PREDICATES |= {
     RoleKind.WORKER: is_worker,
     RoleKind.UNIT: is_unit_coordinator,
     RoleKind.COUNTY: is_county_reviewer,

@@ -17,6 +17,7 @@ from tests.factories.campaigns import (
 )
 from tests.factories.directory import OrgNodeFactory, OrgTree
 from tests.factories.experts import ExpertAssignmentFactory, assign, at_province
+from tests.factories.hazards import HazardFactory, hazard_people
 from tests.factories.review import DEFAULT_VALUES, ready, recommended_entry
 from tests.factories.submissions import (
     ARTIST,
@@ -34,9 +35,9 @@ from tests.factories.submissions import (
 
 __all__ = [
     "ARTIST", "DEFAULT_VALUES", "PASSWORD", "SMALL", "SMALL_SIZE",
-    "AwardLevelFactory", "CampaignFactory", "EntryFactory", "ExpertAssignmentFactory", "OrgNodeFactory", "OrgTree",
-    "PhaseFactory", "RoleFactory", "UserFactory",
+    "AwardLevelFactory", "CampaignFactory", "EntryFactory", "ExpertAssignmentFactory", "HazardFactory",
+    "OrgNodeFactory", "OrgTree", "PhaseFactory", "RoleFactory", "UserFactory",
     "add_identifying_photos", "add_photo", "add_plain_photos", "assign", "at_province", "close_expert_review",
-    "image_exif", "make_entry", "make_expert", "make_user", "ready", "recommended_entry", "set_counts", "set_phase",
-    "small_jpeg", "stored_files", "upload", "work_level",
+    "hazard_people", "image_exif", "make_entry", "make_expert", "make_user", "ready", "recommended_entry", "set_counts",
+    "set_phase", "small_jpeg", "stored_files", "upload", "work_level",
 ]

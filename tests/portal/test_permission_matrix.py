@@ -48,6 +48,19 @@ MATRIX = [
     ("/admin/audit/auditrecord/",               ADMIN,    ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, OK),
 ]
 
+# The hazard ledger's roles (issue 15) get what a worker gets on these foundation URLs, except the role home
+# pages: their own only. Their ledger URLs have their own matrix in tests/hazards/test_views.py.
+LEDGER_ROLES = ("team_leader", "workshop_head", "safety_officer", "unit_head", "union_inspector", "regulator")
+ROLES = ROLES + LEDGER_ROLES
+MATRIX = [(url, *row, *((OWN if url == "/accounts/home/" else row[1]) for _ in LEDGER_ROLES)) for url, *row in MATRIX]
+MATRIX = [(url, *row[:len(ROLES) - len(LEDGER_ROLES)],
+           *((OK if url == f"/accounts/home/{kind}/" else GONE) if url.startswith("/accounts/home/")
+             and url != "/accounts/home/" else value for kind, value in zip(LEDGER_ROLES, row[-len(LEDGER_ROLES):],
+                                                                              strict=True)))
+          for url, *row in MATRIX]
+MATRIX += [(f"/accounts/home/{kind}/", LOGIN, *(OK if other == kind else GONE for other in ROLES[1:]))
+           for kind in LEDGER_ROLES]
+
 
 @pytest.fixture
 def users(org):
@@ -60,6 +73,8 @@ def users(org):
         "expert": make_user(RoleKind.EXPERT, org.city_b),
         # As seed_demo makes it: the committee office also runs the admin.
         "committee": make_user(RoleKind.COMMITTEE, org.province, is_staff=True, is_superuser=True),
+        **{kind: make_user(kind, org.city_a if kind == RoleKind.REGULATOR else org.unit_a1a)
+           for kind in LEDGER_ROLES},
     })
     return users
 

@@ -167,7 +167,9 @@ def test_home_without_role_shows_a_notice(client):
 @pytest.mark.parametrize("kind", RoleKind.values)
 def test_role_home_shows_title_and_node(client, org, kind):
     node = {"worker": org.unit_a1a, "unit": org.unit_a1a, "county": org.county_a1, "city": org.city_a,
-            "expert": org.city_b, "committee": org.province}[kind]
+            "expert": org.city_b, "committee": org.province, "team_leader": org.unit_a1a,
+            "workshop_head": org.unit_a1a, "safety_officer": org.unit_a1a, "unit_head": org.unit_a1a,
+            "union_inspector": org.unit_a1a, "regulator": org.city_a}[kind]
     client.force_login(make_user(kind, node))
     response = client.get(f"/accounts/home/{kind}/")
     assert response.status_code == 200

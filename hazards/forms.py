@@ -1,0 +1,167 @@
+"""The ledger's forms: the worker's three-tap report and one small form per action of the hazard page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hazards.enums import HazardCategory, HazardLevel, HazardSource, HazardState, StoppageKind
+from hazards.models import HazardPlan, MajorHazardCriterion
+from hazards.roles import UNIT_MANAGEMENT
+from portal.accounts.models import User
+from scoring.formula import get_scale
+
+TEXT = {"rows": 3}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleJpegField(forms.FileField):
+    """Several files in one input (the phone's camera or gallery); each is validated by the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleJpegField, self).clean(item, initial) for item in files]
+
+
+class ReportForm(forms.Form):
+    photos = MultipleJpegField(label=_("隐患照片"), help_text=_("可直接拍照，最多9幅，JPEG格式。"),
+                               widget=MultipleFileInput(attrs={"accept": "image/jpeg"}))
+    category = forms.ChoiceField(label=_("隐患类别"), choices=HazardCategory.choices, widget=forms.RadioSelect)
+    description = forms.CharField(label=_("隐患内容"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+    location = forms.CharField(label=_("隐患地点"), max_length=200)
+    workshop = forms.CharField(label=_("车间"), max_length=60, required=False)
+    team = forms.CharField(label=_("班组"), max_length=60, required=False)
+    finder_named = forms.BooleanField(label=_("向单位管理人员公开我的姓名"), required=False,
+                                      help_text=_("不勾选时，单位管理人员只看到“职工上报”；工会始终知道上报人。"))
+    unit = forms.ChoiceField(label=_("单位"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {str(unit.pk): unit for unit in units}
+        self.fields["unit"].choices = [(key, unit.name) for key, unit in self.units.items()]
+        if len(self.units) == 1:
+            self.fields["unit"].widget = forms.HiddenInput()
+            self.fields["unit"].initial = next(iter(self.units))
+
+    def clean_unit(self):
+        return self.units[self.cleaned_data["unit"]]
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *HazardState.choices])
+    level = forms.ChoiceField(label=_("级别"), required=False, choices=[("", _("全部级别")), *HazardLevel.choices])
+    category = forms.ChoiceField(label=_("类别"), required=False,
+                                 choices=[("", _("全部类别")), *HazardCategory.choices])
+    source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *HazardSource.choices])
+    overdue = forms.BooleanField(label=_("只看已逾期"), required=False)
+
+
+def _lec_choices(code):
+    scale = get_scale(code)
+    return [("", "—"), *((str(option.value), f"{option.value} {option.label}") for option in scale.options)]
+
+
+class AcceptForm(forms.Form):
+    level = forms.ChoiceField(label=_("隐患级别"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL)
+    criterion = forms.ModelChoiceField(label=_("重大事故隐患判定依据"), required=False,
+                                       queryset=MajorHazardCriterion.objects.filter(is_active=True))
+    responsible = forms.ModelChoiceField(label=_("整改责任人"), queryset=User.objects.none())
+    deadline = forms.DateField(label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    interim_measures = forms.CharField(label=_("临时管控措施"), required=False, widget=forms.Textarea(attrs=TEXT))
+    lec_l = forms.ChoiceField(label=_("L 造成事故可能性"), required=False, choices=_lec_choices("L"))
+    lec_e = forms.ChoiceField(label=_("E 接触隐患频率"), required=False, choices=_lec_choices("E"))
+    lec_c = forms.ChoiceField(label=_("C 可能造成事故后果"), required=False, choices=_lec_choices("C"))
+
+    def __init__(self, *args, hazard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hazard is not None:
+            self.fields["responsible"].queryset = (
+                User.objects.filter(roles__node_id=hazard.unit_id, roles__kind__in=UNIT_MANAGEMENT)
+                .distinct().order_by("full_name", "username"))
+            self.fields["responsible"].label_from_instance = lambda user: user.get_full_name()
+
+
+
+def accept_kwargs(data: dict) -> dict:
+    """AcceptForm's cleaned data as accept_hazard's arguments."""
+    return {"level": data["level"], "criterion": data["criterion"], "responsible": data["responsible"],
+            "deadline": data["deadline"], "interim_measures": data["interim_measures"],
+            "lec": (data["lec_l"], data["lec_e"], data["lec_c"])}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), max_length=2000, required=False, widget=forms.Textarea(attrs=TEXT))
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = HazardPlan
+        fields = list(HazardPlan.PARTS)
+        widgets = {name: forms.Textarea(attrs=TEXT) for name in HazardPlan.PARTS}
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("整改后照片"), widget=forms.ClearableFileInput(
+        attrs={"accept": "image/jpeg", "capture": "environment"}))
+
+
+class BeforePhotoForm(forms.Form):
+    photo = forms.FileField(label=_("隐患照片"), widget=forms.ClearableFileInput(
+        attrs={"accept": "image/jpeg", "capture": "environment"}))
+
+
+class RectificationForm(forms.Form):
+    note = forms.CharField(label=_("整改情况"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+    cost = forms.DecimalField(label=_("整改资金（元）"), min_value=0, max_digits=12, decimal_places=2)
+
+
+class ReviewForm(forms.Form):
+    result = forms.CharField(label=_("复查结果"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("重新打开的理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+    deadline = forms.DateField(label=_("新的整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(label=_("申请延期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+DECISIONS = [("yes", _("同意")), ("no", _("不同意"))]
+
+
+class DecideExtensionForm(forms.Form):
+    extension = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("审批"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("审批意见"), max_length=2000, required=False, widget=forms.Textarea(attrs=TEXT))
+
+
+class StoppageForm(forms.Form):
+    kind = forms.ChoiceField(label=_("建议"), choices=StoppageKind.choices)
+    reasons = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+class AnswerStoppageForm(forms.Form):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("是否采纳"), choices=[("yes", _("采纳")), ("no", _("不采纳"))],
+                                 widget=forms.RadioSelect)
+    answer = forms.CharField(label=_("书面答复"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+class FinderNamedForm(forms.Form):
+    named = forms.BooleanField(label=_("向单位管理人员公开我的姓名"), required=False,
+                               help_text=_("不勾选时，单位管理人员只看到“职工上报”；工会始终知道上报人。"))

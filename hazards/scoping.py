@@ -1,0 +1,31 @@
+"""`hazards_for_user(user)`: the only query deciding which hazards a user sees.
+
+Every list, detail, count and file of the ledger goes through it. The finder sees their own reports;
+management and the union of a unit see the unit's hazards; county/city/province union staff see their
+subtree (read-only); the regulator's liaison sees the 重大 hazards of their area.
+"""
+
+from django.db.models import Q
+
+from hazards.enums import HazardLevel
+from hazards.models import Hazard
+from hazards.roles import AREA_UNION, UNIT_MANAGEMENT, UNIT_UNION
+from portal.accounts.enums import RoleKind
+
+
+def hazards_for_user(user):
+    if not user.is_authenticated:
+        return Hazard.objects.none()
+    scope = Q(finder=user)
+    unit_ids = [role.node_id for role in user.role_list
+                if role.kind in (*UNIT_MANAGEMENT, *UNIT_UNION) and role.node_id is not None]
+    if unit_ids:
+        scope |= Q(unit_id__in=unit_ids)
+    for role in user.role_list:
+        if role.node_id is None:
+            continue
+        if role.kind in AREA_UNION:
+            scope |= Q(unit__path__startswith=role.node.path)
+        elif role.kind == RoleKind.REGULATOR:
+            scope |= Q(level=HazardLevel.MAJOR, unit__path__startswith=role.node.path)
+    return Hazard.objects.filter(scope)
