@@ -172,55 +172,71 @@ class Ranking(Sequence[RankingRow]):
 
     # --- the SQL ---
 
-    def _keyed(self) -> tuple[str, tuple]:
-        """A WITH clause naming `keyed` (id, submitted_at, kd, kc, kl): the integer keys of each entry."""
-        scoped, params = _sql(self.entries)
+    def _keyed(self, *, keys: bool = True) -> tuple[str, tuple]:
+        """A WITH clause naming `keyed` (id, submitted_at, kd, kc, kl): the integer keys of each entry
+        (without `keys`, kd only says whether the entry has a score: enough to count)."""
+        scope, scope_params = _sql(self.entries)
+        rows, row_params = self.entries.order_by().values("pk", "submitted_at").query.sql_with_params()
+        params: tuple = ()
         experts = unit = ""
         if Tier.PROVINCE in self.tiers:
             experts = f"""
-            , experts AS (
-                SELECT a.entry_id, COUNT(*) AS n,
-                       SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS sd,
-                       SUM(CAST(ROUND(a.c * 100) AS BIGINT)) AS sc, SUM(CAST(ROUND(a.l * 100) AS BIGINT)) AS sl
+            experts AS (
+                SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
+                       CAST(SUM(CAST(ROUND(a.c * 100) AS BIGINT)) AS BIGINT) AS sc,
+                       CAST(SUM(CAST(ROUND(a.l * 100) AS BIGINT)) AS BIGINT) AS sl
                 FROM scoring_assessment a
                 JOIN {ExpertAssignment._meta.db_table} x ON x.entry_id = a.entry_id AND x.expert_id = a.assessor_id
                      AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
-                WHERE a.tier = {int(Tier.PROVINCE)} AND a.entry_id IN (SELECT id FROM scoped)
-                GROUP BY a.entry_id)"""  # noqa: S608 - a table name and integers
+                WHERE a.tier = {int(Tier.PROVINCE)}
+                GROUP BY a.entry_id),"""  # noqa: S608 - a table name and integers
         if Tier.UNIT in self.tiers:
-            # The latest unit assessment (updated_at, then id): no later one of the same entry exists.
-            unit = f"""
-            , unit AS (
-                SELECT a.entry_id, CAST(ROUND(a.d * 100000) AS BIGINT) AS ud,
-                       CAST(ROUND(a.c * 100) AS BIGINT) AS uc, CAST(ROUND(a.l * 100) AS BIGINT) AS ul
-                FROM scoring_assessment a
-                WHERE a.tier = {int(Tier.UNIT)} AND a.entry_id IN (SELECT id FROM scoped)
-                  AND NOT EXISTS (SELECT 1 FROM scoring_assessment b WHERE b.entry_id = a.entry_id
-                                  AND b.tier = {int(Tier.UNIT)} AND (b.updated_at > a.updated_at
-                                  OR (b.updated_at = a.updated_at AND b.id > a.id))))"""  # noqa: S608 - integers
+            # The latest unit assessment of each entry (updated_at, then id). PostgreSQL reads it from the
+            # partial index scoring 0002 adds (index only, in entry order); elsewhere no later one exists.
+            columns = ("a.entry_id, CAST(ROUND(a.d * 100000) AS BIGINT) AS ud, CAST(ROUND(a.c * 100) AS BIGINT) AS uc, "
+                       "CAST(ROUND(a.l * 100) AS BIGINT) AS ul")
+            # A union's ranking covers a part of the campaign: its unit scores are looked up by its entries.
+            # The province's covers all of it: every unit score is read once, in entry order.
+            within = f" AND a.entry_id IN ({scope})" if Tier.PROVINCE not in self.tiers else ""
+            if within:
+                params = (*params, *scope_params)
+            if connection.vendor == "postgresql":
+                unit = f"""
+                unit AS (SELECT DISTINCT ON (a.entry_id) {columns} FROM scoring_assessment a
+                         WHERE a.tier = {int(Tier.UNIT)}{within} ORDER BY a.entry_id, a.updated_at DESC, a.id DESC),"""  # noqa: S608
+            else:
+                unit = f"""
+                unit AS (SELECT {columns} FROM scoring_assessment a WHERE a.tier = {int(Tier.UNIT)}{within}
+                         AND NOT EXISTS (SELECT 1 FROM scoring_assessment b WHERE b.entry_id = a.entry_id
+                                         AND b.tier = {int(Tier.UNIT)} AND (b.updated_at > a.updated_at
+                                         OR (b.updated_at = a.updated_at AND b.id > a.id)))),"""  # noqa: S608
 
         def key(expert_sum: str, unit_value: str) -> str:
             parts = []
             if experts:
-                parts.append(f"WHEN x.n IS NOT NULL THEN x.{expert_sum} * {MEAN_SCALE} / x.n")
+                parts.append(f"WHEN x.n IS NOT NULL THEN x.{expert_sum} * {MEAN_SCALE} / x.n" if keys
+                             else "WHEN x.n IS NOT NULL THEN 1")
             if unit:
-                parts.append(f"WHEN u.ud IS NOT NULL THEN u.{unit_value} * {MEAN_SCALE}")
+                parts.append(f"WHEN u.ud IS NOT NULL THEN u.{unit_value} * {MEAN_SCALE}" if keys
+                             else "WHEN u.ud IS NOT NULL THEN 1")
             return f"CASE {' '.join(parts)} END"
 
-        joins = (" LEFT JOIN experts x ON x.entry_id = s.id" if experts else "") + (
-            " LEFT JOIN unit u ON u.entry_id = s.id" if unit else "")
+        joins = (" LEFT JOIN experts x ON x.entry_id = s.pk" if experts else "") + (
+            " LEFT JOIN unit u ON u.entry_id = s.pk" if unit else "")
+        # The scope (a compiled queryset) restricts the scores by the joins: every score of a tier is
+        # read once, in entry order, rather than probed entry by entry.
         sql = f"""
-            WITH scoped AS (SELECT e.id, e.submitted_at FROM submissions_entry e WHERE e.id IN ({scoped}))
-            {experts} {unit}
-            , keyed AS (SELECT s.id, s.submitted_at, {key("sd", "ud")} AS kd, {key("sc", "uc")} AS kc,
-                               {key("sl", "ul")} AS kl
-                        FROM scoped s {joins})"""  # noqa: S608 - the scope: a compiled queryset, its parameters apart
-        return sql, params
+            WITH {experts} {unit} keyed AS (
+                SELECT s.pk AS id, s.submitted_at, {key("sd", "ud")} AS kd, {key("sc", "uc")} AS kc,
+                       {key("sl", "ul")} AS kl
+                FROM ({rows}) s {joins})"""  # noqa: S608 - the scope: a compiled queryset, its parameters apart
+        return sql, (*params, *row_params)
 
     _ORDER = "kd DESC NULLS LAST, kc DESC, kl DESC, submitted_at ASC NULLS LAST, id ASC"
 
     def _positions(self, offset: int, limit: int | None) -> list[tuple[int, int, bool]]:
-        """(entry id, 1-based position in the ranking, has a key) of the rows offset..offset+limit."""
+        """(entry id, 1-based position in the ranking, has a key) of the rows offset..offset+limit: a
+        top-N sort in memory for a page (a search numbers the whole ranking first, then keeps its rows)."""
         keyed, params = self._keyed()
         cut = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else f" LIMIT -1 OFFSET {int(offset)}"
         if connection.vendor == "postgresql" and limit is None:
@@ -241,7 +257,7 @@ class Ranking(Sequence[RankingRow]):
 
     def _load_counts(self) -> tuple[int, int]:
         if self._counts is None:
-            keyed, params = self._keyed()
+            keyed, params = self._keyed(keys=False)
             sql = f"{keyed} SELECT COUNT(*), COUNT(kd) FROM keyed"  # noqa: S608
             if self._within is not None:
                 within, within_params = _sql(self._within)
