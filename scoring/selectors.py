@@ -306,8 +306,16 @@ class Ranking(Sequence[RankingRow]):
                 return
             offset += _CHUNK
 
+    def positions(self) -> list[tuple[int, int, bool]]:
+        """(entry id, position, ranked) of every row in order: one query, no model loaded."""
+        return self._positions(0, None)
+
     def _rows(self, offset: int, limit: int | None) -> list[RankingRow]:
-        positions = self._positions(offset, limit)
+        return self.materialize(self._positions(offset, limit))
+
+    def materialize(self, positions: list[tuple[int, int, bool]]) -> list[RankingRow]:
+        """The RankingRows of `positions` (from positions(), possibly a part of them), in their order:
+        the entries and their scores in two queries, the exact means computed here."""
         if not positions:
             return []
         ids = [pk for pk, _pos, _scored in positions]
