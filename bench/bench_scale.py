@@ -189,26 +189,26 @@ def _floors(ids: dict) -> dict[str, tuple[str, list]]:
                     "WHERE a.tier = 3 GROUP BY a.entry_id")
     unit_latest = ("SELECT DISTINCT ON (u.entry_id) u.entry_id, u.d, u.c, u.l FROM scoring_assessment u "
                    "WHERE u.tier = 0 ORDER BY u.entry_id, u.updated_at DESC, u.id DESC")
-    ranking = (f"SELECT e.id, e.title, coalesce(x.d, u.d) d FROM submissions_entry e "
+    ranking = (f"SELECT e.id, e.title, coalesce(x.d, u.d) d FROM submissions_entry e "  # noqa: S608
                f"LEFT JOIN ({expert_means}) x ON x.entry_id = e.id LEFT JOIN ({unit_latest}) u ON u.entry_id = e.id "
                f"WHERE e.campaign_id = {c} AND e.state NOT IN ('draft', 'withdrawn') "
                "ORDER BY coalesce(x.d, u.d) DESC NULLS LAST, coalesce(x.c, u.c) DESC, coalesce(x.l, u.l) DESC, "
                "e.submitted_at, e.id LIMIT 50")
-    city_ranking = (f"SELECT e.id, e.title, e.unit_score FROM submissions_entry e WHERE e.campaign_id = {c} "
+    city_ranking = (f"SELECT e.id, e.title, e.unit_score FROM submissions_entry e WHERE e.campaign_id = {c} "  # noqa: S608
                     f"AND e.selection_union_id = {city} AND e.state NOT IN ('draft', 'withdrawn') "
                     "ORDER BY e.unit_score DESC NULLS LAST, e.submitted_at, e.id LIMIT 50")
-    dashboard = (f"SELECT e.id, e.title, x.n, x.d, x.lo, x.hi FROM submissions_entry e LEFT JOIN ({expert_means}) x "
+    dashboard = (f"SELECT e.id, e.title, x.n, x.d, x.lo, x.hi FROM submissions_entry e LEFT JOIN ({expert_means}) x "  # noqa: S608
                  f"ON x.entry_id = e.id WHERE {review} ORDER BY x.d DESC NULLS LAST, x.c DESC, x.l DESC, e.id LIMIT 50")
-    assignments = (f"SELECT e.id, e.title, count(x.id) FILTER (WHERE x.conflict_declared_at IS NULL "
+    assignments = (f"SELECT e.id, e.title, count(x.id) FILTER (WHERE x.conflict_declared_at IS NULL "  # noqa: S608
                    "AND x.removed_at IS NULL) n FROM submissions_entry e LEFT JOIN experts_expertassignment x "
                    f"ON x.entry_id = e.id WHERE {review} GROUP BY e.id ORDER BY n, e.id LIMIT 50")
 
     def stats(where: str) -> str:
-        return (f"SELECT count(*), count(DISTINCT unit_id), count(DISTINCT author_id) FROM submissions_entry e "
+        return (f"SELECT count(*), count(DISTINCT unit_id), count(DISTINCT author_id) FROM submissions_entry e "  # noqa: S608
                 f"WHERE e.campaign_id = {c} AND e.state <> 'draft' AND e.state <> 'withdrawn' {where}")
 
     def queue(where: str) -> str:
-        return (f"SELECT e.id FROM submissions_entry e WHERE e.campaign_id = {c} {where} "
+        return (f"SELECT e.id FROM submissions_entry e WHERE e.campaign_id = {c} {where} "  # noqa: S608
                 "ORDER BY e.unit_score DESC NULLS LAST, e.id LIMIT 25")
 
     return {
@@ -223,11 +223,11 @@ def _floors(ids: dict) -> dict[str, tuple[str, list]]:
         "queue unit": (queue(f"AND e.unit_id = {unit} AND e.tier = 0 AND e.state = 'submitted'"), []),
         "queue county": (queue(f"AND e.first_review_union_id = {county} AND e.tier = 1"), []),
         "queue city": (queue(f"AND e.selection_union_id = {city} AND e.tier = 2"), []),
-        "entry page": (f"SELECT e.*, (SELECT count(*) FROM submissions_photo p WHERE p.entry_id = e.id), "
+        "entry page": (f"SELECT e.*, (SELECT count(*) FROM submissions_photo p WHERE p.entry_id = e.id), "  # noqa: S608
                        "(SELECT count(*) FROM review_transition t WHERE t.entry_id = e.id) FROM submissions_entry e "
                        f"WHERE e.id = {ids['entry']}", []),
         "exports page": ("SELECT id FROM directory_orgnode WHERE kind IN ('city', 'industry') ORDER BY path", []),
-        "exhibition": (f"SELECT e.id, e.title FROM submissions_entry e JOIN exhibition_publication p "
+        "exhibition": (f"SELECT e.id, e.title FROM submissions_entry e JOIN exhibition_publication p "  # noqa: S608
                        f"ON p.entry_id = e.id WHERE e.campaign_id = {c} ORDER BY e.id LIMIT 12", []),
         "admin audit changelist": ("SELECT * FROM audit_auditrecord ORDER BY created_at DESC, id DESC LIMIT 100", []),
     }
