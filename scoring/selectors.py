@@ -194,7 +194,7 @@ class Ranking(Sequence[RankingRow]):
             # The latest unit assessment of each entry (updated_at, then id). PostgreSQL reads it from the
             # partial index scoring 0002 adds (index only, in entry order); elsewhere no later one exists.
             columns = ("a.entry_id, CAST(ROUND(a.d * 100000) AS BIGINT) AS ud, CAST(ROUND(a.c * 100) AS BIGINT) AS uc, "
-                       "CAST(ROUND(a.l * 100) AS BIGINT) AS ul")
+                       "CAST(ROUND(a.l * 100) AS BIGINT) AS ul") if keys else "a.entry_id, 1 AS ud, 1 AS uc, 1 AS ul"
             # A union's ranking covers a part of the campaign: its unit scores are looked up by its entries.
             # The province's covers all of it: every unit score is read once, in entry order.
             within = f" AND a.entry_id IN ({scope})" if Tier.PROVINCE not in self.tiers else ""

@@ -343,23 +343,25 @@ def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
     positions = _review_ranking(entries).positions()
     scope, params = entries.order_by().values("pk").query.sql_with_params()
     assignments, awards = ExpertAssignment._meta.db_table, FinalAward._meta.db_table
+    # Grouped once over the provincial tables (a few rows per entry recommended to the province), then
+    # joined to the scope: no lookup per entry.
     sql = f"""
-        SELECT e.id, e.title, e.selection_union_id,
-               (SELECT COUNT(*) FROM {assignments} x WHERE x.entry_id = e.id
-                AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL),
-               (SELECT COUNT(*) FROM {assignments} x WHERE x.entry_id = e.id AND x.conflict_declared_at IS NOT NULL),
+        SELECT e.id, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
                s.n, s.sd, s.lo, s.hi, f.id, f.level_id
         FROM submissions_entry e
+        LEFT JOIN (SELECT x.entry_id,
+                          COUNT(*) FILTER (WHERE x.conflict_declared_at IS NULL AND x.removed_at IS NULL) AS active,
+                          COUNT(*) FILTER (WHERE x.conflict_declared_at IS NOT NULL) AS conflicts
+                   FROM {assignments} x GROUP BY x.entry_id) c ON c.entry_id = e.id
         LEFT JOIN (SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
                           MIN(CAST(ROUND(a.d * 100000) AS BIGINT)) AS lo, MAX(CAST(ROUND(a.d * 100000) AS BIGINT)) AS hi
                    FROM scoring_assessment a JOIN {assignments} x ON x.entry_id = a.entry_id
                         AND x.expert_id = a.assessor_id AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
-                   WHERE a.tier = {int(Tier.PROVINCE)} AND a.entry_id IN ({scope}) GROUP BY a.entry_id) s
-               ON s.entry_id = e.id
+                   WHERE a.tier = {int(Tier.PROVINCE)} GROUP BY a.entry_id) s ON s.entry_id = e.id
         LEFT JOIN {awards} f ON f.entry_id = e.id
         WHERE e.id IN ({scope})"""  # noqa: S608 - table names and integers; the scope's values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *params))
+        cursor.execute(sql, params)
         fetched = {row[0]: row for row in cursor.fetchall()}
     levels = {level.pk: level for level in campaign.award_levels.all()}
     limit = threshold * 100000
