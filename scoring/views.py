@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.enums import RoleKind
+from portal.campaigns.enums import AwardKind
 from portal.campaigns.models import Campaign
 from portal.permissions import permission_required
 from portal.refusals import Refused
@@ -19,7 +20,7 @@ from scoring.forms import AssessmentForm, RankingFilterForm
 from scoring.formula import SCALES, format_score
 from scoring.models import Assessment
 from scoring.rules import ASSESS_PERMISSIONS, can_assess, can_view_scores
-from scoring.selectors import ranking_rows
+from scoring.selectors import ranking_rows, search_entries
 from scoring.services import assess_entry
 from submissions.enums import NOT_TAKING_PART, Tier
 from submissions.scoping import entries_for_user
@@ -135,16 +136,41 @@ def entry_summary(request, entry, pk):
 @require_GET
 @permission_required("scoring.view_ranking")
 def ranking(request):
-    """Entries in the user's scope ranked by D (unit assessment; at province, experts' mean when present)."""
+    """Entries in the user's scope ranked by D (unit assessment; at province, experts' mean when present).
+
+    Ranked and cut into pages by the database (scoring.selectors.Ranking): a page loads its 50 rows only.
+    ?q= finds entries by code or title and shows them with their rank in the whole ranking; the
+    committee sees where the work awards' quotas (名额) fall.
+    """
     campaign = Campaign.objects.current()
     filter_form = RankingFilterForm(request.GET or None, campaign=campaign)
-    rows = []
+    query = request.GET.get("q", "").strip()[:60]
     use_experts = request.user.has_role(RoleKind.COMMITTEE)
+    rows, shown, cutoffs = [], [], []
     if campaign is not None:
         entries = (entries_for_user(request.user, campaign)
                    .exclude(state__in=NOT_TAKING_PART).filter(**filter_form.filters()))
         rows = ranking_rows(entries, use_experts=use_experts)
-    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = rows.within(search_entries(entries, query)) if query else rows
+        if use_experts:
+            cutoffs = _cutoffs(campaign)
+    page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.cutoff = next((cutoff for cutoff in cutoffs if cutoff["rank"] == row.rank), None)
+    total = rows.count() if campaign is not None else 0
+    ranked = rows.ranked_count if campaign is not None else 0
+    for cutoff in cutoffs:
+        cutoff["page"] = (cutoff["rank"] - 1) // RANKING_PAGE_SIZE + 1 if cutoff["rank"] <= ranked else None
     return render(request, "scoring/ranking.html", {
         "campaign": campaign, "filter_form": filter_form, "page": page, "use_experts": use_experts,
-        "total": len(rows), "ranked": sum(1 for row in rows if row.rank is not None)})
+        "total": total, "ranked": ranked, "query": query, "cutoffs": cutoffs})
+
+
+def _cutoffs(campaign) -> list[dict]:
+    """Where each work award's quota ends in the province's ranking: after rank = the quotas so far."""
+    cutoffs, last = [], 0
+    for level in campaign.award_levels.filter(kind=AwardKind.WORK).order_by("rank", "pk"):
+        if level.count:
+            last += level.count
+            cutoffs.append({"name": level.name, "count": level.count, "rank": last})
+    return cutoffs

@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from portal.accounts.enums import RoleKind
@@ -33,6 +34,9 @@ from submissions.models import Entry, ExpertAssignment
 # a typical D by about 10 %; a spread of more than 20 points means the experts disagree on at least two
 # factors. The committee can try another value on the dashboard (?threshold=...); this is the default.
 DISAGREEMENT_THRESHOLD = Decimal("20")
+
+# The context scoring.aggregation computes means in: the overview's means are the same numbers.
+_MEAN_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
 # --- the panel --------------------------------------------------------------------------------------------
@@ -271,6 +275,130 @@ def dashboard_rows(entries: QuerySet[Entry], campaign: Campaign,
         if award.entry_id in rows:
             rows[award.entry_id].award = award
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class OverviewEntry:
+    """What the dashboard's counters, filters and checklist read of an entry (no model loaded)."""
+
+    pk: int
+    title: str
+    year: int
+    selection_union_id: int | None
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-{self.pk:06d}"  # as Entry.code
+
+
+@dataclass(frozen=True)
+class OverviewMean:
+    mean: Decimal | None
+
+
+@dataclass(frozen=True)
+class OverviewAward:
+    level_id: int | None
+    level: AwardLevel | None
+
+
+@dataclass
+class OverviewRow:
+    """One entry of the provincial review as the dashboard's figures need it: counts, the exact mean,
+    spread, rank and award; the page's rows are then made into DashboardRows (dashboard_page)."""
+
+    entry: OverviewEntry
+    rank: int | None
+    count: int
+    summary: OverviewMean
+    spread: Decimal | None
+    active: int
+    conflict_count: int
+    award: OverviewAward | None
+    wanted: int
+    flagged: bool = False
+    tied: bool = False
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.wanted - self.active, 0)
+
+    @property
+    def conflicts(self) -> bool:  # truthy like DashboardRow.conflicts, for the filters
+        return bool(self.conflict_count)
+
+
+def _review_ranking(entries: QuerySet[Entry]):
+    return province_ranking(entries, unit_fallback=False, related=(*RANKING_RELATED, "selection_union"))
+
+
+def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
+                       threshold: Decimal = DISAGREEMENT_THRESHOLD) -> list[OverviewRow]:
+    """Every entry of `entries` (already scoped) as an OverviewRow, in the order and with the ranks of
+    dashboard_rows, computed in the database: two queries whatever the number of entries (the ranking's
+    positions, and one grouped query for the counts and sums). The mean is exact: the sum of the scores
+    times 10^5 is an integer, divided here with Decimal's 28 digits as statistics.mean does; the spread
+    (max - min) is exact too, so the disagreement flag is the same as dashboard_rows'.
+    """
+    positions = _review_ranking(entries).positions()
+    scope, params = entries.order_by().values("pk").query.sql_with_params()
+    assignments, awards = ExpertAssignment._meta.db_table, FinalAward._meta.db_table
+    # Grouped once over the provincial tables (a few rows per entry recommended to the province), then
+    # joined to the scope: no lookup per entry.
+    sql = f"""
+        SELECT e.id, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
+               s.n, s.sd, s.lo, s.hi, f.id, f.level_id
+        FROM submissions_entry e
+        LEFT JOIN (SELECT x.entry_id,
+                          COUNT(*) FILTER (WHERE x.conflict_declared_at IS NULL AND x.removed_at IS NULL) AS active,
+                          COUNT(*) FILTER (WHERE x.conflict_declared_at IS NOT NULL) AS conflicts
+                   FROM {assignments} x GROUP BY x.entry_id) c ON c.entry_id = e.id
+        LEFT JOIN (SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
+                          MIN(CAST(ROUND(a.d * 100000) AS BIGINT)) AS lo, MAX(CAST(ROUND(a.d * 100000) AS BIGINT)) AS hi
+                   FROM scoring_assessment a JOIN {assignments} x ON x.entry_id = a.entry_id
+                        AND x.expert_id = a.assessor_id AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
+                   WHERE a.tier = {int(Tier.PROVINCE)} GROUP BY a.entry_id) s ON s.entry_id = e.id
+        LEFT JOIN {awards} f ON f.entry_id = e.id
+        WHERE e.id IN ({scope})"""  # noqa: S608 - table names and integers; the scope's values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = {row[0]: row for row in cursor.fetchall()}
+    levels = {level.pk: level for level in campaign.award_levels.all()}
+    limit = threshold * 100000
+    rows = []
+    with localcontext(_MEAN_CONTEXT):
+        for pk, position, ranked in positions:
+            _pk, title, union_id, active, conflicts, n, sd, lo, hi, award_id, level_id = fetched[pk]
+            mean = (Decimal(int(sd)) / int(n)).scaleb(-5) if n else None
+            spread = Decimal(int(hi) - int(lo)).scaleb(-5) if n else None
+            rows.append(OverviewRow(
+                entry=OverviewEntry(pk=pk, title=title, year=campaign.year, selection_union_id=union_id),
+                rank=position if ranked else None, count=n or 0, summary=OverviewMean(mean), spread=spread,
+                active=active, conflict_count=conflicts, wanted=campaign.experts_per_entry,
+                award=OverviewAward(level_id, levels.get(level_id)) if award_id is not None else None,
+                flagged=bool(n) and int(hi) - int(lo) > limit))
+    return rows
+
+
+def dashboard_page(entries: QuerySet[Entry], campaign: Campaign, overview: list[OverviewRow],
+                   threshold: Decimal = DISAGREEMENT_THRESHOLD) -> list[DashboardRow]:
+    """The DashboardRows of `overview` (a page of dashboard_overview's rows), with their assignments and
+    awards: four queries for the page whatever the size of the review."""
+    if not overview:
+        return []
+    ranked = _review_ranking(entries).materialize(
+        [(row.entry.pk, row.rank or 0, row.rank is not None) for row in overview])
+    rows = {item.entry.pk: DashboardRow.of(item, wanted=campaign.experts_per_entry, threshold=threshold)
+            for item in ranked}
+    ids = list(rows)
+    for assignment in (ExpertAssignment.objects.filter(entry_id__in=ids).select_related("expert")
+                       .order_by("assigned_at", "pk")):
+        rows[assignment.entry_id].add_assignment(assignment)
+    for award in FinalAward.objects.filter(entry_id__in=ids).select_related("level", "decided_by"):
+        rows[award.entry_id].award = award
+    for row in overview:
+        rows[row.entry.pk].tied = row.tied
+    return [rows[row.entry.pk] for row in overview]
 
 
 def work_levels(campaign: Campaign) -> list[AwardLevel]:

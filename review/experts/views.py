@@ -17,6 +17,7 @@ from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import Campaign
+from portal.directory.models import OrgNode
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 from review.experts import checklist, organisation, selectors, services
@@ -150,30 +151,65 @@ def panel(request):
     return render(request, "experts/panel.html", {"campaign": campaign, "rows": selectors.panel_rows(campaign)})
 
 
-def _review_rows(request, campaign, threshold=selectors.DISAGREEMENT_THRESHOLD):
-    entries = entries_for_user(request.user, campaign, include_assigned=True).filter(
+def _review_entries(request, campaign):
+    return entries_for_user(request.user, campaign, include_assigned=True).filter(
         state=EntryState.PROVINCE_RECOMMENDED, tier=Tier.PROVINCE)
-    return selectors.dashboard_rows(entries, campaign, threshold)
 
 
 @permission_required("experts.manage_assignments")
 @require_GET
 def assignments(request):
-    """Every entry of the provincial review with its experts; the ones short of experts first."""
+    """Every entry of the provincial review with its experts; the ones short of experts first.
+
+    Counted and filtered on the overview (selectors.dashboard_overview, computed in the database); only
+    the page's 50 entries are loaded with their experts.
+    """
     campaign = _campaign()
-    rows = _review_rows(request, campaign) if campaign else []
-    rows.sort(key=lambda row: (-row.shortfall, row.entry.pk))
-    unions = sorted({row.entry.selection_union for row in rows if row.entry.selection_union_id},
-                    key=lambda node: (node.kind, node.name))
+    entries = _review_entries(request, campaign) if campaign else None
+    overview = selectors.dashboard_overview(entries, campaign) if campaign else []
+    overview.sort(key=lambda row: (-row.shortfall, row.entry.pk))
+    union_ids = {row.entry.selection_union_id for row in overview if row.entry.selection_union_id}
+    unions = sorted(OrgNode.objects.filter(pk__in=union_ids), key=lambda node: (node.kind, node.name))
     experts = list(selectors.expert_users())
     form = AssignmentFilterForm(request.GET or None, unions=unions, experts=experts)
-    shown = filter_assignment_rows(rows, form.filters())
+    shown = filter_overview_rows(overview, form.filters())
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    if campaign:
+        page.object_list = selectors.dashboard_page(entries, campaign, list(page.object_list))
     return render(request, "experts/assignments.html", {
-        "campaign": campaign, "page": page, "total": len(rows), "shown": len(shown), "form": form,
+        "campaign": campaign, "page": page, "total": len(overview), "shown": len(shown), "form": form,
         "filtered": bool(form.filters()),
-        "short": sum(1 for row in rows if row.shortfall), "locked": selectors.lock_of(campaign),
+        "short": sum(1 for row in overview if row.shortfall), "locked": selectors.lock_of(campaign),
     })
+
+
+def filter_overview_rows(rows, filters: dict) -> list:
+    """The rows of the 专家分配 page matching `filters` (AssignmentFilterForm.filters()).
+
+    `q` matches the entry's code or title, or the name of one of its experts (active, conflict or
+    removed); `union` the entry's city/industry union; `expert` an active assignment of that expert.
+    The experts and their names are read in one query each, only when asked for.
+    """
+    query = (filters.get("q") or "").strip().casefold()
+    expert, union, status = filters.get("expert"), filters.get("union"), filters.get("status")
+    if expert is not None:
+        with_expert = set(ExpertAssignment.objects.active().filter(expert_id=expert).values_list("entry_id", flat=True))
+        rows = [row for row in rows if row.entry.pk in with_expert]
+    if union is not None:
+        rows = [row for row in rows if row.entry.selection_union_id == union]
+    if status:
+        rows = [row for row in rows if ASSIGNMENT_STATUS[status](row)]
+    if query:
+        names: dict[int, list[str]] = {}
+        experts = (ExpertAssignment.objects.filter(entry_id__in=[row.entry.pk for row in rows])
+                   .select_related("expert").only("entry_id", "expert__full_name", "expert__first_name",
+                                                  "expert__last_name", "expert__username"))
+        for assignment in experts:
+            names.setdefault(assignment.entry_id, []).append(assignment.expert.get_full_name())
+        rows = [row for row in rows
+                if any(query in text.casefold()
+                       for text in (row.entry.code, row.entry.title or "", *names.get(row.entry.pk, ())))]
+    return rows
 
 
 ASSIGNMENT_STATUS = {
@@ -183,32 +219,6 @@ ASSIGNMENT_STATUS = {
     "unscored": lambda row: row.count == 0,
     "conflicts": lambda row: bool(row.conflicts),
 }
-
-
-def filter_assignment_rows(rows, filters: dict) -> list:
-    """The rows of the 专家分配 page matching `filters` (AssignmentFilterForm.filters()).
-
-    `q` matches the entry's code or title, or the name of one of its experts (active, conflict or
-    removed); `union` the entry's city/industry union; `expert` an active assignment of that expert.
-    """
-    query = (filters.get("q") or "").strip().casefold()
-    union, expert, status = filters.get("union"), filters.get("expert"), filters.get("status")
-
-    def matches(row) -> bool:
-        if union is not None and row.entry.selection_union_id != union:
-            return False
-        if expert is not None and not any(a.expert_id == expert for a in row.assignments):
-            return False
-        if status and not ASSIGNMENT_STATUS[status](row):
-            return False
-        if query:
-            names = [a.expert.get_full_name() for a in (*row.assignments, *row.conflicts, *row.removed)]
-            haystack = [row.entry.code, row.entry.title or "", *names]
-            if not any(query in text.casefold() for text in haystack):
-                return False
-        return True
-
-    return [row for row in rows if matches(row)]
 
 
 @permission_required("experts.manage_assignments")
@@ -300,7 +310,10 @@ def dashboard(request):
     campaign = _campaign()
     threshold = selectors.parse_threshold(request.GET.get("threshold"))
     show = request.GET.get("show") if request.GET.get("show") in DASHBOARD_FILTERS else ""
-    rows = _review_rows(request, campaign, threshold) if campaign else []
+    entries = _review_entries(request, campaign) if campaign else None
+    # The counters, the filters and the checklist read the overview (computed in the database); only the
+    # page's rows are loaded with their experts' scores and assignments.
+    rows = selectors.dashboard_overview(entries, campaign, threshold) if campaign else []
     locked = selectors.lock_of(campaign)
     # The pre-lock checklist is worked out from the same rows (the committee's scope is the whole review).
     check = checklist.build(campaign, rows) if campaign and not locked else None
@@ -309,6 +322,8 @@ def dashboard(request):
         row.tied = row.entry.pk in tied
     shown = [row for row in rows if DASHBOARD_FILTERS[show](row)] if show else rows
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    if campaign:
+        page.object_list = selectors.dashboard_page(entries, campaign, list(page.object_list), threshold)
     return render(request, "experts/dashboard.html", {
         "campaign": campaign, "page": page, "total": len(rows), "threshold": threshold,
         "default_threshold": selectors.DISAGREEMENT_THRESHOLD, "show": show,

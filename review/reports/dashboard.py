@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Floor, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.campaigns.enums import PhaseKind
+from portal.campaigns.models import HazardCategory, Industry
+from portal.directory.models import OrgNode
 from submissions.enums import NOT_TAKING_PART, EntryState, Tier
 from submissions.models import Entry
 
@@ -53,7 +56,8 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
     """Every figure of the dashboard for `visible` (entries_for_user, drafts excluded).
 
     Seven queries: totals, entries per day, per union, per industry, per category, the D histogram
-    and the count per tier and state. Withdrawn entries count nowhere but in `withdrawn`.
+    and the count per tier and state; on PostgreSQL five, with one pass over the entries for all the
+    grouped counts (_grouped_postgresql). Withdrawn entries count nowhere but in `withdrawn`.
     """
     now = now or timezone.now()
     visible = visible.order_by()
@@ -66,34 +70,28 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
     total = totals["entries"]
     totals["rectification_rate"] = round(100 * totals["rectified"] / total, 1) if total else None
 
-    days = list(entries.exclude(submitted_at=None).annotate(day=TruncDate("submitted_at"))
-                .values("day").annotate(count=Count("id")).order_by("day"))
+    if connection.vendor == "postgresql":
+        grouped = _grouped_postgresql(visible)
+    else:
+        grouped = _grouped(visible, entries)
+    days = grouped["days"]
     running, cumulative = 0, []
     for row in days:
         running += row["count"]
         cumulative.append(running)
 
-    unions = list(entries.values("selection_union_id", "selection_union__name").annotate(
-        count=Count("id"), rectified=Count("id", filter=Q(has_rectification_photos=True)),
-        recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)),
-    ).order_by("-count", "selection_union__name"))
+    unions = grouped["unions"]
     for row in unions:
         row["rate"] = round(100 * row["rectified"] / row["count"], 1) if row["count"] else None
 
     industries = [
         {"label": f"{row['industry__group']}（{row['industry__name']}）" if row["industry__group"]
-         else _label(row["industry__name"], _("未填写")), "count": row["count"]}
-        for row in entries.values("industry__name", "industry__group", "industry__order").annotate(
-            count=Count("id")).order_by("-count", "industry__order")]
-    categories = [
-        {"label": _label(row["category__name"], _("未填写")), "count": row["count"]}
-        for row in entries.values("category__name", "category__order").annotate(count=Count("id"))
-        .order_by("category__order", "category__name")]
+         else _label(row["industry__name"], _("未填写")), "count": row["count"]} for row in grouped["industries"]]
+    categories = [{"label": _label(row["category__name"], _("未填写")), "count": row["count"]}
+                  for row in grouped["categories"]]
 
-    bucket = Floor(ExpressionWrapper(F("unit_score") / Value(HISTOGRAM_WIDTH),
-                                     output_field=DecimalField(max_digits=10, decimal_places=5)))
     counted = {HISTOGRAM_FIRST + offset: 0 for offset in range(HISTOGRAM_LAST - HISTOGRAM_FIRST + 1)}
-    for row in entries.exclude(unit_score=None).annotate(bucket=bucket).values("bucket").annotate(count=Count("id")):
+    for row in grouped["buckets"]:
         index = min(max(int(row["bucket"]), HISTOGRAM_FIRST), HISTOGRAM_LAST)
         counted[index] += row["count"]
     histogram = [{"label": f"{index * HISTOGRAM_WIDTH}–{(index + 1) * HISTOGRAM_WIDTH}", "count": count}
@@ -101,7 +99,7 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
 
     per_tier_state: dict[int, dict[str, int]] = {tier: {} for tier in Tier.values}
     withdrawn = 0
-    for row in visible.values("tier", "state").annotate(count=Count("id")):
+    for row in grouped["tier_states"]:
         if row["state"] == EntryState.WITHDRAWN:
             withdrawn += row["count"]
         elif row["state"] in STATE_ORDER:
@@ -126,6 +124,96 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
         "progress": progress,
         "withdrawn": withdrawn,
     }
+
+
+def _grouped(visible: QuerySet[Entry], entries: QuerySet[Entry]) -> dict:
+    """The grouped counts, one query per chart (any database)."""
+    bucket = Floor(ExpressionWrapper(F("unit_score") / Value(HISTOGRAM_WIDTH),
+                                     output_field=DecimalField(max_digits=10, decimal_places=5)))
+    return {
+        "days": list(entries.exclude(submitted_at=None).annotate(day=TruncDate("submitted_at"))
+                     .values("day").annotate(count=Count("id")).order_by("day")),
+        "unions": list(entries.values("selection_union_id", "selection_union__name").annotate(
+            count=Count("id"), rectified=Count("id", filter=Q(has_rectification_photos=True)),
+            recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)),
+        ).order_by("-count", "selection_union__name")),
+        "industries": list(entries.values("industry__name", "industry__group", "industry__order").annotate(
+            count=Count("id")).order_by("-count", "industry__order")),
+        "categories": list(entries.values("category__name", "category__order").annotate(count=Count("id"))
+                           .order_by("category__order", "category__name")),
+        "buckets": list(entries.exclude(unit_score=None).annotate(bucket=bucket).values("bucket")
+                        .annotate(count=Count("id"))),
+        "tier_states": list(visible.values("tier", "state").annotate(count=Count("id"))),
+    }
+
+
+def _grouped_postgresql(visible: QuerySet[Entry]) -> dict:
+    """The same grouped counts as _grouped in one pass over the entries (GROUPING SETS), then the names
+    of the unions, industries and categories counted: four queries instead of six, one scan instead of six.
+
+    Rows are ordered as _grouped orders them (PostgreSQL puts NULLs last in ascending order).
+    """
+    base, params = visible.order_by().values(
+        "selection_union_id", "industry_id", "category_id", "tier", "state", "submitted_at", "unit_score",
+        "has_rectification_photos").query.sql_with_params()
+    kept = f"state <> '{EntryState.WITHDRAWN.value}'"
+    sql = f"""
+        SELECT GROUPING(selection_union_id), GROUPING(industry_id), GROUPING(category_id), GROUPING(bucket),
+               GROUPING(tier, state), GROUPING(day), selection_union_id, industry_id, category_id, bucket, tier,
+               state, day, COUNT(*) FILTER (WHERE {kept}),
+               COUNT(*) FILTER (WHERE {kept} AND has_rectification_photos),
+               COUNT(*) FILTER (WHERE {kept} AND tier >= {int(Tier.PROVINCE)}), COUNT(*)
+        FROM (SELECT b.*, FLOOR(b.unit_score / {HISTOGRAM_WIDTH}) AS bucket,
+                     (b.submitted_at AT TIME ZONE %s)::date AS day FROM ({base}) b) g
+        GROUP BY GROUPING SETS ((selection_union_id), (industry_id), (category_id), (bucket), (tier, state), (day))
+    """  # noqa: S608 - integers and an enum value; the scope's values are parameters
+    grouped = {"days": [], "unions": [], "industries": [], "categories": [], "buckets": [], "tier_states": []}
+    # The planner expects a group per entry (one per submission time) and, within the default work_mem,
+    # plans sorts that spill to disk; the groups are in fact a few hundred (~1 MB of hash tables).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '16MB'")
+        cursor.execute(sql, (timezone.get_current_timezone_name(), *params))
+        fetched = cursor.fetchall()
+    for (g_union, g_industry, g_category, g_bucket, g_tier_state, g_day, union_id, industry_id, category_id,
+         bucket, tier, state, day, count, rectified, recommended, everything) in fetched:
+        if not g_tier_state:
+            grouped["tier_states"].append({"tier": tier, "state": state, "count": everything})
+        elif not count:
+            continue  # withdrawn entries only: the ORM's WHERE would not have produced the group
+        elif not g_union:
+            grouped["unions"].append({"selection_union_id": union_id, "count": count, "rectified": rectified,
+                                      "recommended": recommended})
+        elif not g_industry:
+            grouped["industries"].append({"industry_id": industry_id, "count": count})
+        elif not g_category:
+            grouped["categories"].append({"category_id": category_id, "count": count})
+        elif not g_bucket and bucket is not None:
+            grouped["buckets"].append({"bucket": bucket, "count": count})
+        elif not g_day and day is not None:
+            grouped["days"].append({"day": day, "count": count})
+    names = dict(OrgNode.objects.filter(pk__in=[row["selection_union_id"] for row in grouped["unions"]])
+                 .values_list("pk", "name"))
+    for row in grouped["unions"]:
+        row["selection_union__name"] = names.get(row["selection_union_id"])
+    grouped["unions"].sort(key=lambda row: (-row["count"], row["selection_union__name"] is None,
+                                            row["selection_union__name"] or ""))
+    industries = {pk: (name, group, order) for pk, name, group, order in Industry.objects.filter(
+        pk__in=[row["industry_id"] for row in grouped["industries"] if row["industry_id"]]).values_list(
+        "pk", "name", "group", "order")}
+    for row in grouped["industries"]:
+        row["industry__name"], row["industry__group"], row["industry__order"] = industries.get(
+            row["industry_id"], (None, None, None))
+    grouped["industries"].sort(key=lambda row: (-row["count"], row["industry__order"] is None,
+                                                row["industry__order"] or 0))
+    categories = {pk: (name, order) for pk, name, order in HazardCategory.objects.filter(
+        pk__in=[row["category_id"] for row in grouped["categories"] if row["category_id"]]).values_list(
+        "pk", "name", "order")}
+    for row in grouped["categories"]:
+        row["category__name"], row["category__order"] = categories.get(row["category_id"], (None, None))
+    grouped["categories"].sort(key=lambda row: (row["category__order"] is None, row["category__order"] or 0,
+                                                row["category__name"] is None, row["category__name"] or ""))
+    grouped["days"].sort(key=lambda row: row["day"])
+    return grouped
 
 
 def chart_data(figures: dict) -> dict:

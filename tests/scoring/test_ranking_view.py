@@ -198,8 +198,65 @@ def test_ranking_query_count_does_not_grow_with_entries(client, users, org, entr
         score(entry, users["unit"], Tier.UNIT, "2", "2", "25", "1", "1")
         score(entry, expert, Tier.PROVINCE, "1.5", "2", "25", "1", "1")
     client.force_login(users[role])
-    # session, user, roles, current campaign, categories, industries, entries, assessments, notification badge, footer campaign
-    # (+ its phases); the same whether there are 1 or 3 entries.
-    with django_assert_num_queries(11):
+    # session, user, roles, current campaign, the ranking's counts and page (ids in order, entries, assessments),
+    # notification badge, categories, industries, footer campaign (+ its phases); the committee also reads the
+    # award quotas for the cut-off lines. The same whether there are 1 or 3 entries.
+    with django_assert_num_queries(14 if role == "committee" else 13):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == count
+
+
+EXPECTED = ["top", "c25_l2_early", "c25_l2_late", "c25_l2_same_time", "c25_l15", "c20", "c15",
+            "unscored_early", "unscored_late"]
+
+
+def test_ranking_pages_continue_the_ranks_of_the_previous_page(client, users, tied, monkeypatch):
+    monkeypatch.setattr("scoring.views.RANKING_PAGE_SIZE", 3)
+    pages = [ranked_ids(ranking(client, users["city"], page=number)) for number in (1, 2, 3)]
+    assert [row for page in pages for row in page] == [
+        (rank, tied[name].pk) for rank, name in zip([1, 2, 3, 4, 5, 6, 7, None, None], EXPECTED, strict=True)]
+    response = ranking(client, users["city"], page=99)  # past the end: the last page, as before
+    assert ranked_ids(response) == pages[2]
+    assert response.context["total"] == 9 and response.context["ranked"] == 7
+
+
+def test_ranking_search_shows_the_rank_in_the_whole_ranking(client, users, tied, monkeypatch):
+    monkeypatch.setattr("scoring.views.RANKING_PAGE_SIZE", 2)
+    entry = tied["c20"]
+    for query in (entry.code, str(entry.pk)):
+        response = ranking(client, users["city"], q=query)
+        assert ranked_ids(response) == [(6, entry.pk)]
+        assert response.context["total"] == 9  # the counters stay those of the whole ranking
+    Entry.objects.filter(pk__in=[tied["c15"].pk, tied["unscored_late"].pk]).update(title="独有标题甲乙丙")
+    response = ranking(client, users["city"], q="甲乙丙")
+    assert ranked_ids(response) == [(7, tied["c15"].pk), (None, tied["unscored_late"].pk)]
+    assert "显示全部" in response.content.decode()
+    assert ranked_ids(ranking(client, users["city"], q="没有这个作品")) == []
+
+
+def test_ranking_committee_sees_the_award_quota_lines(client, users, campaign, tied):
+    levels = list(campaign.award_levels.filter(kind="work").order_by("rank", "pk"))
+    campaign.award_levels.filter(kind="work").update(count=0)
+    for level, count in zip(levels, [1, 3], strict=False):
+        level.count = count
+        level.save(update_fields=["count"])
+    response = ranking(client, users["committee"])
+    cutoffs = response.context["cutoffs"]
+    assert [(cutoff["rank"], cutoff["page"]) for cutoff in cutoffs] == [(1, 1), (4, 1)]
+    rows = response.context["page"].object_list
+    assert [row.rank for row in rows if row.cutoff] == [1, 4]
+    assert response.content.decode().count("data-cutoff-line") == 2
+    assert "cutoffs" in ranking(client, users["city"]).context and not ranking(client, users["city"]).context["cutoffs"]
+
+
+def test_ranking_sequence_slices_agree_with_the_whole(users, campaign, tied):
+    from scoring.selectors import ranking_rows, search_entries
+
+    entries = Entry.objects.filter(campaign=campaign)
+    rows = ranking_rows(entries, use_experts=False)
+    whole = [(row.rank, row.entry.pk) for row in rows]
+    assert len(rows) == 9 and rows.ranked_count == 7
+    assert [(row.rank, row.entry.pk) for row in rows[2:5]] == whole[2:5]
+    assert (rows[-1].rank, rows[-1].entry.pk) == whole[-1]
+    found = rows.within(search_entries(entries, tied["c25_l15"].code))
+    assert [(row.rank, row.entry.pk) for row in found] == [(5, tied["c25_l15"].pk)]
