@@ -13,11 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions.enums import AssignmentOrigin
 
+# "Active": the assignment still counts (no conflict declared, not removed by the committee). The one
+# definition, as a Q for aggregates and as a queryset method for lookups.
+ACTIVE_Q = models.Q(conflict_declared_at__isnull=True, removed_at__isnull=True)
+
 
 class ExpertAssignmentQuerySet(models.QuerySet):
     def active(self) -> "ExpertAssignmentQuerySet":
         """Assignments that still count: no conflict declared, not removed by the committee."""
-        return self.filter(conflict_declared_at__isnull=True, removed_at__isnull=True)
+        return self.filter(ACTIVE_Q)
 
 
 class ExpertAssignment(models.Model):

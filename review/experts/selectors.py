@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
+from portal.accounts.rules import holds_role_at
 from portal.campaigns.enums import AwardKind, PhaseKind
 from portal.campaigns.models import AwardLevel, Campaign
 from review.experts.models import FinalAward, ResultsLock
@@ -26,6 +27,7 @@ from scoring.aggregation import Summary, disagreement, summarise
 from scoring.formula import format_score
 from scoring.models import Assessment
 from scoring.selectors import RANKING_RELATED, RankingRow, province_ranking
+from submissions.assignments import ACTIVE_Q
 from submissions.enums import EntryState, Tier
 from submissions.models import Entry, ExpertAssignment
 
@@ -56,12 +58,6 @@ def expert_ties(user_ids: Iterable[int] | None = None) -> dict[int, set[int]]:
     for user_id, node_id in roles.values_list("user_id", "node_id"):
         ties[user_id].add(node_id)
     return ties
-
-
-def user_tied_to(user, node_id) -> bool:
-    """Whether `user` holds an expert role anchored at `node_id` (uses the user's loaded roles)."""
-    return node_id is not None and any(
-        role.kind == RoleKind.EXPERT and role.node_id == node_id for role in user.role_list)
 
 
 def entries_in_review(campaign: Campaign) -> QuerySet[Entry]:
@@ -106,7 +102,7 @@ def panel_rows(campaign: Campaign | None) -> list[PanelRow]:
     counts: dict[int, dict] = {}
     if campaign is not None:
         in_scope = ExpertAssignment.objects.filter(entry__in=entries_in_review(campaign).values("pk"))
-        active = Q(conflict_declared_at__isnull=True, removed_at__isnull=True)
+        active = ACTIVE_Q
         for row in in_scope.values("expert_id").annotate(
                 active=Count("id", filter=active),
                 submitted=Count("id", filter=active & Q(submitted_at__isnull=False)),
@@ -127,7 +123,7 @@ def active_assignment(user, entry) -> ExpertAssignment | None:
     """`user`'s active assignment to `entry`, or None (also when the user is tied to the entry's union)."""
     if entry is None or not user.is_authenticated or not user.has_role(RoleKind.EXPERT):
         return None
-    if user_tied_to(user, entry.selection_union_id):
+    if holds_role_at(user, RoleKind.EXPERT, entry.selection_union_id):
         return None
     return ExpertAssignment.objects.active().filter(entry_id=entry.pk, expert=user).first()
 

@@ -7,10 +7,10 @@ import socket
 
 import pytest
 from botocore.config import Config
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from portal.files.storage import PrivateS3Storage
+from portal.refusals import Refused
 from submissions import services
 from submissions.enums import PhotoKind
 from tests.factories import make_entry, small_jpeg, upload
@@ -50,7 +50,7 @@ def test_s3_storage_unreachable_raises_oserror_for_every_operation():
 def test_s3_storage_unreachable_photo_upload_is_refused_with_a_message(db, org, small_campaign, unreachable_s3):
     worker = org.users()["worker"]
     entry = make_entry(worker, campaign=small_campaign)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_photo(entry, PhotoKind.HAZARD, upload(small_jpeg()), actor=worker)
     assert refused.value.code == "storage_error"
     assert not entry.photos.exists()
