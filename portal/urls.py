@@ -22,6 +22,7 @@ urlpatterns = [
     path("exports/", include("portal.exports.urls")),
     path("stats/", include("review.reports.urls")),
     path("hazards/", include("hazards.urls")),
+    path("tips/", include("tips.urls")),
     path("admin/", admin.site.urls),
 ]
 
