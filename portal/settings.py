@@ -33,7 +33,7 @@ elif not DEBUG and (
 
 # The identity vault of rewarded tips (tips/crypto.py): Fernet keys, comma-separated, the first encrypts and
 # all decrypt (rotation). Like the secret key, production refuses to start without one of its own.
-DEV_TIP_KEY = "ZGV2LW9ubHktdGlwLWtleS1uZXZlci1pbi1wcm9kISE="  # noqa: S105 - refused when PORTAL_DEBUG=0
+DEV_TIP_KEY = "ZGV2LW9ubHktdGlwLWtleS1uZXZlci1pbi1wcm9kISE="
 PORTAL_TIP_KEYS = env_list("PORTAL_TIP_KEYS", [])
 if not PORTAL_TIP_KEYS:
     if not DEBUG:

@@ -57,7 +57,7 @@ class TipAdmin(ReadOnlyAdmin):
     list_display = ("code", "matter", "unit", "area", "state", "verify_due", "submitted_at")
     list_filter = ("state", "matter")
     search_fields = ("code",)
-    exclude = ("identity_sealed", "receipt_hash", "passcode_hash", "reporter")
+    exclude = ("identity_sealed", "receipt_hash", "passcode_hash")
     readonly_fields = ("identity_note",)
     inlines = [TipEventInline]
 

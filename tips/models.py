@@ -79,6 +79,9 @@ class TipCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
 
 class Tip(models.Model):
     """One tip. `identity_sealed` holds the reporter's name, phone and any identifying text, encrypted."""
@@ -95,8 +98,6 @@ class Tip(models.Model):
     happened_on = models.DateField(_("发生或发现日期"), null=True, blank=True)
     description = models.TextField(_("举报内容"))
     disclosure = models.CharField(_("身份"), max_length=20, choices=Disclosure.choices)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("举报人账号"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
     identity_sealed = models.BinaryField(_("举报人身份（密文）"), blank=True, default=b"", editable=False)
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     passcode_hash = models.CharField(max_length=128, blank=True, editable=False)

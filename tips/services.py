@@ -67,7 +67,7 @@ logger = logging.getLogger(__name__)
 HAZARD_MATTERS = (TipMatter.GENERAL_HAZARD, TipMatter.MAJOR_HAZARD)
 # Spent on a miss so that a wrong code takes about as long as a right code with a passcode.
 _DUMMY_PASSCODE_HASH = make_password("tips-dummy-passcode")
-MAX_PHOTOS = 9
+MIN_PHOTOS, MAX_PHOTOS = 1, 9
 
 
 # --- reporting -------------------------------------------------------------------------------------------
@@ -77,7 +77,8 @@ def submit_tip(*, matter: str, description: str, disclosure: str, unit=None, pla
                happened_on: datetime.date | None = None, photos=(), name: str = "", phone: str = "",
                identifying: str = "", passcode: str = "", actor=None) -> tuple[Tip, str | None]:
     """File a tip (anyone; `actor` is the logged-in worker, if any). Returns the tip and the receipt code
-    (None for 匿名 without follow-up), which is shown once and never stored.
+    (None for 匿名 without follow-up), which is shown once and never stored. Even a logged-in worker's
+    account is only sealed in the vault: the tip row names no user.
 
     The identity (name, phone, and whatever else the reporter says about themselves) is sealed; every
     photo passes the ledger's defences before anything is written. No address is recorded with the tip.
@@ -88,31 +89,14 @@ def submit_tip(*, matter: str, description: str, disclosure: str, unit=None, pla
         raise Refused(_("请选择是否实名。"), code="bad_disclosure")
     description = _required_text(description, _("请填写举报内容。"))
     place_text = (place_text or "").strip()
-    if unit is not None:
-        if unit.kind != NodeKind.UNIT:
-            raise Refused(_("请从单位目录中选择被举报单位。"), code="bad_unit")
-        area = None
-    else:
-        if not place_text:
-            raise Refused(_("请选择被举报单位，或填写单位名称和地点。"), code="no_place")
-        if area is None or area.kind not in (NodeKind.COUNTY, NodeKind.CITY):
-            raise Refused(_("自填地点的举报请选择所在的市或县。"), code="no_area")
-    name, phone = (name or "").strip(), (phone or "").strip()
-    if disclosure == Disclosure.REAL_NAME and (not name or not phone):
-        raise Refused(_("实名举报请填写姓名和联系电话。"), code="no_identity")
+    area = _check_place(unit, place_text, area)
     if happened_on and happened_on > timezone.localdate():
         raise Refused(_("发生日期不能晚于今天。"), code="future_date")
     photos = list(photos)
-    if len(photos) > MAX_PHOTOS:
-        raise Refused(_("照片不超过%(max)d幅。") % {"max": MAX_PHOTOS}, code="photo_count")
+    if not MIN_PHOTOS <= len(photos) <= MAX_PHOTOS:
+        raise Refused(_("照片须为%(min)d至%(max)d幅。") % {"min": MIN_PHOTOS, "max": MAX_PHOTOS}, code="photo_count")
     programme = programme_for(unit or area)
-    identity = {}
-    if disclosure == Disclosure.REAL_NAME:
-        identity.update(name=name, phone=phone)
-    if (identifying or "").strip():
-        identity["identifying"] = identifying.strip()
-    if actor is not None and actor.is_authenticated:
-        identity["account"] = actor.username
+    identity = _identity(disclosure, name, phone, identifying, actor)
     receipt = crypto.new_receipt() if disclosure != Disclosure.ANONYMOUS else None
     photo_programme = hazard_programme_for(unit) if unit is not None else _default_hazard_programme()
     stored: list[str] = []
@@ -125,7 +109,6 @@ def submit_tip(*, matter: str, description: str, disclosure: str, unit=None, pla
                 tip = Tip.objects.create(
                     code=_next_code(), programme=programme, matter=matter, unit=unit, place_text=place_text,
                     area=area, happened_on=happened_on, description=description, disclosure=disclosure,
-                    reporter=actor if actor is not None and actor.is_authenticated else None,
                     identity_sealed=crypto.seal(json.dumps(identity, ensure_ascii=False)) if identity else b"",
                     receipt_hash=crypto.receipt_hash(receipt) if receipt else None,
                     passcode_hash=make_password(passcode) if receipt and passcode else "")
@@ -137,6 +120,35 @@ def submit_tip(*, matter: str, description: str, disclosure: str, unit=None, pla
             _delete_files(stored)
             raise
     return tip, receipt
+
+
+def _check_place(unit, place_text: str, area):
+    """A unit of the directory, or a free-text place with the city/county that handles it."""
+    if unit is not None:
+        if unit.kind != NodeKind.UNIT:
+            raise Refused(_("请从单位目录中选择被举报单位。"), code="bad_unit")
+        return None
+    if not place_text:
+        raise Refused(_("请选择被举报单位，或填写单位名称和地点。"), code="no_place")
+    if area is None or area.kind not in (NodeKind.COUNTY, NodeKind.CITY):
+        raise Refused(_("自填地点的举报请选择所在的市或县。"), code="no_area")
+    return area
+
+
+def _identity(disclosure: str, name: str, phone: str, identifying: str, actor) -> dict:
+    """What will be sealed: the real name and phone, anything the reporter says about themselves, and the
+    account of a logged-in reporter."""
+    name, phone = (name or "").strip(), (phone or "").strip()
+    identity = {}
+    if disclosure == Disclosure.REAL_NAME:
+        if not name or not phone:
+            raise Refused(_("实名举报请填写姓名和联系电话。"), code="no_identity")
+        identity.update(name=name, phone=phone)
+    if (identifying or "").strip():
+        identity["identifying"] = identifying.strip()
+    if actor is not None and actor.is_authenticated:
+        identity["account"] = actor.username
+    return identity
 
 
 def tip_by_receipt(code: str, passcode: str = "") -> Tip:
@@ -196,7 +208,7 @@ def link_duplicate(tip: Tip, *, actor, original: Tip, request=None) -> Tip:
     _require_state(locked, (TipState.SUBMITTED,), _("合并重复举报"))
     if original is None or original.pk == locked.pk or not rules.has_perm("tips.view_tip", actor, original):
         raise Refused(_("请选择本地区的首次举报。"), code="bad_original")
-    first = original
+    first = Tip.objects.get(pk=original.pk)  # re-read: the caller's copy may be stale
     while first.duplicate_of_id:
         first = first.duplicate_of
     if first.state in (TipState.SUBMITTED, TipState.REJECTED) or first.submitted_at > locked.submitted_at:
