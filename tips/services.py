@@ -476,10 +476,7 @@ def claim_reward(tip: Tip, *, payment: dict, declared_not_excluded: bool) -> Rew
         raise Refused(_("该举报暂无可领取的奖励。"), code="no_reward")
     if reward.state != RewardState.APPROVED:
         raise Refused(_("该奖励已申领或已失效，不能重复申领。"), code="claimed")
-    if timezone.localdate() > reward.claim_due:
-        reward.state = RewardState.LAPSED
-        reward.save(update_fields=["state"])
-        record_audit(None, "tip.reward_lapsed", reward, summary="")
+    if timezone.localdate() > reward.claim_due:  # `lapse_rewards` marks it 逾期未领
         raise Refused(_("已超过奖励申领期限（%(date)s）。") % {"date": reward.claim_due}, code="late")
     if not declared_not_excluded:
         raise Refused(_("请声明本人不是被举报单位负有安全生产职责的人员及其近亲属。"), code="no_declaration")
