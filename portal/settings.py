@@ -41,6 +41,10 @@ if not PORTAL_TIP_KEYS:
     PORTAL_TIP_KEYS = [DEV_TIP_KEY]
 elif not DEBUG and DEV_TIP_KEY in PORTAL_TIP_KEYS:
     raise ImproperlyConfigured("PORTAL_TIP_KEYS: the development key cannot be used when PORTAL_DEBUG=0")
+# The public tip form's CAPTCHA: its bundled font, no audio (it would need an outside tool), 5 minutes.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_FLITE_PATH = None
 
 ALLOWED_HOSTS = env_list("PORTAL_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("PORTAL_CSRF_TRUSTED_ORIGINS", [])
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "captcha",  # django-simple-captcha: the public tip form's CAPTCHA, drawn here (no outside service)
     "portal.directory",
     "portal.accounts",
     "portal.campaigns",

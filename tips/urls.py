@@ -1,8 +1,11 @@
 from django.urls import path
 
-from tips import views
+from tips import public, views
 
 app_name = "tips"
 urlpatterns = [
+    path("", public.report, name="report"),
+    path("lookup/", public.lookup, name="lookup"),
+    path("case/", public.case, name="case"),
     path("cases/", views.cases, name="cases"),
 ]

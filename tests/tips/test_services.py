@@ -28,7 +28,7 @@ def test_submit_tip_without_follow_up_gives_no_receipt(org, people):
 
 
 def test_submit_tip_audit_keeps_no_address(org, people, client):
-    tip, _ = file_tip(org)
+    file_tip(org)
     record = AuditRecord.objects.get(action="tip.submit")
     assert record.ip in (None, "")
 
