@@ -5,11 +5,12 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hazards.enums import HazardCategory
 from hazards.forms import MultipleFileInput, MultipleJpegField
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from portal.directory.widgets import UnitSearchWidget
-from tips.enums import Disclosure, TipMatter
+from tips.enums import RESULT_STATES, AccidentClass, Disclosure, RejectReason, TipMatter, TipState
 
 TEXT = {"rows": 4}
 
@@ -62,3 +63,72 @@ class ClaimForm(forms.Form):
     bank = forms.CharField(label=_("开户银行"), max_length=60, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     declared = forms.BooleanField(label=_("本人声明：不是被举报单位负有安全生产职责的人员，也不是其近亲属。"))
+
+
+# --- the staff's tip page: one small form per action ------------------------------------------------------
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("不予受理理由"), choices=[
+        (value, label) for value, label in RejectReason.choices if value != RejectReason.DUPLICATE])
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(label=_("首次举报编号"), max_length=20)
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("延期理由（将告知举报人）"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConcludeForm(forms.Form):
+    result = forms.ChoiceField(label=_("核查结果"), choices=[(s, TipState(s).label) for s in RESULT_STATES])
+    conclusion = forms.CharField(label=_("核查结论"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    fine_amount = forms.DecimalField(label=_("罚款金额（元）"), required=False, min_value=0, decimal_places=2)
+    fine_reference = forms.CharField(label=_("处罚决定书文号"), required=False, max_length=100)
+    concealed_deaths = forms.IntegerField(label=_("瞒报死亡人数"), required=False, min_value=0)
+    accident_class = forms.ChoiceField(label=_("事故等级"), required=False,
+                                       choices=[("", "—"), *AccidentClass.choices])
+
+
+class FactsForm(forms.Form):
+    fine_amount = forms.DecimalField(label=_("罚款金额（元）"), required=False, min_value=0, decimal_places=2)
+    fine_reference = forms.CharField(label=_("处罚决定书文号"), required=False, max_length=100)
+    concealed_deaths = forms.IntegerField(label=_("瞒报死亡人数"), required=False, min_value=0)
+    accident_class = forms.ChoiceField(label=_("事故等级"), required=False,
+                                       choices=[("", "—"), *AccidentClass.choices])
+
+
+class LedgerForm(forms.Form):
+    category = forms.ChoiceField(label=_("隐患类别"), choices=HazardCategory.choices)
+    location = forms.CharField(label=_("隐患地点"), max_length=200, required=False)
+    deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("留空按方案的默认整改天数。"))
+
+
+class ReviewForm(forms.Form):
+    result = forms.ChoiceField(label=_("复查结论"), choices=[(s, TipState(s).label) for s in RESULT_STATES])
+    note = forms.CharField(label=_("复查意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(forms.Form):
+    amount = forms.DecimalField(label=_("金额（元，留空为建议金额）"), required=False, min_value=0, decimal_places=2)
+    reason = forms.CharField(label=_("调整理由"), required=False, max_length=1000)
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.CharField(label=_("发放方式"), max_length=40)
+    reference = forms.CharField(label=_("发放凭证号"), max_length=100)
+
+
+class OpenIdentityForm(forms.Form):
+    reason = forms.CharField(label=_("查阅理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(label=_("我确认本次查阅将被记录，并仅用于上述理由。"))

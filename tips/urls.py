@@ -8,4 +8,7 @@ urlpatterns = [
     path("lookup/", public.lookup, name="lookup"),
     path("case/", public.case, name="case"),
     path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/", views.detail, name="detail"),
+    path("cases/<int:pk>/vault/", views.vault, name="vault"),
+    path("cases/<int:pk>/<slug:action>/", views.act, name="act"),
 ]
