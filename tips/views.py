@@ -115,6 +115,8 @@ def cases(request):
     matter = request.GET.get("matter")
     if matter in TipMatter.values:
         queryset = queryset.filter(matter=matter)
+    if request.GET.get("reward") in RewardState.values:  # e.g. the committee's 待审查 list
+        queryset = queryset.filter(reward__state=request.GET["reward"])
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"tip": tip, "overdue": tip.is_overdue(), "due_soon": tip.is_due_soon()} for tip in page.object_list]
     return render(request, "tips/cases.html", {"page": page, "rows": rows, "states": TipState.choices,

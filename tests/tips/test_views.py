@@ -116,3 +116,14 @@ def test_leak_no_identity_on_any_page_the_unit_or_handlers_reach(client, org, pe
     # The reporting worker's own account does not reveal the tip either (not in "my reports").
     client.force_login(people["worker"])
     assert hazard.code not in client.get(reverse("hazards:mine")).content.decode()
+
+
+def test_html_payloads_are_escaped_on_staff_and_reporter_pages(client, org, people):
+    payload = '<script>alert("x")</script>=HYPERLINK("http://evil")'
+    tip, _ = file_tip(org, description=payload)
+    client.force_login(people["handler"])
+    body = client.get(reverse("tips:detail", args=[tip.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in body and "&lt;script&gt;" in body
+    services.reporter_message(tip, text=payload)
+    body = client.get(reverse("tips:detail", args=[tip.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in body
