@@ -83,3 +83,4 @@ class TipEventAction(models.TextChoices):
     DUPLICATE = "duplicate", _("合并重复举报")
     MESSAGE = "message", _("留言")
     FINE = "fine", _("记录罚款")
+    UNIT = "unit", _("确定被举报单位")

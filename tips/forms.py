@@ -78,6 +78,10 @@ class RejectForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class UnitForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("被举报单位"), queryset=OrgNode.objects.units(), widget=UnitSearchWidget)
+
+
 class DuplicateForm(forms.Form):
     original = forms.CharField(label=_("首次举报编号"), max_length=20)
 

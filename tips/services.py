@@ -219,6 +219,23 @@ def link_duplicate(tip: Tip, *, actor, original: Tip, request=None) -> Tip:
 
 
 @transaction.atomic
+def identify_unit(tip: Tip, *, actor, unit, request=None) -> Tip:
+    """A free-text tip's unit found in the directory (within the handler's area), so that a true hazard
+    can enter that unit's ledger."""
+    locked = _lock(tip)
+    _require(actor, "tips.handle_tip", locked)
+    if locked.unit_id:
+        raise Refused(_("该举报已指明被举报单位。"), code="has_unit")
+    if unit is None or unit.kind != NodeKind.UNIT or not unit.path.startswith(locked.area.path):
+        raise Refused(_("请选择本地区单位目录中的单位。"), code="bad_unit")
+    locked.unit = unit
+    locked.save()
+    _record(locked, actor=actor, action=TipEventAction.UNIT, from_state=locked.state, request=request, public=False,
+            note=_("确定被举报单位：%(unit)s") % {"unit": unit.name})
+    return locked
+
+
+@transaction.atomic
 def start_verification(tip: Tip, *, actor, request=None) -> Tip:
     locked = _lock(tip)
     _require(actor, "tips.handle_tip", locked)

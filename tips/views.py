@@ -60,6 +60,8 @@ ACTIONS = {a.name: a for a in [
            lambda t, u, d, r: services.reject_tip(t, actor=u, reason=d["reason"], note=d["note"], request=r)),
     Action("duplicate", gettext_lazy("合并为重复举报"), "tips.handle_tip", (TipState.SUBMITTED,), forms.DuplicateForm,
            lambda t, u, d, r: services.link_duplicate(t, actor=u, original=_original(t, u, d["original"]), request=r)),
+    Action("unit", gettext_lazy("确定被举报单位"), "tips.handle_tip", ALL, forms.UnitForm,
+           lambda t, u, d, r: services.identify_unit(t, actor=u, unit=d["unit"], request=r)),
     Action("start", gettext_lazy("开始核查"), "tips.handle_tip", (TipState.ACCEPTED,), forms.EmptyForm,
            lambda t, u, d, r: services.start_verification(t, actor=u, request=r)),
     Action("extend", gettext_lazy("延长核查期限"), "tips.handle_tip", CLOCK_STATES, forms.ExtendForm,
@@ -91,6 +93,8 @@ ACTIONS = {a.name: a for a in [
 def _offered(action: Action, tip: Tip, reward) -> bool:
     if action.name == "ledger":
         return not tip.hazard_id and tip.unit_id and tip.matter in (TipMatter.GENERAL_HAZARD, TipMatter.MAJOR_HAZARD)
+    if action.name == "unit":
+        return not tip.unit_id and tip.state not in (TipState.REJECTED,)
     if action.name == "message":
         return tip.receipt_hash is not None
     if action.name == "propose":

@@ -185,3 +185,15 @@ def test_overdue_clock_shown(org, people):
     assert not tip.is_overdue()
     assert tip.is_overdue(tip.verify_due + datetime.timedelta(days=1))
     assert tip.is_due_soon(tip.verify_due - datetime.timedelta(days=3))
+
+
+def test_free_text_tip_unit_identified_within_area_then_ledger(org, people):
+    tip, _ = file_tip(org, unit=None, place_text="安泰机械厂后院", area=org.county_a1)
+    tip = walk_tip(people, tip, TipState.CONFIRMED)
+    with pytest.raises(services.Refused) as exc:
+        services.send_to_ledger(tip, actor=people["handler"])
+    assert exc.value.code == "no_unit"
+    with pytest.raises(services.Refused):
+        services.identify_unit(tip, actor=people["handler"], unit=org.unit_b1a)  # outside the area
+    tip = services.identify_unit(tip, actor=people["handler"], unit=org.unit_a1a)
+    assert services.send_to_ledger(tip, actor=people["handler"]).hazard.unit == org.unit_a1a

@@ -127,3 +127,17 @@ def test_html_payloads_are_escaped_on_staff_and_reporter_pages(client, org, peop
     services.reporter_message(tip, text=payload)
     body = client.get(reverse("tips:detail", args=[tip.pk])).content.decode()
     assert '<script>alert("x")</script>' not in body
+
+
+def test_tip_photo_preview_for_staff_original_for_custodian_only(client, org, people):
+    tip, _ = file_tip(org)
+    photo = tip.photos.get()
+    preview = reverse("files:download_variant", args=["tip_photo", photo.pk, "preview"])
+    original = reverse("files:download_variant", args=["tip_photo", photo.pk, "original"])
+    client.force_login(people["handler"])
+    assert client.get(preview).status_code == 200 and client.get(original).status_code == 404
+    client.force_login(people["custodian"])
+    assert client.get(original).status_code == 200
+    for who in ("safety", "handler_other", "worker"):
+        client.force_login(people[who])
+        assert client.get(preview).status_code == 404
