@@ -104,3 +104,13 @@ def test_reporter_reads_progress_messages_and_claims(client, org, people):
     assert reward.state == "claimed"
     replay = client.post(reverse("tips:case"), claim, follow=True)
     assert "不能重复申领" in replay.content.decode() or "已申领" in replay.content.decode()
+
+
+def test_logged_in_worker_uses_the_same_form_account_only_sealed(client, org, people):
+    client.force_login(people["worker"])
+    response = client.post(reverse("tips:report"), form_data(org, disclosure=Disclosure.ANONYMOUS))
+    assert response.status_code == 200
+    tip = Tip.objects.get()
+    assert tip.receipt_hash is None
+    identity = services.open_identity(tip, actor=people["custodian"], reason="核对")
+    assert identity["account"] == people["worker"].username

@@ -79,3 +79,15 @@ def test_missing_key_in_production_stops_start(tmp_path):
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode != 0 and "PORTAL_TIP_KEYS" in result.stderr
+
+
+def test_rotate_command_reencrypts_under_first_key(org, people, settings):
+    from django.core.management import call_command
+
+    old = settings.PORTAL_TIP_KEYS[0]
+    tip, _ = file_tip(org, disclosure=Disclosure.REAL_NAME)
+    new = Fernet.generate_key().decode()
+    settings.PORTAL_TIP_KEYS = [new, old]
+    call_command("rotate_tip_keys")
+    settings.PORTAL_TIP_KEYS = [new]
+    assert json.loads(crypto.unseal(Tip.objects.get(pk=tip.pk).identity_sealed))["name"] == REAL_NAME["name"]
