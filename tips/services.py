@@ -15,7 +15,7 @@ or lapsed after the window.
 import datetime
 import json
 import logging
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal, InvalidOperation
 
 import rules
@@ -100,7 +100,7 @@ def submit_tip(*, matter: str, description: str, disclosure: str, unit=None, pla
     receipt = crypto.new_receipt() if disclosure != Disclosure.ANONYMOUS else None
     photo_programme = hazard_programme_for(unit) if unit is not None else _default_hazard_programme()
     stored: list[str] = []
-    with ExitStack() as stack:
+    with _storage_errors_refused(), ExitStack() as stack:
         cleaned = [stack.enter_context(cleaned_hazard_upload(upload, photo_programme)) for upload in photos]
         if len({photo.sha256 for photo in cleaned}) != len(cleaned):
             raise Refused(_("同一张照片上传了两次，请检查。"), code="repeat")
@@ -625,6 +625,16 @@ def _record(tip: Tip, *, actor, action: str, from_state: str, note: str = "", pu
     record_audit(actor, f"tip.{action}", tip, summary=note[:200], request=request,
                  changes={"state": [from_state, tip.state]})
     return event
+
+
+@contextmanager
+def _storage_errors_refused():
+    """A storage failure while keeping a photo becomes a Chinese refusal; the caller removed its files."""
+    try:
+        yield
+    except OSError:
+        logger.exception("could not store a tip photo")
+        raise Refused(_("服务器暂时无法保存照片，举报未能提交。请稍后重试。"), code="storage_error") from None
 
 
 def _store_photo(tip: Tip, position: int, cleaned, stored: list[str]) -> TipPhoto:

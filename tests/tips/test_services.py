@@ -197,3 +197,14 @@ def test_free_text_tip_unit_identified_within_area_then_ledger(org, people):
         services.identify_unit(tip, actor=people["handler"], unit=org.unit_b1a)  # outside the area
     tip = services.identify_unit(tip, actor=people["handler"], unit=org.unit_a1a)
     assert services.send_to_ledger(tip, actor=people["handler"]).hazard.unit == org.unit_a1a
+
+
+def test_submit_tip_storage_failure_refused_nothing_saved(org, people, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "_store_photo", broken)
+    with pytest.raises(services.Refused) as exc:
+        file_tip(org)
+    assert exc.value.code == "storage_error"
+    assert not Tip.objects.exists()
