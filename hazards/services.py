@@ -101,6 +101,27 @@ def report_hazard(*, actor, unit, category: str, description: str, location: str
     return hazard
 
 
+@transaction.atomic
+def register_tip_hazard(*, actor, unit, category: str, description: str, location: str, deadline: datetime.date,
+                        found_at: datetime.datetime | None = None, request=None) -> Hazard:
+    """A verified tip (tips/services.py) enters the ledger: source 举报, with the 整改期限 the handler set
+    and no finder, so the reporter's identity never reaches the ledger. The tips app checked its handler's
+    permission; the unit's triage still accepts and assigns it as any other hazard."""
+    if category not in HazardCategory.values:
+        raise Refused(_("请选择隐患类别。"), code="bad_category")
+    description = _required_text(description, _("请填写隐患内容。"))
+    location = _required_text(location, _("请填写隐患地点。"))
+    _require_future(deadline)
+    hazard = Hazard.objects.create(
+        code=_next_code(), programme=programme_for(unit), source=HazardSource.TIP, unit=unit, location=location,
+        category=category, description=description, found_at=found_at or timezone.now(), finder=None,
+        deadline=deadline, state=HazardState.REGISTERED)
+    _record(hazard, actor=actor, action=EventAction.REPORT, from_state="", request=request,
+            note=_("举报核查属实，限期整改至%(deadline)s") % {"deadline": deadline},
+            changes={"source": HazardSource.TIP, "deadline": str(deadline)})
+    return hazard
+
+
 def add_hazard_photo(hazard: Hazard, kind: str, upload, *, actor, request=None) -> HazardPhoto:
     """Add a before photo (the finder or triage, until work starts) or an after photo (the rectifier,
     while the rectification is under way), within the programme's caps. Nothing is stored on refusal."""

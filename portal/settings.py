@@ -31,6 +31,21 @@ elif not DEBUG and (
         "cannot be used when PORTAL_DEBUG=0"
     )
 
+# The identity vault of rewarded tips (tips/crypto.py): Fernet keys, comma-separated, the first encrypts and
+# all decrypt (rotation). Like the secret key, production refuses to start without one of its own.
+DEV_TIP_KEY = "ZGV2LW9ubHktdGlwLWtleS1uZXZlci1pbi1wcm9kISE="
+PORTAL_TIP_KEYS = env_list("PORTAL_TIP_KEYS", [])
+if not PORTAL_TIP_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("PORTAL_TIP_KEYS: required when PORTAL_DEBUG=0 (Fernet keys, comma-separated)")
+    PORTAL_TIP_KEYS = [DEV_TIP_KEY]
+elif not DEBUG and DEV_TIP_KEY in PORTAL_TIP_KEYS:
+    raise ImproperlyConfigured("PORTAL_TIP_KEYS: the development key cannot be used when PORTAL_DEBUG=0")
+# The public tip form's CAPTCHA: its bundled font, no audio (it would need an outside tool), 5 minutes.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_FLITE_PATH = None
+
 ALLOWED_HOSTS = env_list("PORTAL_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("PORTAL_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -50,6 +65,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "captcha",  # django-simple-captcha: the public tip form's CAPTCHA, drawn here (no outside service)
     "portal.directory",
     "portal.accounts",
     "portal.campaigns",
@@ -64,6 +80,7 @@ INSTALLED_APPS = [
     "review.experts",
     "review.exhibition",
     "hazards",
+    "tips",
     "demo",  # above every product app: the demo generator uses them all
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("exports/", include("portal.exports.urls")),
     path("stats/", include("review.reports.urls")),
     path("hazards/", include("hazards.urls")),
+    path("tips/", include("tips.urls")),
+    path("captcha/", include("captcha.urls")),  # the CAPTCHA images of the public tip form
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,11 @@ class RoleKind(models.TextChoices):
     UNIT_HEAD = "unit_head", _("企业主要负责人")
     UNION_INSPECTOR = "union_inspector", _("工会劳动保护监督检查员")
     REGULATOR = "regulator", _("应急管理部门联络员")
+    # Rewarded tips (issue 16): the handler of an area, the one custodian of reporters' identities and the
+    # reward review committee's members.
+    TIP_HANDLER = "tip_handler", _("举报受理员")
+    CUSTODIAN = "custodian", _("身份保管员")
+    REWARD_REVIEWER = "reward_reviewer", _("奖励审查委员会委员")
 
 
 # Where in the directory each role is anchored; an expert may be tied to a city/industry union
@@ -36,10 +41,14 @@ ROLE_NODE_KINDS: dict[str, tuple[str, ...]] = {
     RoleKind.UNIT_HEAD: (NodeKind.UNIT,),
     RoleKind.UNION_INSPECTOR: (NodeKind.UNIT,),
     RoleKind.REGULATOR: (NodeKind.COUNTY, NodeKind.CITY),
+    RoleKind.TIP_HANDLER: (NodeKind.COUNTY, NodeKind.CITY),
+    RoleKind.CUSTODIAN: (NodeKind.CITY, NodeKind.PROVINCE),
+    RoleKind.REWARD_REVIEWER: (NodeKind.CITY, NodeKind.PROVINCE),
 }
 ROLE_NODE_REQUIRED = {kind: kind != RoleKind.EXPERT for kind in RoleKind.values}
 
 # The order in which a user holding several roles is sent to a home page after login.
 ROLE_PRIORITY = [RoleKind.COMMITTEE, RoleKind.EXPERT, RoleKind.CITY, RoleKind.COUNTY, RoleKind.REGULATOR,
+                 RoleKind.CUSTODIAN, RoleKind.REWARD_REVIEWER, RoleKind.TIP_HANDLER,
                  RoleKind.UNIT, RoleKind.UNIT_HEAD, RoleKind.SAFETY_OFFICER, RoleKind.UNION_INSPECTOR,
                  RoleKind.WORKSHOP_HEAD, RoleKind.TEAM_LEADER, RoleKind.WORKER]

@@ -77,4 +77,11 @@ ROLE_HOMES = {
            (RoleKind.UNION_INSPECTOR, _("工会劳动保护监督检查员首页"), _("对整改结果签字监督确认，必要时建议停产整改或撤离。")),
            (RoleKind.REGULATOR, _("应急管理部门联络员首页"), _("查看本地区的重大事故隐患，记录挂牌督办和核销。")),
        )},
+    # Rewarded tips (tips/): each role lands on the tips list of its area.
+    **{kind: RoleHome(title, intro, [NavLink(_("举报案件"), "tips:cases"), NavLink(_("有奖举报"), "tips:report")])
+       for kind, title, intro in (
+           (RoleKind.TIP_HANDLER, _("举报受理员首页"), _("受理本地区的举报，按时限核查并告知举报人结果。")),
+           (RoleKind.CUSTODIAN, _("身份保管员首页"), _("保管举报人身份，每次查阅均须说明理由并留痕。")),
+           (RoleKind.REWARD_REVIEWER, _("奖励审查委员会首页"), _("审查按规则计算的举报奖励金额。")),
+       )},
 }

@@ -26,7 +26,8 @@ is_expert = _has_role(RoleKind.EXPERT)
 is_committee = _has_role(RoleKind.COMMITTEE)
 ROLE_PREDICATES = {kind: _has_role(kind) for kind in (
     RoleKind.TEAM_LEADER, RoleKind.WORKSHOP_HEAD, RoleKind.SAFETY_OFFICER, RoleKind.UNIT_HEAD,
-    RoleKind.UNION_INSPECTOR, RoleKind.REGULATOR)}  # the hazard ledger's roles (hazards/rules.py)
+    RoleKind.UNION_INSPECTOR, RoleKind.REGULATOR,  # the hazard ledger's roles (hazards/rules.py)
+    RoleKind.TIP_HANDLER, RoleKind.CUSTODIAN, RoleKind.REWARD_REVIEWER)}  # rewarded tips (tips/rules.py)
 ROLE_PREDICATES |= {
     RoleKind.WORKER: is_worker,
     RoleKind.UNIT: is_unit_coordinator,

@@ -32,12 +32,13 @@ from tests.factories.submissions import (
     stored_files,
     upload,
 )
+from tests.factories.tips import REAL_NAME, file_tip, tip_people, walk_tip
 
 __all__ = [
-    "ARTIST", "DEFAULT_VALUES", "PASSWORD", "SMALL", "SMALL_SIZE",
+    "ARTIST", "DEFAULT_VALUES", "PASSWORD", "REAL_NAME", "SMALL", "SMALL_SIZE",
     "AwardLevelFactory", "CampaignFactory", "EntryFactory", "ExpertAssignmentFactory", "HazardFactory",
     "OrgNodeFactory", "OrgTree", "PhaseFactory", "RoleFactory", "UserFactory",
     "add_identifying_photos", "add_photo", "add_plain_photos", "assign", "at_province", "close_expert_review",
-    "hazard_people", "image_exif", "make_entry", "make_expert", "make_user", "ready", "recommended_entry", "set_counts",
-    "set_phase", "small_jpeg", "stored_files", "upload", "work_level",
+    "file_tip", "hazard_people", "image_exif", "make_entry", "make_expert", "make_user", "ready", "recommended_entry", "set_counts",
+    "set_phase", "small_jpeg", "stored_files", "tip_people", "upload", "walk_tip", "work_level",
 ]

@@ -6,6 +6,7 @@ import string
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 
@@ -28,7 +29,7 @@ def random_key(length: int = 60) -> str:
 
 def test_deploy_check_passes_with_production_settings():
     result = run_deploy_check(PORTAL_DEBUG="0", PORTAL_SECRET_KEY=random_key(),
-                              PORTAL_ALLOWED_HOSTS="portal.example.cn")
+                              PORTAL_ALLOWED_HOSTS="portal.example.cn", PORTAL_TIP_KEYS=Fernet.generate_key().decode())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr
 

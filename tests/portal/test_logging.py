@@ -40,6 +40,7 @@ def test_logging_prints_each_django_line_once_in_debug():
 
 
 def test_logging_prints_each_django_line_once_in_production():
-    lines = run_logging(PORTAL_DEBUG="0", PORTAL_SECRET_KEY="x" * 60, PORTAL_ALLOWED_HOSTS="example.org")
+    lines = run_logging(PORTAL_DEBUG="0", PORTAL_SECRET_KEY="x" * 60, PORTAL_ALLOWED_HOSTS="example.org",
+                        PORTAL_TIP_KEYS="a2V5LWZvci10ZXN0cy1vbmx5LW5vdC1hLXJlYWwta2V5MDA=")
     assert lines.count("Not Found: /nowhere/") == 1, lines
     assert lines.count("a portal warning") == 1, lines

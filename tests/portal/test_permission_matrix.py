@@ -50,7 +50,8 @@ MATRIX = [
 
 # The hazard ledger's roles (issue 15) get what a worker gets on these foundation URLs, except the role home
 # pages: their own only. Their ledger URLs have their own matrix in tests/hazards/test_views.py.
-LEDGER_ROLES = ("team_leader", "workshop_head", "safety_officer", "unit_head", "union_inspector", "regulator")
+LEDGER_ROLES = ("team_leader", "workshop_head", "safety_officer", "unit_head", "union_inspector", "regulator",
+                "tip_handler", "custodian", "reward_reviewer")  # the last three: rewarded tips (issue 16)
 ROLES = ROLES + LEDGER_ROLES
 MATRIX = [(url, *row, *((OWN if url == "/accounts/home/" else row[1]) for _ in LEDGER_ROLES)) for url, *row in MATRIX]
 MATRIX = [(url, *row[:len(ROLES) - len(LEDGER_ROLES)],
@@ -60,6 +61,9 @@ MATRIX = [(url, *row[:len(ROLES) - len(LEDGER_ROLES)],
           for url, *row in MATRIX]
 MATRIX += [(f"/accounts/home/{kind}/", LOGIN, *(OK if other == kind else GONE for other in ROLES[1:]))
            for kind in LEDGER_ROLES]
+
+
+AREA_KINDS = (RoleKind.REGULATOR, RoleKind.TIP_HANDLER, RoleKind.CUSTODIAN, RoleKind.REWARD_REVIEWER)
 
 
 @pytest.fixture
@@ -73,7 +77,7 @@ def users(org):
         "expert": make_user(RoleKind.EXPERT, org.city_b),
         # As seed_demo makes it: the committee office also runs the admin.
         "committee": make_user(RoleKind.COMMITTEE, org.province, is_staff=True, is_superuser=True),
-        **{kind: make_user(kind, org.city_a if kind == RoleKind.REGULATOR else org.unit_a1a)
+        **{kind: make_user(kind, org.city_a if kind in AREA_KINDS else org.unit_a1a)
            for kind in LEDGER_ROLES},
     })
     return users

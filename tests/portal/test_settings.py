@@ -50,7 +50,9 @@ def assert_refused(variable: str, **overrides) -> str:
     return result.stderr
 
 
-PRODUCTION = {"PORTAL_DEBUG": "0", "PORTAL_SECRET_KEY": GOOD_KEY, "PORTAL_ALLOWED_HOSTS": "portal.example.cn"}
+TIP_KEY = "a2V5LWZvci10ZXN0cy1vbmx5LW5vdC1hLXJlYWwta2V5MDA="  # a Fernet key (tips' vault, issue 16)
+PRODUCTION = {"PORTAL_DEBUG": "0", "PORTAL_SECRET_KEY": GOOD_KEY, "PORTAL_ALLOWED_HOSTS": "portal.example.cn",
+              "PORTAL_TIP_KEYS": TIP_KEY}
 
 
 # --- whole settings module, in a subprocess ------------------------------------------------------------

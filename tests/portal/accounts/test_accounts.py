@@ -169,7 +169,8 @@ def test_role_home_shows_title_and_node(client, org, kind):
     node = {"worker": org.unit_a1a, "unit": org.unit_a1a, "county": org.county_a1, "city": org.city_a,
             "expert": org.city_b, "committee": org.province, "team_leader": org.unit_a1a,
             "workshop_head": org.unit_a1a, "safety_officer": org.unit_a1a, "unit_head": org.unit_a1a,
-            "union_inspector": org.unit_a1a, "regulator": org.city_a}[kind]
+            "union_inspector": org.unit_a1a, "regulator": org.city_a, "tip_handler": org.county_a1,
+            "custodian": org.city_a, "reward_reviewer": org.city_a}[kind]
     client.force_login(make_user(kind, node))
     response = client.get(f"/accounts/home/{kind}/")
     assert response.status_code == 200

@@ -14,7 +14,8 @@ STAFF_KINDS = {RoleKind.UNIT, RoleKind.COUNTY, RoleKind.CITY, RoleKind.COMMITTEE
 NODE_OF = {RoleKind.WORKER: "unit_a1a", RoleKind.UNIT: "unit_a1a", RoleKind.COUNTY: "county_a1",
            RoleKind.CITY: "city_a", RoleKind.EXPERT: "city_b", RoleKind.COMMITTEE: "province",
            RoleKind.TEAM_LEADER: "unit_a1a", RoleKind.WORKSHOP_HEAD: "unit_a1a", RoleKind.SAFETY_OFFICER: "unit_a1a",
-           RoleKind.UNIT_HEAD: "unit_a1a", RoleKind.UNION_INSPECTOR: "unit_a1a", RoleKind.REGULATOR: "city_a"}
+           RoleKind.UNIT_HEAD: "unit_a1a", RoleKind.UNION_INSPECTOR: "unit_a1a", RoleKind.REGULATOR: "city_a",
+           RoleKind.TIP_HANDLER: "county_a1", RoleKind.CUSTODIAN: "city_a", RoleKind.REWARD_REVIEWER: "city_a"}
 
 
 def holder(org, kind):
