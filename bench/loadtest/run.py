@@ -33,6 +33,7 @@ import contextlib
 import csv
 import json
 import math
+import base64
 import os
 import platform
 import re
@@ -93,6 +94,8 @@ def server_env(work: Path) -> dict:
         **clean_environ(),
         "PORTAL_DEBUG": "0",
         "PORTAL_SECRET_KEY": secrets.token_urlsafe(64),
+        # Production settings refuse to start without a key for the tip vault (a fresh Fernet key: 32 bytes, base64).
+        "PORTAL_TIP_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "PORTAL_ALLOWED_HOSTS": HOST,
         # Plain HTTP on loopback: no TLS to redirect to, and Secure cookies would never be sent back.
         "PORTAL_SSL_REDIRECT": "0",
