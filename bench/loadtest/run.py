@@ -29,11 +29,11 @@ a later --reuse-db run needs, since its queues link the earlier photos.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import csv
 import json
 import math
-import base64
 import os
 import platform
 import re
