@@ -179,7 +179,14 @@ class Ranking(Sequence[RankingRow]):
         rows, row_params = self.entries.order_by().values("pk", "submitted_at").query.sql_with_params()
         params: tuple = ()
         experts = unit = ""
+        # The scores of the scope's entries only, by their id range (a superset: the joins below keep the
+        # scope's): a province keeps several years of assessments, and the range keeps the index order.
+        low, low_params = self.entries.order_by("pk").values("pk")[:1].query.sql_with_params()
+        high, high_params = self.entries.order_by("-pk").values("pk")[:1].query.sql_with_params()
+        in_range = f"a.entry_id BETWEEN ({low}) AND ({high})"
+        range_params = (*low_params, *high_params)
         if Tier.PROVINCE in self.tiers:
+            params = (*params, *range_params)
             experts = f"""
             experts AS (
                 SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
@@ -188,7 +195,7 @@ class Ranking(Sequence[RankingRow]):
                 FROM scoring_assessment a
                 JOIN {ExpertAssignment._meta.db_table} x ON x.entry_id = a.entry_id AND x.expert_id = a.assessor_id
                      AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
-                WHERE a.tier = {int(Tier.PROVINCE)}
+                WHERE a.tier = {int(Tier.PROVINCE)} AND {in_range}
                 GROUP BY a.entry_id),"""  # noqa: S608 - a table name and integers
         if Tier.UNIT in self.tiers:
             # The latest unit assessment of each entry (updated_at, then id). PostgreSQL reads it from the
@@ -196,10 +203,13 @@ class Ranking(Sequence[RankingRow]):
             columns = ("a.entry_id, CAST(ROUND(a.d * 100000) AS BIGINT) AS ud, CAST(ROUND(a.c * 100) AS BIGINT) AS uc, "
                        "CAST(ROUND(a.l * 100) AS BIGINT) AS ul") if keys else "a.entry_id, 1 AS ud, 1 AS uc, 1 AS ul"
             # A union's ranking covers a part of the campaign: its unit scores are looked up by its entries.
-            # The province's covers all of it: every unit score is read once, in entry order.
-            within = f" AND a.entry_id IN ({scope})" if Tier.PROVINCE not in self.tiers else ""
-            if within:
+            # The province's covers all of it: every unit score of its campaign is read once, in entry order.
+            if Tier.PROVINCE not in self.tiers:
+                within = f" AND a.entry_id IN ({scope})"
                 params = (*params, *scope_params)
+            else:
+                within = f" AND {in_range}"
+                params = (*params, *range_params)
             if connection.vendor == "postgresql":
                 unit = f"""
                 unit AS (SELECT DISTINCT ON (a.entry_id) {columns} FROM scoring_assessment a

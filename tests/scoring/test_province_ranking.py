@@ -128,3 +128,14 @@ def test_province_ranking_committee_pages_agree(client, users, campaign, review)
     ranking = client.get(reverse("scoring:ranking")).context["page"].object_list
     assert dashboard_ranked(dashboard) == expert_ranked(ranking)
     assert names(made, [row[0] for row in dashboard_ranked(dashboard)]) == RANKED
+
+
+def test_province_ranking_of_part_of_the_entries_reads_only_their_scores(campaign, review):
+    made, add_unit_scores = review
+    add_unit_scores()
+    # Entries scored higher lie between these two (by id): the ranking of the part holds only its own.
+    part = entries_in_review(campaign).filter(pk__in=[made["c15"].pk, made["unit_only"].pk, made["top"].pk])
+    rows = list(province_ranking(part, unit_fallback=True))
+    assert names(made, [row.entry.pk for row in rows]) == ["top", "unit_only", "c15"]  # D 60: C 25 before C 15
+    assert [row.rank for row in rows] == [1, 2, 3]
+    assert [row.basis for row in rows] == [BASIS_EXPERTS, BASIS_UNIT, BASIS_EXPERTS]
