@@ -5,6 +5,7 @@ bytes dropped), but without the contest's size and dpi rules: any phone photo of
 Nothing reaches storage until every photo of a request has passed.
 """
 
+import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from portal.refusals import Refused
@@ -27,6 +30,7 @@ from submissions.photos import (
 )
 
 PREVIEW_SIDE = 1600
+logger = logging.getLogger(__name__)
 
 
 def photo_rules_for_programme(programme) -> PhotoRules:
@@ -65,3 +69,27 @@ def cleaned_hazard_upload(upload, programme) -> Iterator[CleanedHazardPhoto]:
             raise Refused(_("照片文件已损坏，无法读取，请重新上传原图"), code="corrupt") from None
         cleaned.seek(0)
         yield CleanedHazardPhoto(check=check, file=cleaned, sha256=sha256, size=size, preview=preview)
+
+
+def store_cleaned(photo, cleaned: CleanedHazardPhoto, stored: list[str]) -> None:
+    """Write `cleaned`'s original and preview into `photo`'s `original` and `preview` fields (the row is not
+    saved). Each name goes into `stored` before its file is written, so the caller can remove every file
+    of a request that fails later (the ledger's and the tips' photos share this)."""
+    field = type(photo)._meta.get_field("original")
+    storage = field.storage
+    for name, content in (("original", File(cleaned.file)), ("preview", ContentFile(cleaned.preview))):
+        target = storage.get_available_name(field.generate_filename(photo, f"{name}.jpg"), max_length=200)
+        stored.append(target)
+        saved = storage.save(target, content, max_length=200)
+        stored[-1] = saved
+        getattr(photo, name).name = saved
+
+
+def delete_stored(photo_model, names) -> None:
+    """Remove files written by store_cleaned for a request that was refused; a failure is only logged."""
+    storage = photo_model._meta.get_field("original").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete stored file %s", name, exc_info=True)

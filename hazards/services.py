@@ -15,8 +15,6 @@ from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 
 import rules
-from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +43,7 @@ from hazards.models import (
     MajorHazardCriterion,
     StoppageProposal,
 )
-from hazards.photos import cleaned_hazard_upload
+from hazards.photos import cleaned_hazard_upload, delete_stored, store_cleaned
 from hazards.roles import UNIT_MANAGEMENT, report_units, roles_at_unit
 from portal.audit.services import record_audit
 from portal.refusals import Refused
@@ -96,7 +94,7 @@ def report_hazard(*, actor, unit, category: str, description: str, location: str
                 _record(hazard, actor=actor, action=EventAction.REPORT, from_state="", request=request,
                         note=hazard.description, changes={"photos": [p.sha256 for p in cleaned]})
         except BaseException:
-            _delete_files(stored)
+            delete_stored(HazardPhoto, stored)
             raise
     return hazard
 
@@ -152,7 +150,7 @@ def add_hazard_photo(hazard: Hazard, kind: str, upload, *, actor, request=None) 
                 _record(locked, actor=actor, action=EventAction.PHOTO, from_state=locked.state, request=request,
                         note=f"{photo.get_kind_display()}{position}", changes={"sha256": cleaned.sha256})
         except BaseException:
-            _delete_files(stored)
+            delete_stored(HazardPhoto, stored)
             raise
     return photo
 
@@ -675,22 +673,6 @@ def _storage_errors_refused():
 def _store_photo(hazard: Hazard, kind: str, position: int, cleaned, actor, stored: list[str]) -> HazardPhoto:
     photo = HazardPhoto(hazard=hazard, kind=kind, position=position, sha256=cleaned.sha256, size=cleaned.size,
                         width=cleaned.check.width, height=cleaned.check.height, uploaded_by=actor)
-    field = HazardPhoto._meta.get_field("original")
-    storage = field.storage
-    for name, content in (("original", File(cleaned.file)), ("preview", ContentFile(cleaned.preview))):
-        target = storage.get_available_name(field.generate_filename(photo, f"{name}.jpg"), max_length=200)
-        stored.append(target)
-        saved = storage.save(target, content, max_length=200)
-        stored[-1] = saved
-        getattr(photo, name).name = saved
+    store_cleaned(photo, cleaned, stored)
     photo.save()
     return photo
-
-
-def _delete_files(names) -> None:
-    storage = HazardPhoto._meta.get_field("original").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("could not delete stored file %s", name, exc_info=True)

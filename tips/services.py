@@ -20,15 +20,13 @@ from decimal import Decimal, InvalidOperation
 
 import rules
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hazards.enums import HazardCategory
 from hazards.models import Hazard, HazardProgramme
-from hazards.photos import cleaned_hazard_upload
+from hazards.photos import cleaned_hazard_upload, delete_stored, store_cleaned
 from hazards.services import programme_for as hazard_programme_for
 from hazards.services import register_tip_hazard
 from portal.audit.services import record_audit
@@ -117,7 +115,7 @@ def submit_tip(*, matter: str, description: str, disclosure: str, unit=None, pla
                 # No request: the reporter's address is not kept with the tip.
                 _record(tip, actor=None, action=TipEventAction.SUBMIT, from_state="", note="")
         except BaseException:
-            _delete_files(stored)
+            delete_stored(TipPhoto, stored)
             raise
     return tip, receipt
 
@@ -639,23 +637,7 @@ def _storage_errors_refused():
 
 def _store_photo(tip: Tip, position: int, cleaned, stored: list[str]) -> TipPhoto:
     photo = TipPhoto(tip=tip, position=position, sha256=cleaned.sha256, size=cleaned.size)
-    field = TipPhoto._meta.get_field("original")
-    storage = field.storage
-    for name, content in (("original", File(cleaned.file)), ("preview", ContentFile(cleaned.preview))):
-        target = storage.get_available_name(field.generate_filename(photo, f"{name}.jpg"), max_length=200)
-        stored.append(target)
-        saved = storage.save(target, content, max_length=200)
-        stored[-1] = saved
-        getattr(photo, name).name = saved
+    store_cleaned(photo, cleaned, stored)
     photo.save()
     return photo
-
-
-def _delete_files(names) -> None:
-    storage = TipPhoto._meta.get_field("original").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("could not delete stored file %s", name, exc_info=True)
 
