@@ -15,12 +15,6 @@ LEDGER_ROLES = (*UNIT_MANAGEMENT, *UNIT_UNION, *AREA_UNION, RoleKind.REGULATOR)
 REPORTER_ROLES = (RoleKind.WORKER, *UNIT_MANAGEMENT, *UNIT_UNION)
 
 
-def roles_at_unit(user, kinds, unit_id) -> bool:
-    """The user holds one of `kinds` at the unit itself."""
-    return (user.is_authenticated and unit_id is not None
-            and any(role.kind in kinds and role.node_id == unit_id for role in user.role_list))
-
-
 def roles_above(user, kinds, unit) -> bool:
     """The user holds one of `kinds` at the unit or a node above it (by the materialised path)."""
     return (user.is_authenticated and unit is not None

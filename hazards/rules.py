@@ -9,8 +9,8 @@ import rules
 from hazards.enums import HazardLevel
 from hazards.roles import AREA_UNION, LEDGER_ROLES, REPORTER_ROLES, TRIAGE, UNIT_MANAGEMENT, UNIT_UNION
 from hazards.roles import roles_above as _above
-from hazards.roles import roles_at_unit as _at
 from portal.accounts.enums import RoleKind
+from portal.accounts.rules import holds_role_at as _at
 
 
 @rules.predicate

@@ -44,7 +44,8 @@ from hazards.models import (
     StoppageProposal,
 )
 from hazards.photos import cleaned_hazard_upload, delete_stored, store_cleaned
-from hazards.roles import UNIT_MANAGEMENT, report_units, roles_at_unit
+from hazards.roles import UNIT_MANAGEMENT, report_units
+from portal.accounts.rules import holds_role_at
 from portal.audit.services import record_audit
 from portal.refusals import Refused
 from scoring.formula import InvalidOption, get_scale
@@ -185,7 +186,7 @@ def accept_hazard(hazard: Hazard, *, actor, level: str, responsible, deadline: d
         raise Refused(_("请选择隐患级别。"), code="bad_level")
     if level == HazardLevel.MAJOR and (criterion is None or not criterion.is_active):
         raise Refused(_("重大事故隐患须注明判定依据（判定标准条款）。"), code="no_criterion")
-    if responsible is None or not roles_at_unit(responsible, UNIT_MANAGEMENT, locked.unit_id):
+    if responsible is None or not holds_role_at(responsible, UNIT_MANAGEMENT, locked.unit_id):
         raise Refused(_("整改责任人须是本单位的班组长、车间负责人、安全管理员或主要负责人。"), code="bad_responsible")
     _require_future(deadline)
     values = _lec_values(lec)

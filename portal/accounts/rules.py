@@ -3,11 +3,12 @@ import rules
 from portal.accounts.enums import RoleKind
 
 
-def holds_role_at(user, kind: str, node_id) -> bool:
-    """Whether `user` holds a role of `kind` anchored at directory node `node_id` (the one place this is
-    written: tiers, rules and scoping all ask it)."""
+def holds_role_at(user, kind, node_id) -> bool:
+    """Whether `user` holds a role of `kind` (one role kind, or a collection of them) anchored at directory
+    node `node_id` (the one place this is written: tiers, rules, scoping and the ledger all ask it)."""
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
     return (user.is_authenticated and node_id is not None
-            and any(role.kind == kind and role.node_id == node_id for role in user.role_list))
+            and any(role.kind in kinds and role.node_id == node_id for role in user.role_list))
 
 
 def _has_role(kind):
