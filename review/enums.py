@@ -11,6 +11,13 @@ class NotificationKind(models.TextChoices):
     AWARDED = "awarded", _("获奖")
     NOT_AWARDED = "not_awarded", _("未获奖")
     PUBLISHED = "published", _("作品展发布")
+    # The other programmes' notices (review.notifications.notify_user): the hazard ledger, rewarded reports,
+    # the 查保促 returns and the 安康杯 competition, each one kind; the message says what happened.
+    HAZARD = "hazard", _("隐患治理")
+    TIP = "tip", _("举报处理")
+    RETURN = "return", _("查保促报表")
+    ANKANG = "ankang", _("安康杯竞赛")
+    REMINDER = "reminder", _("待办提醒")
 
 
 class QueueStage(models.TextChoices):

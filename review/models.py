@@ -106,14 +106,19 @@ class RecommendationQuota(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to a user about one of their entries; e-mailed too for returns, rejections
-    and advancement."""
+    """An in-app message to a user: about one of their entries (`entry`), or about anything else the
+    portal tracks (a hazard, a tip, a return: `subject` and `target_url`, set by `notify_user`); e-mailed
+    too when it matters."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
                              related_name="review_notifications")
     entry = models.ForeignKey("submissions.Entry", verbose_name=_("作品"), null=True, blank=True,
                               on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices)
+    # For notifications about something other than an entry: what it is about and where to act on it
+    # (a path inside the portal, checked again by that page's own permission when opened).
+    subject = models.CharField(_("事项"), max_length=200, blank=True)
+    target_url = models.CharField(_("链接"), max_length=300, blank=True)
     message = models.TextField(_("内容"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)

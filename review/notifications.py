@@ -54,15 +54,39 @@ def notify_authors(items: list[tuple[Entry, str]], kind: str, *, email: bool) ->
     return notifications
 
 
+def notify_user(user_id: int, kind: str, message: str, *, subject: str, target_url: str,
+                email: bool = False) -> Notification:
+    """Notify a user about something other than an entry (a hazard, a tip, a return…): in the portal, with
+    `subject` as its title and a link to `target_url` (a portal path), and by e-mail on commit when `email`.
+    The other programmes' services call this, so every notice lands in the one 通知 list and badge."""
+    notification = Notification.objects.create(user_id=user_id, kind=kind, message=message,
+                                               subject=subject[:200], target_url=target_url[:300])
+    if email:
+        enqueue_on_commit(tasks.task_send_notification_email, notification.pk)
+    return notification
+
+
+def notify_users(items: list[tuple[int, str]], kind: str, *, subject: str, target_url: str,
+                 email: bool = False) -> list[Notification]:
+    """`notify_user` for several (user id, message) pairs in one insert and one e-mail task."""
+    notifications = Notification.objects.bulk_create([
+        Notification(user_id=user_id, kind=kind, message=message, subject=subject[:200], target_url=target_url[:300])
+        for user_id, message in items])
+    if email and notifications:
+        enqueue_on_commit(tasks.task_send_notification_emails, [notification.pk for notification in notifications])
+    return notifications
+
+
 def email_notification(notification: Notification) -> bool:
     """E-mail a notification to its user once; False when there is nothing to send or nobody to send to."""
     user = notification.user
     if notification.emailed_at is not None or not user.is_active or not user.email:
         return False
-    link = author_entry_url(notification.entry) if notification.entry_id else reverse("review:notifications")
+    link = (author_entry_url(notification.entry) if notification.entry_id
+            else notification.target_url or reverse("review:notifications"))
     send_templated_mail(user.email, "notification", {
-        "kind": notification.get_kind_display(),
-        "title": entry_title(notification.entry) if notification.entry_id else "",
+        "kind": notification.get_kind_display(), "is_entry": bool(notification.entry_id),
+        "title": entry_title(notification.entry) if notification.entry_id else notification.subject,
         "name": user.get_full_name(), "message": notification.message, "link": absolute_url(link)})
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True

@@ -324,7 +324,7 @@ def notifications(request):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for item in rows:
-        item.link = author_entry_url(item.entry) if item.entry_id else ""
+        item.link = author_entry_url(item.entry) if item.entry_id else item.target_url
     return render(request, "review/notifications.html", {"page_obj": page, "rows": rows})
 
 

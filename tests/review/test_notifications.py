@@ -135,3 +135,29 @@ def test_digest_command_and_task_send_the_digest(people, campaign):
 def test_digest_without_current_campaign(db):
     make_user(RoleKind.WORKER)
     assert notifications.send_review_digest() == 0
+
+
+@pytest.mark.django_db
+def test_notify_user_lists_the_subject_and_link_and_emails_it_once(client, django_capture_on_commit_callbacks):
+    user = make_user(None, email="notified@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notifications.notify_user(
+            user.pk, NotificationKind.HAZARD, "隐患已分派给您整改。", subject="HZ-2026-000001 配电箱未上锁",
+            target_url="/hazards/1/", email=True)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "【隐患治理】HZ-2026-000001 配电箱未上锁"
+    assert "/hazards/1/" in mail.outbox[0].body
+    assert notifications.email_notification(Notification.objects.get(pk=notification.pk)) is False
+    client.force_login(user)
+    page = client.get("/review/notifications/").content.decode()
+    assert "隐患治理：HZ-2026-000001 配电箱未上锁" in page
+    assert 'href="/hazards/1/"' in page and "查看详情" in page
+
+
+@pytest.mark.django_db
+def test_notify_users_without_email_queues_nothing(django_capture_on_commit_callbacks):
+    users = [make_user(None, email=f"n{i}@example.com") for i in range(2)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = notifications.notify_users([(u.pk, "请处理。") for u in users], NotificationKind.TIP,
+                                             subject="举报", target_url="/tips/")
+    assert len(created) == 2 and callbacks == [] and mail.outbox == []
