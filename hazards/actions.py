@@ -129,4 +129,14 @@ ACTIONS = {action.name: action for action in [
            lambda h, actor, d, f, r: services.answer_stoppage(
                _pending(h.stoppage_proposals.filter(answered_at__isnull=True), d["proposal"]), actor=actor,
                accept=d["decision"] == "yes", answer=d["answer"], request=r)),
+    # 逐级报告 and the supervision of the unions above (hazards/services.py).
+    Action("report_up", _("逐级上报"), "hazards.report_up", services.REPORTABLE_STATES, forms.ReportUpForm,
+           lambda h, actor, d, f, r: services.report_hazard_up(h, actor=actor, reason=d["reason"], request=r),
+           confirm=_("确定向上一级报告该隐患？"), button="btn-outline-danger"),
+    Action("remind", _("督促提醒"), "hazards.remind_hazard", OPEN_STATES, forms.RemindForm,
+           lambda h, actor, d, f, r: services.remind_hazards([h], actor=actor, note=d["note"], request=r),
+           button="btn-outline-secondary"),
+    Action("comment", _("督导意见"), "hazards.comment_hazard", ALL_STATES, forms.CommentForm,
+           lambda h, actor, d, f, r: services.comment_on_hazard(h, actor=actor, note=d["note"], request=r),
+           button="btn-outline-secondary"),
 ]}

@@ -12,6 +12,7 @@ from hazards.models import (
     HazardProgramme,
     MajorHazardCriterion,
     StoppageProposal,
+    UpwardReport,
 )
 from hazards.scoping import hazards_for_user
 from portal.audit.admin import register_audit_scope
@@ -81,3 +82,8 @@ for model, fields in ((HazardPhoto, ["hazard", "kind", "position", "sha256", "up
                       (ExtensionRequest, ["hazard", "old_deadline", "new_deadline", "approved", "decided_at"]),
                       (StoppageProposal, ["hazard", "kind", "answer_due", "answered_at", "accepted"])):
     admin.site.register(model, type(f"{model.__name__}Admin", (ScopedAdmin,), {"list_display": fields}))
+
+# 逐级报告 (hazards/upward_models.py): read-only and scoped like the rest of the ledger.
+admin.site.register(UpwardReport, type("UpwardReportAdmin", (ScopedAdmin,), {
+    "list_display": ["hazard", "to_node", "to_regulator", "automatic", "reported_by", "reported_at"],
+    "list_select_related": ["hazard", "to_node", "reported_by"]}))

@@ -80,3 +80,7 @@ class EventAction(models.TextChoices):
     STOPPAGE_ANSWER = "stoppage_answer", _("书面答复停产整改建议")
     LINK_ENTRY = "link_entry", _("关联随手拍作品")
     FINDER_NAMED = "finder_named", _("上报人署名设置")
+    # 逐级报告 and the union's supervision (hazards/services.py: report_hazard_up, remind_hazards, comment_on_hazard).
+    REPORT_UP = "report_up", _("逐级上报")
+    REMIND = "remind", _("督促提醒")
+    COMMENT = "comment", _("督导意见")

@@ -27,7 +27,7 @@ class MultipleJpegField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    photos = MultipleJpegField(label=_("隐患照片"), help_text=_("可直接拍照，最多9幅，JPEG格式。"),
+    photos = MultipleJpegField(label=_("隐患照片"), help_text=_("可直接拍照，JPEG格式。照片较大一次传不上时，先选1幅上报，再在隐患页面逐幅补充。"),
                                widget=MultipleFileInput(attrs={"accept": "image/jpeg"}))
     category = forms.ChoiceField(label=_("隐患类别"), choices=HazardCategory.choices, widget=forms.RadioSelect)
     description = forms.CharField(label=_("隐患内容"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
@@ -165,3 +165,45 @@ class AnswerStoppageForm(forms.Form):
 class FinderNamedForm(forms.Form):
     named = forms.BooleanField(label=_("向单位管理人员公开我的姓名"), required=False,
                                help_text=_("不勾选时，单位管理人员只看到“职工上报”；工会始终知道上报人。"))
+
+
+# --- 逐级报告, supervision, the 职代会 summary and the dashboards (hazards/oversight_views.py) ------------
+
+
+class ReportUpForm(forms.Form):
+    reason = forms.CharField(label=_("上报理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT),
+                             help_text=_("写明单位无法自行整改的原因（资金、技术、权限等）。"))
+
+
+class CommentForm(forms.Form):
+    note = forms.CharField(label=_("督导意见"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+
+
+class RemindForm(forms.Form):
+    note = forms.CharField(label=_("附言"), max_length=500, required=False, widget=forms.Textarea(attrs=TEXT))
+
+
+class BulkRemindForm(forms.Form):
+    hazard = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+    note = forms.CharField(label=_("附言"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the view keeps only the hazards of the user's scope.
+        self.fields["hazard"].valid_value = lambda value: str(value).isdigit()
+
+
+class ReportedFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("级别"), required=False, choices=[("", _("全部级别")), *HazardLevel.choices])
+    open_only = forms.BooleanField(label=_("只看未销号"), required=False)
+
+
+QUARTER_CHOICES = [("", _("全年")), ("1", _("第一季度")), ("2", _("第二季度")), ("3", _("第三季度")),
+                   ("4", _("第四季度"))]
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("季度"), choices=QUARTER_CHOICES, coerce=int, required=False,
+                                     empty_value=None)

@@ -394,3 +394,8 @@ class StoppageProposal(models.Model):
 
 __all__ = ["ExtensionRequest", "Hazard", "HazardCounter", "HazardEvent", "HazardPhoto", "HazardPlan",
            "HazardProgramme", "MajorHazardCriterion", "StoppageProposal"]
+
+# 逐级报告 lives in its own module; imported here so the app registry (and migrations) know it.
+from hazards.upward_models import UpwardReport  # noqa: E402
+
+__all__ += ["UpwardReport"]

@@ -110,3 +110,30 @@ rules.add_perm("hazards.review_hazard", is_triage | is_union_inspector)
 rules.add_perm("hazards.reopen_hazard", is_triage | is_union_inspector)
 rules.add_perm("hazards.propose_stoppage", is_union_inspector)
 rules.add_perm("hazards.answer_stoppage", is_triage)
+
+
+# --- 逐级报告, supervision, the 职代会 summary and the dashboards ------------------------------------------
+
+# Who reads the unit's 职代会 summary of 重大 hazards (安全生产法 §41): its head and its union.
+CONGRESS_ROLES = (RoleKind.UNIT_HEAD, RoleKind.UNION_INSPECTOR, RoleKind.UNIT)
+
+
+@rules.predicate
+def is_congress_reader(user, unit) -> bool:
+    return unit is not None and _at(user, CONGRESS_ROLES, unit.pk)
+
+
+@rules.predicate
+def reads_some_congress_summary(user) -> bool:
+    return user.is_authenticated and any(role.kind in CONGRESS_ROLES and role.node_id for role in user.role_list)
+
+
+# The service decides the level: the unit's people report a hazard to its county/city union once; union
+# staff at or above where it stands move it up one more level.
+rules.add_perm("hazards.report_up", is_triage | is_unit_union | is_area_union)
+rules.add_perm("hazards.remind_hazard", is_triage | is_union_staff)
+rules.add_perm("hazards.comment_hazard", is_area_union)
+rules.add_perm("hazards.view_reported", has_ledger)
+rules.add_perm("hazards.view_dashboard", has_ledger)
+rules.add_perm("hazards.view_congress_summaries", reads_some_congress_summary)
+rules.add_perm("hazards.view_congress_summary", is_congress_reader)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hazards import notices
 from hazards.enums import (
     DEADLINE_STATES,
     OPEN_STATES,
@@ -42,9 +43,10 @@ from hazards.models import (
     HazardProgramme,
     MajorHazardCriterion,
     StoppageProposal,
+    UpwardReport,
 )
 from hazards.photos import cleaned_hazard_upload, delete_stored, store_cleaned
-from hazards.roles import UNIT_MANAGEMENT, report_units
+from hazards.roles import AREA_UNION, TRIAGE, UNIT_MANAGEMENT, UNIT_UNION, report_units
 from portal.accounts.rules import holds_role_at
 from portal.audit.services import record_audit
 from portal.refusals import Refused
@@ -207,6 +209,9 @@ def accept_hazard(hazard: Hazard, *, actor, level: str, responsible, deadline: d
                 "level": locked.get_level_display(), "who": responsible.get_full_name(), "deadline": deadline},
             changes={"level": level, "responsible": responsible.pk, "deadline": str(deadline),
                      "criterion": criterion.pk if criterion and level == HazardLevel.MAJOR else None})
+    notices.notify_assigned(locked, actor=actor)
+    if locked.is_major:
+        _report_major_automatically(locked, request=request)
     return locked
 
 
@@ -316,8 +321,10 @@ def verify_rectification(hazard: Hazard, *, actor, note: str = "", request=None)
     if actor.pk in (locked.rectified_by_id, locked.responsible_id):
         raise Refused(_("整改责任人不能验收自己的整改，请由其他人员验收。"), code="own_rectification")
     note = (note or "").strip()
-    return _move(locked, HazardState.VERIFIED, actor=actor, action=EventAction.VERIFY, note=note, request=request,
-                 verifier=actor, verified_at=timezone.now(), verification_note=note)
+    _move(locked, HazardState.VERIFIED, actor=actor, action=EventAction.VERIFY, note=note, request=request,
+          verifier=actor, verified_at=timezone.now(), verification_note=note)
+    notices.notify_verified(locked, actor=actor)
+    return locked
 
 
 @transaction.atomic
@@ -327,8 +334,10 @@ def return_rectification(hazard: Hazard, *, actor, reason: str, request=None) ->
     _require(actor, "hazards.return_rectification", locked)
     _require_state(locked, (HazardState.SUBMITTED,), _("退回整改"))
     reason = _required_text(reason, _("请填写退回理由。"))
-    return _move(locked, HazardState.RETURNED, actor=actor, action=EventAction.RETURN, note=reason,
-                 request=request, return_reason=reason)
+    _move(locked, HazardState.RETURNED, actor=actor, action=EventAction.RETURN, note=reason, request=request,
+          return_reason=reason)
+    notices.notify_returned(locked, actor=actor)
+    return locked
 
 
 @transaction.atomic
@@ -400,9 +409,10 @@ def close_hazard(hazard: Hazard, *, actor, request=None) -> Hazard:
     if locked.is_major and locked.regulator_cancelled_at is None:
         raise Refused(_("重大事故隐患须经监管部门核销后才能销号。"), code="needs_regulator")
     today = timezone.localdate()
-    return _move(locked, HazardState.CLOSED, actor=actor, action=EventAction.CLOSE, request=request,
-                 closed_by=actor, closed_at=timezone.now(),
-                 follow_up_on=today + datetime.timedelta(days=programme.follow_up_days))
+    _move(locked, HazardState.CLOSED, actor=actor, action=EventAction.CLOSE, request=request, closed_by=actor,
+          closed_at=timezone.now(), follow_up_on=today + datetime.timedelta(days=programme.follow_up_days))
+    notices.notify_closed(locked, actor=actor)
+    return locked
 
 
 @transaction.atomic
@@ -455,6 +465,7 @@ def request_extension(hazard: Hazard, *, actor, new_deadline: datetime.date, rea
                                                 new_deadline=new_deadline, reason=reason)
     _record(locked, actor=actor, action=EventAction.EXTENSION_REQUEST, from_state=locked.state, note=reason,
             request=request, changes={"old": str(locked.deadline), "new": str(new_deadline)})
+    notices.notify_extension_requested(extension, actor=actor)
     return extension
 
 
@@ -500,6 +511,7 @@ def propose_stoppage(hazard: Hazard, *, actor, kind: str, reasons: str, request=
                                                answer_due=due)
     _record(locked, actor=actor, action=EventAction.STOPPAGE_PROPOSE, from_state=locked.state, request=request,
             note=f"{proposal.get_kind_display()}：{reasons}", changes={"proposal": proposal.pk, "due": str(due)})
+    notices.notify_stoppage_proposed(proposal, actor=actor)
     return proposal
 
 
@@ -554,6 +566,106 @@ def hazard_from_entry(entry) -> Hazard:
         _record(hazard, actor=None, action=EventAction.LINK_ENTRY, from_state=hazard.state,
                 changes={"entry": entry.pk, "photos": [p.pk for p in new]})
     return hazard
+
+
+# --- 逐级报告 and the union's supervision ----------------------------------------------------------------
+
+REPORTABLE_STATES = (*OPEN_STATES, HazardState.DECLINED)
+
+
+@transaction.atomic
+def report_hazard_up(hazard: Hazard, *, actor, reason: str, request=None) -> UpwardReport:
+    """逐级报告: report a hazard the unit cannot fix up one level, with a reason.
+
+    The unit's triage or union reports it to the unit's county/city union; union staff at or above where
+    it stands move it one level further up (their own union's parent). A 重大 hazard goes to the area's
+    regulator liaison as well. The level above is notified."""
+    locked = _lock(hazard)
+    _require(actor, "hazards.report_up", locked)
+    _require_state(locked, REPORTABLE_STATES, _("逐级上报"))
+    reason = _required_text(reason, _("请填写上报理由（单位无法自行整改的原因）。"))
+    current = locked.upward_reports.select_related("to_node").first()
+    target = _report_target(locked, actor, current)
+    report = UpwardReport.objects.create(hazard=locked, to_node=target, to_regulator=locked.is_major, reason=reason,
+                                         reported_by=actor)
+    _record(locked, actor=actor, action=EventAction.REPORT_UP, from_state=locked.state, request=request,
+            note=_("上报至%(node)s：%(reason)s") % {"node": target.name, "reason": reason},
+            changes={"to_node": target.pk, "to_regulator": report.to_regulator})
+    notices.notify_reported_up(report, actor=actor)
+    return report
+
+
+def _report_target(hazard: Hazard, actor, current: UpwardReport | None):
+    """The node one level above where the hazard stands, from where the actor stands."""
+    if holds_role_at(actor, (*TRIAGE, *UNIT_UNION), hazard.unit_id):
+        start = hazard.unit
+    else:
+        covering = [role.node for role in actor.role_list if role.kind in AREA_UNION and role.node_id
+                    and hazard.unit.path.startswith(role.node.path)]
+        start = max(covering, key=lambda node: node.depth)  # the permission made sure there is one
+    target = start.parent
+    if target is None:
+        raise Refused(_("已是最高一级，无法继续上报。"), code="top_level")
+    if current is not None and target.path.startswith(current.to_node.path):
+        raise Refused(_("该隐患已上报至%(node)s。") % {"node": current.to_node.name}, code="already_reported")
+    return target
+
+
+def _report_major_automatically(hazard: Hazard, *, request=None) -> UpwardReport | None:
+    """A 重大 hazard is reported to the regulator and the 职代会 (安全生产法 §41) as soon as it is graded
+    重大: to the unit's county/city union and the area's regulator liaison, once."""
+    parent = hazard.unit.parent
+    if parent is None or hazard.upward_reports.filter(to_regulator=True).exists():
+        return None
+    report = UpwardReport.objects.create(
+        hazard=hazard, to_node=parent, to_regulator=True, automatic=True, reported_by=None,
+        reason=_("重大事故隐患，依安全生产法第四十一条报告监管部门和职工代表大会。"))
+    _record(hazard, actor=None, action=EventAction.REPORT_UP, from_state=hazard.state, request=request,
+            note=_("上报至%(node)s及监管部门：%(reason)s") % {"node": parent.name, "reason": report.reason},
+            changes={"to_node": parent.pk, "to_regulator": True, "automatic": True})
+    notices.notify_reported_up(report, actor=None)
+    return report
+
+
+@transaction.atomic
+def remind_hazards(hazards, *, actor, note: str = "", request=None) -> tuple[list[Hazard], int]:
+    """督促提醒: tell the people whose move it is on each open hazard (the unit's triage, its union, or
+    union staff above). Returns the reminded hazards and how many were skipped (closed, not the actor's
+    to remind, or nobody to remind); refused when none could be reminded."""
+    hazards = list(hazards)
+    if not hazards:
+        raise Refused(_("请先选择要提醒的隐患。"), code="none_selected")
+    note = (note or "").strip()
+    roles = notices.unit_roles(hazard.unit_id for hazard in hazards)
+    reminded = []
+    for hazard in hazards:
+        if hazard.state not in OPEN_STATES or not rules.has_perm("hazards.remind_hazard", actor, hazard):
+            continue
+        people = notices.people_to_act(hazard, roles[hazard.unit_id])
+        message = _("请尽快办理隐患%(code)s（%(state)s）。") % {"code": hazard.code, "state": hazard.get_state_display()}
+        if not notices.notify_people(hazard, people, f"{message}{note}", actor=actor):
+            continue
+        _record(hazard, actor=actor, action=EventAction.REMIND, from_state=hazard.state, note=note, request=request,
+                changes={"reminded": sorted(set(people) - {actor.pk})})
+        reminded.append(hazard)
+    if not reminded:
+        raise Refused(_("所选隐患没有需要提醒的责任人（已销号、无权提醒或尚无责任人）。"), code="nobody_to_remind")
+    return reminded, len(hazards) - len(reminded)
+
+
+@transaction.atomic
+def comment_on_hazard(hazard: Hazard, *, actor, note: str, request=None) -> HazardEvent:
+    """督导意见 of county/city/province union staff on a hazard of their subtree, on the timeline and
+    told to the people whose move it is."""
+    locked = _lock(hazard)
+    _require(actor, "hazards.comment_hazard", locked)
+    note = _required_text(note, _("请填写督导意见。"))
+    event = _record(locked, actor=actor, action=EventAction.COMMENT, from_state=locked.state, note=note,
+                    request=request)
+    people = notices.people_to_act(locked, notices.unit_roles([locked.unit_id])[locked.unit_id])
+    notices.notify_people(locked, people, _("上级工会对隐患%(code)s提出督导意见：%(note)s") % {
+        "code": locked.code, "note": note}, actor=actor)
+    return event
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

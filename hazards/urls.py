@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import views
+from hazards import oversight_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -10,4 +10,14 @@ urlpatterns = [
     path("escalations/", views.escalations, name="escalations"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
+]
+
+# 逐级报告, dashboards, the 职代会 summary and the ledger's bulk reminder (hazards/oversight_views.py).
+urlpatterns += [
+    path("reported/", oversight_views.reported, name="reported"),
+    path("dashboard/", oversight_views.dashboard, name="dashboard"),
+    path("dashboard/<int:node>/", oversight_views.dashboard, name="dashboard_node"),
+    path("congress/", oversight_views.congress_index, name="congress_index"),
+    path("congress/<int:unit>/", oversight_views.congress, name="congress"),
+    path("remind/", oversight_views.remind, name="remind"),
 ]

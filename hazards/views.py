@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,8 +58,10 @@ def report(request):
         except Refused as exc:
             refusal_message(request, exc)
         else:
-            messages.success(request, _("隐患已上报，编号%(code)s。") % {"code": hazard.code})
-            return redirect("hazards:detail", pk=hazard.pk)
+            messages.success(request, _("隐患已上报，编号%(code)s。还有照片可在下方逐幅补充。") % {"code": hazard.code})
+            # Several large phone photos may exceed the request cap at once: the finder adds the rest one
+            # by one on the hazard page, whose photo form is opened for them.
+            return redirect(reverse("hazards:detail", args=[hazard.pk]) + "?open=before_photo#before_photo")
     return render(request, "hazards/report.html", {"form": form})
 
 
@@ -132,6 +135,10 @@ def _detail_context(request, hazard, failed=None):
         "deadline_running": hazard.state in DEADLINE_STATES,
         "extensions": list(hazard.extension_requests.all()),
         "proposals": list(hazard.stoppage_proposals.all()),
+        "upward": [{"report": report, "by": finder if report.reported_by_id and report.reported_by_id == hazard.finder_id
+                    else (report.reported_by.get_full_name() if report.reported_by else _("系统（依法自动报告）"))}
+                   for report in hazard.upward_reports.select_related("to_node", "reported_by")],
+        "open_action": request.GET.get("open", ""),
     }
 
 

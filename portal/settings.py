@@ -340,6 +340,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-orphan-files": {"task": "portal.backups.tasks.task_purge_orphan_files",
                            "schedule": crontab(day_of_week=0, hour=4, minute=30)},
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
+    "hazard-digest": {"task": "hazards.tasks.send_hazard_digest", "schedule": crontab(hour=7, minute=30)},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------
 

@@ -122,7 +122,8 @@ def test_worker_reports_through_the_form(client, people, org):
         "photos": [photo_upload(), photo_upload()], "category": "unsafe_act", "description": "未戴安全帽",
         "location": "二号车间", "unit": org.unit_a1a.pk})
     hazard = Hazard.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("hazards:detail", args=[hazard.pk])
+    detail = reverse("hazards:detail", args=[hazard.pk])
+    assert response.status_code == 302 and response["Location"] == f"{detail}?open=before_photo#before_photo"
     assert hazard.photos.count() == 2 and hazard.unit == org.unit_a1a
     page = client.get(reverse("hazards:mine")).content.decode()
     assert hazard.code in page and "已登记" in page
