@@ -432,3 +432,164 @@ def test_regulator_sees_escalations_of_major_hazards_of_the_area(client, people,
     assert major.code in page and general.code not in page
     client.force_login(people["regulator_other"])
     assert major.code not in client.get(reverse("hazards:escalations")).content.decode()
+
+
+# --- 逐级报告, dashboards, the 职代会 summary and bulk remind (hazards/oversight_views.py) --------------------
+
+CONGRESS = {"head", "inspector", "unit", "inspector_other"}
+DASHBOARD_IN = {"team_leader", "workshop", "safety", "head", "inspector", "unit", "county", "city", "committee",
+                "regulator"}  # unit A1a's dashboard: a ledger role at A1a or above it
+DASHBOARD_OUT = {"committee", "county_other", "regulator_other"}  # unit B1a's dashboard
+NEW_ACTIONS = {
+    "report_up": {"safety", "head", "inspector", "unit", "county", "city", "committee"},
+    "remind": {"safety", "head", "inspector", "unit", "county", "city", "committee"},
+    "comment": {"county", "city", "committee"},
+}
+
+
+@pytest.mark.parametrize(("name", "allowed"), [
+    ("hazards:reported", LEDGER), ("hazards:dashboard", LEDGER)])
+def test_oversight_page_matrix(client, anonymous_people, name, allowed):
+    assert run_row(client, anonymous_people, reverse(name)) == expected_row(allowed)
+
+
+def test_congress_index_matrix_redirects_readers(client, anonymous_people):
+    actual = run_row(client, anonymous_people, reverse("hazards:congress_index"))
+    assert actual == {who: LOGIN if who == "anonymous" else "302" if who in CONGRESS else GONE for who in WHO}
+
+
+@pytest.mark.parametrize(("unit", "allowed"), [("unit_a1a", {"head", "inspector", "unit"}), ("unit_b1a", set())])
+def test_congress_matrix_inside_and_outside_scope(client, anonymous_people, hazards, org, unit, allowed):
+    url = reverse("hazards:congress", args=[getattr(org, unit).pk])
+    assert run_row(client, anonymous_people, url) == expected_row(allowed)
+
+
+@pytest.mark.parametrize(("node", "allowed"), [("unit_a1a", DASHBOARD_IN), ("unit_b1a", DASHBOARD_OUT)])
+def test_dashboard_node_matrix_inside_and_outside_scope(client, anonymous_people, hazards, org, node, allowed):
+    url = reverse("hazards:dashboard_node", args=[getattr(org, node).pk])
+    assert run_row(client, anonymous_people, url) == expected_row(allowed)
+
+
+def test_bulk_remind_matrix(client, anonymous_people, hazards):
+    """Every ledger role reaches the reminder (it reminds or says why not); others 404; GET is refused."""
+    actual = run_row(client, anonymous_people, reverse("hazards:remind"), method="post",
+                     data={"hazard": [hazards["in"].pk]})
+    assert actual == {who: LOGIN if who == "anonymous" else "302" if who in LEDGER else GONE for who in WHO}
+    client.force_login(anonymous_people["safety"])
+    assert client.get(reverse("hazards:remind")).status_code == 405
+
+
+@pytest.mark.parametrize("action", list(NEW_ACTIONS))
+def test_new_action_matrix_inside_and_outside_scope(client, anonymous_people, org, people, action):
+    hazard = HazardFactory(unit=org.unit_a1a, finder=people["worker"], responsible=people["workshop"],
+                           assigned_by=people["safety"], level=HazardLevel.GENERAL)
+    actual = run_row(client, anonymous_people, reverse("hazards:act", args=[hazard.pk, action]), method="post")
+    expected = {who: LOGIN if who == "anonymous" else ("ok" if who in NEW_ACTIONS[action] else DENIED
+                                                       if who in VIEW_IN else GONE) for who in WHO}
+    assert {who: ("ok" if value in ("302", "400") else value) for who, value in actual.items()} == expected
+
+
+@pytest.mark.parametrize(("name", "who", "args"), [
+    ("hazards:reported", "county", ()), ("hazards:reported", "safety", ()), ("hazards:dashboard", "city", ()),
+    ("hazards:dashboard", "safety", ()), ("hazards:congress", "head", ("unit_a1a",))])
+def test_oversight_pages_constant_queries(client, people, org, django_assert_num_queries, name, who, args):
+    from hazards.models import UpwardReport
+
+    def add():
+        hazard = HazardFactory(unit=org.unit_a1a, finder=people["worker"], state=HazardState.ACCEPTED,
+                               level=HazardLevel.MAJOR, deadline=in_days(1), responsible=people["workshop"])
+        UpwardReport.objects.create(hazard=hazard, to_node=org.county_a1, reason="资金不足", reported_by=people["safety"])
+
+    url = reverse(name, args=[getattr(org, arg).pk for arg in args])
+    client.force_login(people[who])
+    add()
+    client.get(url)  # warm up (session, content types)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(url)
+    assert response.status_code == 200
+    add()
+    add()
+    with django_assert_num_queries(len(one)):
+        client.get(url)
+
+
+def test_ledger_bulk_remind_tells_the_responsible(client, people, org):
+    from review.models import Notification
+    first = accept(report(people, org), people)
+    second = accept(report(people, org), people)
+    closed_one = HazardFactory(unit=org.unit_a1a, state=HazardState.CLOSED)
+    page = client_get(client, people["safety"], reverse("hazards:ledger"))
+    assert 'form="bulk-remind"' in page and "data-confirm" in page
+    response = client.post(reverse("hazards:remind"), {"hazard": [first.pk, second.pk, closed_one.pk],
+                                                      "note": "本周内完成", "next": reverse("hazards:ledger")},
+                           follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[-1] == "已提醒2条隐患的责任人。另有1条无需或无权提醒，已跳过。"
+    notices = Notification.objects.filter(user=people["workshop"], kind="hazard", message__contains="请尽快办理")
+    assert notices.count() == 2 and all("本周内完成" in n.message for n in notices)
+
+
+def test_ledger_bulk_remind_nothing_selected_or_outside_scope(client, people, org, hazards):
+    client.force_login(people["safety"])
+    response = client.post(reverse("hazards:remind"), {}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == "请先选择要提醒的隐患。"
+    response = client.post(reverse("hazards:remind"), {"hazard": [hazards["out"].pk]}, follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == "请先选择要提醒的隐患。"
+    response = client.post(reverse("hazards:remind"), {"hazard": ["x"], "next": "https://evil.example/"})
+    assert response["Location"] == reverse("hazards:ledger")
+
+
+def client_get(client, user, url) -> str:
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_report_up_through_the_page_then_on_the_county_list(client, people, org):
+    hazard = accept(report(people, org), people)
+    post(client, people["safety"], hazard, "report_up", {"reason": "需更换整条生产线，资金不足"})
+    page = client_get(client, people["county"], reverse("hazards:reported"))
+    assert hazard.code in page and "已上报至甲市一区总工会" in page and "资金不足" in page
+    assert hazard.code not in client_get(client, people["county_other"], reverse("hazards:reported"))
+    assert hazard.code not in client_get(client, people["regulator"], reverse("hazards:reported"))  # 一般
+    detail = client_get(client, people["county"], reverse("hazards:detail", args=[hazard.pk]))
+    assert "逐级报告" in detail and 'data-action="comment"' in detail and 'data-action="remind"' in detail
+
+
+def test_detail_opens_the_photo_form_after_reporting(client, people, org):
+    client.force_login(people["worker"])
+    response = client.post(reverse("hazards:report"), {
+        "photos": [photo_upload()], "category": "unsafe_act", "description": "x", "location": "y",
+        "unit": org.unit_a1a.pk}, follow=True)
+    page = response.content.decode()
+    assert 'id="before_photo" data-action="before_photo" open' in page
+
+
+def test_dashboard_draws_svg_charts_without_inline_script_or_style(client, people, org):
+    accept(report(people, org), people)
+    page = client_get(client, people["city"], reverse("hazards:dashboard"))
+    assert "<svg" in page and "hazard-bar" in page and "甲市一区总工会" in page
+    assert "style=" not in page and "<script>" not in page
+    assert 'data-compliance="off"' in page
+
+
+def test_dashboard_node_drills_down_and_refuses_other_units(client, people, org):
+    page = client_get(client, people["county"], reverse("hazards:dashboard_node", args=[org.unit_a1a.pk]))
+    assert org.unit_a1a.name in page and reverse("hazards:dashboard_node", args=[org.county_a1.pk]) in page
+    client.force_login(people["safety"])
+    assert client.get(reverse("hazards:dashboard_node", args=[org.county_a1.pk])).status_code == 404
+    assert client.get(reverse("hazards:dashboard_node", args=[999999])).status_code == 404
+
+
+def test_congress_page_lists_major_hazards_printable(client, people, org):
+    major = accept(report(people, org), people, level=HazardLevel.MAJOR)
+    general = accept(report(people, org, description="一般隐患"), people)
+    page = client_get(client, people["head"], reverse("hazards:congress", args=[org.unit_a1a.pk]))
+    assert major.code in page and general.code not in page and "data-print" in page
+    assert "hazards/js/print.js" in page and "style=" not in page
+    bad = client_get(client, people["inspector"], reverse("hazards:congress", args=[org.unit_a1a.pk]) + "?year=x")
+    assert major.code in bad  # a bad period falls back to this year, never a 500
+    client.force_login(people["head"])
+    assert client.get(reverse("hazards:congress_index"))["Location"] == reverse("hazards:congress",
+                                                                               args=[org.unit_a1a.pk])
