@@ -593,3 +593,12 @@ def test_congress_page_lists_major_hazards_printable(client, people, org):
     client.force_login(people["head"])
     assert client.get(reverse("hazards:congress_index"))["Location"] == reverse("hazards:congress",
                                                                                args=[org.unit_a1a.pk])
+
+
+def test_reported_list_hides_the_finder_from_unit_management(client, people, org):
+    hazard = accept(report(people, org), people)
+    from hazards import services
+    services.report_hazard_up(hazard, actor=people["safety"], reason="资金不足")
+    name = people["worker"].get_full_name()
+    assert name not in client_get(client, people["safety"], reverse("hazards:reported"))
+    assert name in client_get(client, people["county"], reverse("hazards:reported"))  # union staff see it
