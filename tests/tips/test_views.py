@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from hazards.services import report_hazard_up
 from tests.factories.tips import REAL_NAME, file_tip, walk_tip
 from tips import services
 from tips.enums import Disclosure, TipState
@@ -101,9 +102,12 @@ def test_vault_page_needs_reason_and_confirmation_and_logs(client, org, people, 
 
 def test_leak_no_identity_on_any_page_the_unit_or_handlers_reach(client, org, people, rewarded):
     hazard = rewarded.hazard
+    # Reported up, it is also on the levels' lists, dashboards and the 职代会 summary (hazards/oversight_views.py).
+    report_hazard_up(hazard, actor=people["unit"], reason="需上级协调")
     pages = [reverse("hazards:ledger"), reverse("hazards:detail", args=[hazard.pk]), reverse("hazards:mine"),
              reverse("tips:cases"), reverse("tips:detail", args=[rewarded.pk]), reverse("tips:report"),
-             reverse("accounts:home")]
+             reverse("accounts:home"), reverse("hazards:reported"), reverse("hazards:dashboard"),
+             reverse("hazards:congress", args=[hazard.unit_id])]
     for who in (*UNIT_STAFF, "handler", "handler_city", "rewards1", "county", "city", "regulator"):
         client.force_login(people[who])
         for url in pages:
