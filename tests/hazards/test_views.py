@@ -602,3 +602,19 @@ def test_reported_list_hides_the_finder_from_unit_management(client, people, org
     name = people["worker"].get_full_name()
     assert name not in client_get(client, people["safety"], reverse("hazards:reported"))
     assert name in client_get(client, people["county"], reverse("hazards:reported"))  # union staff see it
+
+
+def test_reported_list_filters(client, people, org):
+    from hazards import services
+    general = accept(report(people, org, description="一般的"), people)
+    services.report_hazard_up(general, actor=people["safety"], reason="资金不足")
+    major = accept(report(people, org, description="重大的"), people, level=HazardLevel.MAJOR)
+    url = reverse("hazards:reported")
+    assert major.code in client_get(client, people["county"], url + "?level=major")
+    assert general.code not in client_get(client, people["county"], url + "?level=major")
+    page = client_get(client, people["county"], url + "?q=一般")
+    assert general.code in page and major.code not in page
+    Hazard.objects.filter(pk=general.pk).update(state=HazardState.CLOSED)
+    assert general.code not in client_get(client, people["county"], url + "?open_only=on")
+    assert "没有符合条件的隐患" in client_get(client, people["county"], url + "?q=不存在的内容")
+    assert client_get(client, people["county"], url + "?level=bogus")  # bad filter: ignored, never a 500
