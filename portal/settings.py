@@ -340,6 +340,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-orphan-files": {"task": "portal.backups.tasks.task_purge_orphan_files",
                            "schedule": crontab(day_of_week=0, hour=4, minute=30)},
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
+    "tip-clocks": {"task": "tips.tasks.task_check_tip_clocks", "schedule": crontab(hour=7, minute=30)},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------
 
