@@ -45,7 +45,7 @@ class RunningClock:
 
     @property
     def label(self) -> str:
-        return TipClock(self.clock).label
+        return str(TipClock(self.clock).label)
 
 
 def running_clock(tip: Tip) -> RunningClock | None:

@@ -141,7 +141,7 @@ def acceptance_notice(tip: Tip, addressee: str = "") -> Document:
         if tip.reject_reason == RejectReason.DUPLICATE and tip.duplicate_of_id:
             reason = _("重复举报，已并入首次举报（编号%(first)s）一并办理") % {"first": tip.duplicate_of.code}
         else:
-            reason = RejectReason(tip.reject_reason).label + (f"：{tip.reject_note}" if tip.reject_note else "")
+            reason = str(RejectReason(tip.reject_reason).label) + (f"：{tip.reject_note}" if tip.reject_note else "")
         paragraphs = [_("您于%(date)s提交的举报（编号%(code)s）经审查，决定不予受理。") % values,
                       _("理由：%(reason)s。") % {"reason": reason}]
         facts = [*_base_facts(tip), (_("不予受理理由"), reason)]
@@ -161,20 +161,20 @@ def acceptance_notice(tip: Tip, addressee: str = "") -> Document:
 def result_notice(tip: Tip, addressee: str = "") -> Document:
     """核查结果告知书: the result, the ledger's hazard and deadline, the way to object (and the 复查)."""
     addressee = addressee or sealed()
-    values = {"date": _date(tip.submitted_at), "code": tip.code, "result": TipState(tip.result).label}
+    values = {"date": _date(tip.submitted_at), "code": tip.code, "result": str(TipState(tip.result).label)}
     paragraphs = [_("您于%(date)s提交的举报（编号%(code)s）经核查，结果为：%(result)s。") % values,
                   _("核查结论：%(text)s") % {"text": tip.conclusion}]
     if tip.hazard_id:
         paragraphs.append(_("该隐患已登记隐患台账（编号%(hazard)s），责令被举报单位于%(deadline)s前整改完毕。") % {
             "hazard": tip.hazard.code, "deadline": _day(tip.hazard.deadline)})
     if tip.review_result:
-        paragraphs.append(_("复查结论：%(result)s。%(note)s") % {"result": TipState(tip.review_result).label,
+        paragraphs.append(_("复查结论：%(result)s。%(note)s") % {"result": str(TipState(tip.review_result).label),
                                                            "note": tip.review_note})
     elif tip.objected_at is None:
         paragraphs.append(_("如对核查结果有异议，可自告知之日起%(days)d日内凭回执码提出一次，由上一级复查。") % {
             "days": tip.programme.objection_days})
     facts = [*_base_facts(tip), (_("核查完成日期"), _date(tip.concluded_at)),
-             (_("核查结果"), TipState(tip.final_result).label)]
+             (_("核查结果"), str(TipState(tip.final_result).label))]
     return Document(title=_("举报核查结果告知书"), code=tip.code, addressee=addressee, paragraphs=paragraphs,
                     facts=facts, signer=_signer(tip), sheet_title=f"核查结果告知书-{tip.code}")
 
@@ -182,7 +182,7 @@ def result_notice(tip: Tip, addressee: str = "") -> Document:
 def reward_approval_form(reward: Reward) -> Document:
     """奖励审批表 (internal): the facts, the rule and its computation, every member's vote, the decision."""
     tip = reward.tip
-    facts = [*_base_facts(tip), (_("举报人"), sealed()), (_("核查结果"), TipState(tip.final_result).label)]
+    facts = [*_base_facts(tip), (_("举报人"), sealed()), (_("核查结果"), str(TipState(tip.final_result).label))]
     if tip.fine_amount is not None:
         facts += [(_("罚款金额（元）"), f"{tip.fine_amount}"), (_("处罚决定书文号"), tip.fine_reference)]
     if tip.concealed_deaths is not None:

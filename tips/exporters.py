@@ -149,7 +149,7 @@ class LedgerExporter(Exporter):
                    sealed(), tip.get_state_display(),
                    f"{local_date(tip.accepted_at):%Y-%m-%d}" if tip.accepted_at else "",
                    f"{tip.verify_due:%Y-%m-%d}" if tip.verify_due else "",
-                   TipState(tip.final_result).label if tip.final_result else "",
+                   str(TipState(tip.final_result).label) if tip.final_result else "",
                    f"{local_date(tip.notified_at):%Y-%m-%d}" if tip.notified_at else "",
                    tip.hazard.code if tip.hazard_id else "",
                    f"{reward.amount or reward.proposed_amount}（{reward.get_state_display()}）" if reward else "",
