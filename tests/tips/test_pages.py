@@ -15,6 +15,7 @@ from tests.factories.accounts import make_user
 from tests.factories.submissions import SMALL_SIZE, upload
 from tests.factories.tips import file_tip, walk_tip
 from tips import services
+from tips.clocks import check_tip_clocks
 from tips.enums import TipState
 from tips.models import VaultOpening
 
@@ -33,7 +34,7 @@ def test_url_role_matrix_of_the_new_pages(client, people, claimed_tip):
     expected = {  # role: (statistics, openings)
         "handler": (200, 404), "handler_city": (200, 404), "handler_other": (200, 404), "custodian": (200, 404),
         "custodian_other": (200, 404), "rewards1": (200, 200), "committee": (200, 200),
-        **{who: (404, 404) for who in (*UNIT_STAFF, "county", "city", "regulator")},
+        **dict.fromkeys((*UNIT_STAFF, "county", "city", "regulator"), (404, 404)),
     }
     urls = (reverse("tips:statistics"), reverse("tips:openings"))
     for who, statuses in expected.items():
@@ -81,8 +82,6 @@ def test_openings_constant_queries(client, people, claimed_tip, count, django_as
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_cases_list_constant_queries_with_clocks(client, org, people, count, django_assert_num_queries):
-    from tips.clocks import check_tip_clocks  # noqa: PLC0415 - the one test that needs alerts on the list
-
     tips = [walk_tip(people, file_tip(org)[0], TipState.VERIFYING) for _number in range(count)]
     check_tip_clocks(tips[0].verify_due)
     client.force_login(people["handler"])
@@ -123,7 +122,7 @@ def test_worker_home_links_to_the_report_form(client, people):
 
 
 def test_reporter_message_form_warns_against_identifying_details(client, org, people):
-    tip, receipt = file_tip(org)
+    _tip, receipt = file_tip(org)
     client.post(reverse("tips:lookup"), {"receipt": receipt, "passcode": ""})
     page = client.get(reverse("tips:case")).content.decode()
     assert "请勿填写姓名、电话、工号" in page
