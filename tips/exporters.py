@@ -2,7 +2,7 @@
 for their requester, `allowed` asked again at every download):
 
 - tips_ledger: 举报登记台账, the tips the user sees (tips_for_user) with the list's filters and a period;
-- tips_statistics: the figures per area and period (tips.statistics.tip_figures over tips_overseen);
+- tips_statistics: the figures per area and period (tips.statistics.tip_figures over tips_for_user);
 - tip_acceptance, tip_result, tip_reward_notice: 受理/不予受理告知书, 核查结果告知书, 奖励通知书 of one tip;
 - tip_reward_approval: 奖励审批表 of one tip.
 
@@ -39,7 +39,7 @@ from tips.documents import (
 )
 from tips.enums import RESULT_STATES, Disclosure, RewardState, TipMatter, TipState
 from tips.models import Reward, Tip
-from tips.scoping import tips_for_user, tips_overseen
+from tips.scoping import tips_for_user
 from tips.statistics import Period, TipFigures, tip_figures
 
 MAX_PERIOD_DAYS = 366 * 5
@@ -265,7 +265,7 @@ class StatisticsExport(ExportKind):
 
     def generate(self, params, user, out, progress) -> None:
         period = Period(_date(params["start"]), _date(params["end"]))
-        StatisticsExporter(tip_figures(tips_overseen(user), period), heading=_scope_name(user)).write_xlsx(
+        StatisticsExporter(tip_figures(tips_for_user(user), period), heading=_scope_name(user)).write_xlsx(
             out, progress)
 
 

@@ -50,6 +50,12 @@ def has_tip_role(user) -> bool:
 
 
 @rules.predicate
+def is_overseeing_committee(user, tip) -> bool:
+    """The province committee: reads every tip of its province (escalations above the city reach it)."""
+    return bool(_covering_nodes(user, RoleKind.COMMITTEE, tip))
+
+
+@rules.predicate
 def is_committee(user) -> bool:
     return user.is_authenticated and any(role.kind == RoleKind.COMMITTEE for role in user.role_list)
 
@@ -61,8 +67,8 @@ def is_any_reward_reviewer(user) -> bool:
 
 TIP_ROLES = (RoleKind.TIP_HANDLER, RoleKind.CUSTODIAN, RoleKind.REWARD_REVIEWER)
 
-rules.add_perm("tips.view_cases", has_tip_role)
-rules.add_perm("tips.view_tip", is_area_handler | is_custodian | is_reward_reviewer)
+rules.add_perm("tips.view_cases", has_tip_role | is_committee)
+rules.add_perm("tips.view_tip", is_area_handler | is_custodian | is_reward_reviewer | is_overseeing_committee)
 rules.add_perm("tips.handle_tip", is_area_handler)
 rules.add_perm("tips.review_tip", is_review_handler)
 rules.add_perm("tips.open_identity", is_custodian)

@@ -1,10 +1,8 @@
 """`tips_for_user(user)`: the only query deciding which tips a staff user sees (handlers, custodians and
-reward reviewers: the tips whose unit, or free-text area, lies in the subtree of their node). Reporters
-never log in to see a tip: they use the receipt.
-
-`tips_overseen(user)` widens it for oversight only (figures and the log of vault openings): the province
-committee oversees every tip. `tips_under(node)` is the same subtree rule for a caller that has a node
-(the statistics' selector)."""
+reward reviewers: the tips whose unit, or free-text area, lies in the subtree of their node; the province
+committee, which receives the escalations no handler sits above, every tip of the province, read-only).
+Reporters never log in to see a tip: they use the receipt. `tips_under(node)` is the same subtree rule for
+a caller that has a node (the statistics' selector)."""
 
 from django.db.models import Q
 
@@ -18,7 +16,7 @@ def tips_for_user(user):
         return Tip.objects.none()
     scope = Q(pk__in=[])
     for role in user.role_list:
-        if role.kind in TIP_ROLES and role.node_id is not None:
+        if role.kind in (*TIP_ROLES, RoleKind.COMMITTEE) and role.node_id is not None:
             scope |= _subtree(role.node)
     return Tip.objects.filter(scope)
 
@@ -32,14 +30,7 @@ def tips_under(node):
     return Tip.objects.all() if node is None else Tip.objects.filter(_subtree(node))
 
 
-def tips_overseen(user):
-    """The tips whose figures and vault openings `user` oversees: all for the province committee, else the
-    tips of their tip roles."""
-    if user.is_authenticated and any(role.kind == RoleKind.COMMITTEE for role in user.role_list):
-        return Tip.objects.all()
-    return tips_for_user(user)
-
-
 def openings_for_user(user):
-    """The vault openings of the tips `user` oversees (the log the committee reads)."""
-    return VaultOpening.objects.filter(tip__in=tips_overseen(user).values("pk"))
+    """The vault openings of the tips `user` sees (the log the committees read; tips.view_openings decides
+    who may read it at all)."""
+    return VaultOpening.objects.filter(tip__in=tips_for_user(user).values("pk"))

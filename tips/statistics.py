@@ -1,7 +1,7 @@
 """Figures of the tip line per area and period: the statistics page, its xlsx and the 查保促 figures.
 
 `tip_figures(scope, period)` is the one selector: `scope` is a queryset of tips already scoped by the
-caller (tips.scoping: `tips_overseen(user)` for a page, `tips_under(node)` for another app) or an OrgNode
+caller (tips.scoping: `tips_for_user(user)` for a page, `tips_under(node)` for another app) or an OrgNode
 (its subtree). It reads the scope with ONE query and groups in Python by the city (or industry union)
 holding each tip's place, then names the areas with a second small query.
 

@@ -26,7 +26,7 @@ from tips.clocks import escalation_shown, running_clock
 from tips.enums import CLOCK_STATES, RESULT_STATES, TRUE_STATES, RewardState, TipMatter, TipState
 from tips.exporters import period_from, tip_export_offers
 from tips.models import Reward, Tip
-from tips.scoping import openings_for_user, tips_for_user, tips_overseen
+from tips.scoping import openings_for_user, tips_for_user
 from tips.statistics import tip_figures
 
 PAGE_SIZE = 20
@@ -198,7 +198,7 @@ def vault(request, tip, pk):
 
 @permission_required("tips.view_statistics")
 def statistics(request):
-    """The figures per area for a period (default: this year), from tips_overseen; the xlsx is an export job."""
+    """The figures per area for a period (default: this year), from tips_for_user; the xlsx is an export job."""
     form = forms.PeriodForm(request.GET or None)
     figures, error = None, ""
     try:
@@ -206,7 +206,7 @@ def statistics(request):
     except Refused as exc:
         error, period = exc.message, None
     if period is not None:
-        figures = tip_figures(tips_overseen(request.user), period)
+        figures = tip_figures(tips_for_user(request.user), period)
     return render(request, "tips/statistics.html", {"form": form, "figures": figures, "error": error,
                                                     "period": period})
 

@@ -94,13 +94,16 @@ def test_extension_gives_the_new_due_date_its_own_reminder(org, people):
     assert TipClockAlert.objects.filter(kind=AlertKind.REMINDER).count() == 2
 
 
-def test_city_handlers_missed_clock_goes_to_the_committee(org, people):
+def test_city_handlers_missed_clock_goes_to_the_committee_who_can_read_it(client, org, people):
     handler = people["handler_city"]
     tip, _ = file_tip(org)
     tip = services.accept_tip(tip, actor=handler)
     check_tip_clocks(tip.verify_due + datetime.timedelta(days=1))
-    assert _tip_notices(people["committee"])
+    [notice] = _tip_notices(people["committee"])
     assert _tip_notices(handler) == []
+    client.force_login(people["committee"])
+    page = client.get(notice.target_url).content.decode()
+    assert 'data-escalated="verify"' in page and 'action="/tips/cases/' not in page  # read-only
 
 
 def test_unanswered_objection_reminds_the_reviewer_then_escalates(org, people):

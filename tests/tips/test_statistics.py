@@ -10,7 +10,7 @@ from tests.factories.tips import file_tip, walk_tip
 from tips import services
 from tips.enums import RejectReason, TipState
 from tips.models import Tip
-from tips.scoping import tips_overseen
+from tips.scoping import tips_for_user
 from tips.statistics import Period, tip_figures
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +73,9 @@ def test_late_verification_is_counted(org, people):
 def test_the_scope_decides(org, people):
     file_tip(org)
     file_tip(org, unit=org.unit_b1a)
-    assert tip_figures(tips_overseen(people["handler"]), _this_year()).total.tips == 1
-    assert tip_figures(tips_overseen(people["committee"]), _this_year()).total.tips == 2
-    assert tip_figures(tips_overseen(people["safety"]), _this_year()).total.tips == 0
+    assert tip_figures(tips_for_user(people["handler"]), _this_year()).total.tips == 1
+    assert tip_figures(tips_for_user(people["committee"]), _this_year()).total.tips == 2
+    assert tip_figures(tips_for_user(people["safety"]), _this_year()).total.tips == 0
 
 
 @pytest.mark.parametrize("count", [1, 3])
