@@ -110,7 +110,7 @@ def ledger_tips(user, params: Mapping[str, Any]):
         tips = tips.filter(submitted_at__gte=Period(_date(params["start"]), _date(params["start"])).bounds()[0])
     if params.get("end"):
         tips = tips.filter(submitted_at__lt=Period(_date(params["end"]), _date(params["end"])).bounds()[1])
-    return (tips.select_related("unit", "area", "programme", "reward", "hazard").prefetch_related("clock_alerts")
+    return (tips.select_related("unit__parent", "area", "programme", "reward", "hazard").prefetch_related("clock_alerts")
             .order_by("submitted_at", "id"))
 
 

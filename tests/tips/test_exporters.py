@@ -231,3 +231,13 @@ def test_unit_staff_posting_an_export_get_no_job(client, people, claimed_tip):
         response = client.post(reverse("exports:start"), {"kind": kind, "tip": claimed_tip.pk})
         assert response.status_code == 302
     assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_ledger_queries_do_not_grow_with_the_tips(org, people, count, django_assert_num_queries):
+    for _number in range(count):
+        walk_tip(people, file_tip(org)[0], TipState.NOTIFIED)
+    handler = people["handler"]
+    handler.role_list  # noqa: B018 - loaded once per request in real use
+    with django_assert_num_queries(3):  # count, the tips with their relations, their alerts
+        get_export_kind("tips_ledger").generate({}, handler, io.BytesIO(), lambda done, total: None)
