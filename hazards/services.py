@@ -10,14 +10,19 @@ States: 已登记 → 已受理 (or 不予受理, which the union inspector may 
 """
 
 import datetime
+import hashlib
+import io
 import logging
+from collections.abc import Sequence
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 
 import rules
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from hazards import notices
 from hazards.enums import (
@@ -104,23 +109,54 @@ def report_hazard(*, actor, unit, category: str, description: str, location: str
 
 @transaction.atomic
 def register_tip_hazard(*, actor, unit, category: str, description: str, location: str, deadline: datetime.date,
-                        found_at: datetime.datetime | None = None, request=None) -> Hazard:
+                        found_at: datetime.datetime | None = None, photos: Sequence[bytes] = (),
+                        request=None) -> Hazard:
     """A verified tip (tips/services.py) enters the ledger: source 举报, with the 整改期限 the handler set
     and no finder, so the reporter's identity never reaches the ledger. The tips app checked its handler's
-    permission; the unit's triage still accepts and assigns it as any other hazard."""
+    permission; the unit's triage still accepts and assigns it as any other hazard.
+
+    `photos` are the tip's photos as metadata-free JPEG bytes (the tip's previews: no EXIF, so no camera,
+    place or owner that could point at the reporter); each is COPIED into a before photo of the hazard, as
+    both its original and its preview, so that the ledger never refers back to the tip (hazards sits below
+    tips) and nothing of the tip's originals reaches the unit. Nothing is left stored on a refusal."""
     if category not in HazardCategory.values:
         raise Refused(_("请选择隐患类别。"), code="bad_category")
     description = _required_text(description, _("请填写隐患内容。"))
     location = _required_text(location, _("请填写隐患地点。"))
     _require_future(deadline)
-    hazard = Hazard.objects.create(
-        code=_next_code(), programme=programme_for(unit), source=HazardSource.TIP, unit=unit, location=location,
-        category=category, description=description, found_at=found_at or timezone.now(), finder=None,
-        deadline=deadline, state=HazardState.REGISTERED)
-    _record(hazard, actor=actor, action=EventAction.REPORT, from_state="", request=request,
-            note=_("举报核查属实，限期整改至%(deadline)s") % {"deadline": deadline},
-            changes={"source": HazardSource.TIP, "deadline": str(deadline)})
+    stored: list[str] = []
+    try:
+        with _storage_errors_refused(), transaction.atomic():
+            hazard = Hazard.objects.create(
+                code=_next_code(), programme=programme_for(unit), source=HazardSource.TIP, unit=unit,
+                location=location, category=category, description=description, found_at=found_at or timezone.now(),
+                finder=None, deadline=deadline, state=HazardState.REGISTERED)
+            for position, data in enumerate(photos, start=1):
+                _copy_tip_photo(hazard, position, data, stored)
+            _record(hazard, actor=actor, action=EventAction.REPORT, from_state="", request=request,
+                    note=_("举报核查属实，限期整改至%(deadline)s") % {"deadline": deadline},
+                    changes={"source": HazardSource.TIP, "deadline": str(deadline), "photos": len(stored) // 2})
+    except BaseException:
+        delete_stored(HazardPhoto, stored)
+        raise
     return hazard
+
+
+def _copy_tip_photo(hazard: Hazard, position: int, data: bytes, stored: list[str]) -> HazardPhoto:
+    """A before photo holding a copy of `data` (already metadata-free) as original and preview."""
+    photo = HazardPhoto(hazard=hazard, kind=HazardPhotoKind.BEFORE, position=position,
+                        sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    with Image.open(io.BytesIO(data)) as image:
+        photo.width, photo.height = image.size
+    storage = HazardPhoto._meta.get_field("original").storage
+    for name in ("original", "preview"):
+        field = HazardPhoto._meta.get_field(name)
+        target = storage.get_available_name(field.generate_filename(photo, f"{name}.jpg"), max_length=200)
+        stored.append(target)
+        stored[-1] = storage.save(target, ContentFile(data), max_length=200)
+        getattr(photo, name).name = stored[-1]
+    photo.save()
+    return photo
 
 
 def add_hazard_photo(hazard: Hazard, kind: str, upload, *, actor, request=None) -> HazardPhoto:

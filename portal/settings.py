@@ -341,6 +341,7 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": crontab(day_of_week=0, hour=4, minute=30)},
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
     "hazard-digest": {"task": "hazards.tasks.send_hazard_digest", "schedule": crontab(hour=7, minute=30)},
+    "tip-clocks": {"task": "tips.tasks.task_check_tip_clocks", "schedule": crontab(hour=7, minute=0)},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from tips.models import (
     RewardClaim,
     RewardRule,
     Tip,
+    TipClockAlert,
     TipEvent,
     TipMessage,
     TipPhoto,
@@ -34,7 +35,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(TipProgramme)
 class TipProgrammeAdmin(admin.ModelAdmin):
     list_display = ("name", "place", "is_default", "verify_days", "extension_max_days", "notify_days", "claim_days",
-                    "reviewers_required")
+                    "review_days", "due_soon_days", "reviewers_required")
 
 
 @admin.register(RewardRule)
@@ -79,6 +80,12 @@ class TipMessageAdmin(ReadOnlyAdmin):
 @admin.register(TipEvent)
 class TipEventAdmin(ReadOnlyAdmin):
     list_display = ("tip", "action", "from_state", "to_state", "at")
+
+
+@admin.register(TipClockAlert)
+class TipClockAlertAdmin(ReadOnlyAdmin):
+    list_display = ("tip", "clock", "kind", "due", "at", "notified")
+    list_filter = ("clock", "kind")
 
 
 @admin.register(VaultOpening)

@@ -7,4 +7,5 @@ class TipsConfig(AppConfig):
     verbose_name = _("安全生产有奖举报")
 
     def ready(self):
-        from tips import files  # noqa: F401, PLC0415 - registers the "tip_photo" file kind on app load
+        # Registers the "tip_photo" file kind and the tip line's exports once apps are loaded.
+        from tips import exporters, files  # noqa: F401, PLC0415

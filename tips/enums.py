@@ -84,3 +84,17 @@ class TipEventAction(models.TextChoices):
     MESSAGE = "message", _("留言")
     FINE = "fine", _("记录罚款")
     UNIT = "unit", _("确定被举报单位")
+
+
+class TipClock(models.TextChoices):
+    """The legal clocks of a tip (tips/clocks.py): each has a due date, a reminder before, an escalation after."""
+
+    VERIFY = "verify", _("受理核查期限")
+    NOTIFY = "notify", _("告知结果期限")
+    REVIEW = "review", _("异议复查期限")
+    CLAIM = "claim", _("奖励申领期限")
+
+
+class AlertKind(models.TextChoices):
+    REMINDER = "reminder", _("到期提醒")
+    ESCALATION = "escalation", _("逾期上报")

@@ -53,6 +53,15 @@ class MessageForm(forms.Form):
     text = forms.CharField(label=_("留言"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReporterMessageForm(MessageForm):
+    """The reporter's message: read by the handlers in plain text (they need it to work the case), so the
+    form warns against typing anything that identifies the reporter; the sealed field is on the report."""
+
+    text = forms.CharField(
+        label=_("留言"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("留言由受理人员直接阅读，不加密保存。请勿填写姓名、电话、工号、住址、岗位等可能暴露您身份的内容。"))
+
+
 class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -136,3 +145,8 @@ class PaymentForm(forms.Form):
 class OpenIdentityForm(forms.Form):
     reason = forms.CharField(label=_("查阅理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     confirm = forms.BooleanField(label=_("我确认本次查阅将被记录，并仅用于上述理由。"))
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

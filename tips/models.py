@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from tips.enums import (
     CLOCK_STATES,
     AccidentClass,
+    AlertKind,
     Disclosure,
     MessageAuthor,
     RejectReason,
     RewardBasis,
     RewardState,
+    TipClock,
     TipEventAction,
     TipMatter,
     TipState,
@@ -56,10 +58,15 @@ class TipProgramme(models.Model):
     notify_days = models.PositiveSmallIntegerField(_("核查后告知结果期限（天）"), default=10)
     claim_days = models.PositiveSmallIntegerField(_("奖励申领期限（天）"), default=60)
     objection_days = models.PositiveSmallIntegerField(_("异议期限（天）"), default=30)
+    review_days = models.PositiveSmallIntegerField(
+        _("复查答复期限（天）"), default=30,
+        help_text=_("举报人提出异议后，上级受理员须在此期限内作出复查结论，逾期上报再上一级。"))
     rectify_days = models.PositiveSmallIntegerField(_("默认整改期限（天）"), default=30)
     reviewers_required = models.PositiveSmallIntegerField(_("奖励审查最少委员人数"), default=2,
                                                           validators=[MinValueValidator(1)])
-    due_soon_days = models.PositiveSmallIntegerField(_("即将到期提醒天数"), default=7)
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("即将到期提醒天数"), default=7,
+        help_text=_("核查、告知、复查和奖励申领期限到期前多少天提醒受理员（每个期限提醒一次）。"))
     submit_limit_per_hour = models.PositiveSmallIntegerField(_("每个地址每小时举报上限"), default=5)
     lookup_limit_per_hour = models.PositiveSmallIntegerField(_("每个地址每小时回执查询上限"), default=20)
 
@@ -251,6 +258,28 @@ class VaultOpening(models.Model):
         return f"{self.opened_by_id} {self.opened_at:%Y-%m-%d %H:%M}"
 
 
+class TipClockAlert(models.Model):
+    """A reminder before, or an escalation after, one clock of a tip: one of each per clock, tip and due
+    date (an extended clock has a new due date and so may be reminded again). Written by tips/clocks.py,
+    shown on the tip page and the lists."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="clock_alerts")
+    clock = models.CharField(_("期限"), max_length=10, choices=TipClock.choices)
+    kind = models.CharField(_("类别"), max_length=10, choices=AlertKind.choices)
+    due = models.DateField(_("到期日"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    notified = models.PositiveSmallIntegerField(_("通知人数"), default=0)
+
+    class Meta:
+        verbose_name = _("举报期限提醒与上报")
+        verbose_name_plural = _("举报期限提醒与上报")
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["tip", "clock", "kind", "due"], name="one_alert_per_clock")]
+
+    def __str__(self):
+        return f"{self.tip_id} {self.get_clock_display()} {self.get_kind_display()}"
+
+
 class RewardRuleQuerySet(models.QuerySet):
     def applicable(self, matter: str, node, on: datetime.date) -> "RewardRule | None":
         """The rule for `matter` valid on `on`, from the deepest jurisdiction holding `node` (a rule
@@ -350,5 +379,5 @@ class RewardClaim(models.Model):
         return f"{self.reward_id}"
 
 
-__all__ = ["Reward", "RewardApproval", "RewardClaim", "RewardRule", "Tip", "TipCounter", "TipEvent", "TipMessage",
+__all__ = ["Reward", "RewardApproval", "RewardClaim", "RewardRule", "Tip", "TipClockAlert", "TipCounter", "TipEvent", "TipMessage",
            "TipPhoto", "TipProgramme", "VaultOpening"]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from portal.refusals import Refused
 from tips import crypto, services, throttle
 from tips.enums import TipState
-from tips.forms import ClaimForm, LookupForm, MessageForm, ObjectionForm, TipForm
+from tips.forms import ClaimForm, LookupForm, ObjectionForm, ReporterMessageForm, TipForm
 from tips.models import Reward, Tip, TipProgramme
 
 SESSION_KEY = "tips.case"
@@ -92,14 +92,14 @@ def case(request):
     if tip is None:
         messages.info(request, _("请输入回执码查询。"))
         return redirect("tips:lookup")
-    message_form, objection_form, claim_form = MessageForm(), ObjectionForm(), ClaimForm()
+    message_form, objection_form, claim_form = ReporterMessageForm(), ObjectionForm(), ClaimForm()
     if request.method == "POST":
         if throttle.exhausted(request, "case", _default_limits().lookup_limit_per_hour):
             return _throttled(request, "tips/lookup.html", {"form": LookupForm()})
         action = request.POST.get("action")
         try:
             if action == "message":
-                message_form = MessageForm(request.POST)
+                message_form = ReporterMessageForm(request.POST)
                 if message_form.is_valid():
                     services.reporter_message(tip, text=message_form.cleaned_data["text"])
                     return redirect("tips:case")

@@ -49,13 +49,33 @@ def has_tip_role(user) -> bool:
     return user.is_authenticated and any(role.kind in TIP_ROLES for role in user.role_list)
 
 
+@rules.predicate
+def is_overseeing_committee(user, tip) -> bool:
+    """The province committee: reads every tip of its province (escalations above the city reach it)."""
+    return bool(_covering_nodes(user, RoleKind.COMMITTEE, tip))
+
+
+@rules.predicate
+def is_committee(user) -> bool:
+    return user.is_authenticated and any(role.kind == RoleKind.COMMITTEE for role in user.role_list)
+
+
+@rules.predicate
+def is_any_reward_reviewer(user) -> bool:
+    return user.is_authenticated and any(role.kind == RoleKind.REWARD_REVIEWER for role in user.role_list)
+
+
 TIP_ROLES = (RoleKind.TIP_HANDLER, RoleKind.CUSTODIAN, RoleKind.REWARD_REVIEWER)
 
-rules.add_perm("tips.view_cases", has_tip_role)
-rules.add_perm("tips.view_tip", is_area_handler | is_custodian | is_reward_reviewer)
+rules.add_perm("tips.view_cases", has_tip_role | is_committee)
+rules.add_perm("tips.view_tip", is_area_handler | is_custodian | is_reward_reviewer | is_overseeing_committee)
 rules.add_perm("tips.handle_tip", is_area_handler)
 rules.add_perm("tips.review_tip", is_review_handler)
 rules.add_perm("tips.open_identity", is_custodian)
 rules.add_perm("tips.propose_reward", is_area_handler)
 rules.add_perm("tips.approve_reward", is_reward_reviewer)
 rules.add_perm("tips.record_payment", is_reward_reviewer)
+# Oversight: the figures (every tip role and the province committee), the log of vault openings (the
+# reward review committee and the province committee; never the custodian whose openings it lists).
+rules.add_perm("tips.view_statistics", has_tip_role | is_committee)
+rules.add_perm("tips.view_openings", is_any_reward_reviewer | is_committee)

@@ -299,7 +299,8 @@ def record_facts(tip: Tip, *, actor, fine_amount=None, fine_reference: str = "",
 def send_to_ledger(tip: Tip, *, actor, category: str = "", deadline: datetime.date | None = None,
                    location: str = "", hazard: Hazard | None = None, request=None) -> Tip:
     """For a true hazard tip: a new Hazard in the unit's ledger (source 举报, with its 整改期限), or a link to
-    a hazard of the same unit already there. The ledger never learns who reported."""
+    a hazard of the same unit already there. The ledger never learns who reported: a new hazard gets copies
+    of the tip's metadata-free previews as its before photos (a linked one keeps its own)."""
     locked = _lock(tip)
     _require(actor, "tips.handle_tip", locked)
     _require_state(locked, TRUE_STATES, _("登记到隐患台账"))
@@ -317,7 +318,7 @@ def send_to_ledger(tip: Tip, *, actor, category: str = "", deadline: datetime.da
         hazard = register_tip_hazard(
             actor=actor, unit=locked.unit, category=category or HazardCategory.UNSAFE_CONDITION,
             description=locked.description, location=location or locked.place_text or str(locked.unit),
-            deadline=deadline, request=request)
+            deadline=deadline, photos=_preview_bytes(locked), request=request)
         note = _("登记台账隐患%(code)s，整改期限%(deadline)s") % {"code": hazard.code, "deadline": deadline}
     locked.hazard = hazard
     locked.save()
@@ -633,6 +634,20 @@ def _storage_errors_refused():
     except OSError:
         logger.exception("could not store a tip photo")
         raise Refused(_("服务器暂时无法保存照片，举报未能提交。请稍后重试。"), code="storage_error") from None
+
+
+def _preview_bytes(tip: Tip) -> list[bytes]:
+    """The tip's photos for the ledger: the metadata-free previews only (the originals keep the camera's
+    EXIF — device, place, owner — that may point at the reporter, and stay with the custodian)."""
+    previews = []
+    try:
+        for photo in tip.photos.order_by("position", "id"):
+            with photo.preview.open("rb") as stream:
+                previews.append(stream.read())
+    except OSError:
+        logger.exception("could not read a tip photo for the ledger")
+        raise Refused(_("服务器暂时无法读取举报照片，未能登记到隐患台账。请稍后重试。"), code="storage_error") from None
+    return previews
 
 
 def _store_photo(tip: Tip, position: int, cleaned, stored: list[str]) -> TipPhoto:

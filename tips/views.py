@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,9 +22,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 from tips import forms, services
+from tips.clocks import escalation_shown, running_clock
 from tips.enums import CLOCK_STATES, RESULT_STATES, TRUE_STATES, RewardState, TipMatter, TipState
+from tips.exporters import period_from, tip_export_offers
 from tips.models import Reward, Tip
-from tips.scoping import tips_for_user
+from tips.scoping import openings_for_user, tips_for_user
+from tips.statistics import tip_figures
 
 PAGE_SIZE = 20
 
@@ -112,7 +116,8 @@ def _load(request, pk, **kwargs):
 
 @permission_required("tips.view_cases")
 def cases(request):
-    queryset = tips_for_user(request.user).select_related("unit", "area", "programme").order_by("-submitted_at", "-id")
+    queryset = (tips_for_user(request.user).select_related("unit", "area", "programme", "reward")
+                .prefetch_related("clock_alerts").order_by("-submitted_at", "-id"))
     state = request.GET.get("state")
     if state in TipState.values:
         queryset = queryset.filter(state=state)
@@ -122,13 +127,17 @@ def cases(request):
     if request.GET.get("reward") in RewardState.values:  # e.g. the committee's 待审查 list
         queryset = queryset.filter(reward__state=request.GET["reward"])
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"tip": tip, "overdue": tip.is_overdue(), "due_soon": tip.is_due_soon()} for tip in page.object_list]
+    rows = [{"tip": tip, "overdue": tip.is_overdue(), "due_soon": tip.is_due_soon(), "clock": running_clock(tip),
+             "escalated": escalation_shown(tip, tip.clock_alerts.all())} for tip in page.object_list]
     return render(request, "tips/cases.html", {"page": page, "rows": rows, "states": TipState.choices,
-                                               "matters": TipMatter.choices})
+                                               "matters": TipMatter.choices,
+                                               "can_stats": rules.has_perm("tips.view_statistics", request.user),
+                                               "can_openings": rules.has_perm("tips.view_openings", request.user)})
 
 
 def _context(request, tip, failed=None):
     reward = Reward.objects.filter(tip=tip).prefetch_related("approvals__reviewer").first()
+    alerts = list(tip.clock_alerts.all())
     actions = []
     for action in ACTIONS.values():
         if tip.state in action.states and _offered(action, tip, reward) and rules.has_perm(action.permission,
@@ -138,6 +147,8 @@ def _context(request, tip, failed=None):
     return {"tip": tip, "events": tip.events.select_related("actor"), "messages_list": tip.messages.all(),
             "photos": tip.photos.all(), "reward": reward, "actions": actions,
             "openings": tip.openings.select_related("opened_by"), "overdue": tip.is_overdue(),
+            "clock": running_clock(tip), "alerts": alerts, "escalated": escalation_shown(tip, alerts),
+            "exports": tip_export_offers(request.user, tip),
             "can_open": rules.has_perm("tips.open_identity", request.user, tip)}
 
 
@@ -183,3 +194,31 @@ def vault(request, tip, pk):
         except Refused as exc:
             refusal_message(request, exc)
     return render(request, "tips/vault.html", {"tip": tip, "form": form, "identity": identity})
+
+
+@permission_required("tips.view_statistics")
+def statistics(request):
+    """The figures per area for a period (default: this year), from tips_for_user; the xlsx is an export job."""
+    form = forms.PeriodForm(request.GET or None)
+    figures, error = None, ""
+    try:
+        period = period_from(request.GET)
+    except Refused as exc:
+        error, period = exc.message, None
+    if period is not None:
+        figures = tip_figures(tips_for_user(request.user), period)
+    return render(request, "tips/statistics.html", {"form": form, "figures": figures, "error": error,
+                                                    "period": period})
+
+
+@permission_required("tips.view_openings")
+def openings(request):
+    """The log of vault openings (who, when, why, which tip) of the tips the user oversees."""
+    queryset = (openings_for_user(request.user).select_related("opened_by", "tip")
+                .order_by("-opened_at", "-id"))
+    query = (request.GET.get("q") or "").strip()[:40]
+    if query:
+        queryset = queryset.filter(Q(tip__code__icontains=query) | Q(opened_by__username__icontains=query)
+                                   | Q(opened_by__full_name__icontains=query) | Q(reason__icontains=query))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tips/openings.html", {"page": page, "query": query})
