@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "review.exhibition",
     "hazards",
     "tips",
+    "returns",  # 查保促 returns (issue 17): above hazards and tips, whose records it counts
     "demo",  # above every product app: the demo generator uses them all
 ]
 
@@ -340,6 +341,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-orphan-files": {"task": "portal.backups.tasks.task_purge_orphan_files",
                            "schedule": crontab(day_of_week=0, hour=4, minute=30)},
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
+    "remind-returns": {"task": "returns.tasks.task_remind_returns", "schedule": crontab(hour=9, minute=30)},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------
 
