@@ -119,7 +119,7 @@ def _source(row: ReturnCell, level: str) -> str:
     return row.cell.source_for(level)
 
 
-def _derived_chemical(row: ReturnCell, level: str) -> bool:
+def derived_chemical(row: ReturnCell, level: str) -> bool:
     """An enterprise's 其中化工行业 cell follows its total: the whole enterprise is 化工 or is not."""
     return level == FilerLevel.ENTERPRISE and row.cell.chemical and row.cell.sub_of_id is not None
 
@@ -140,7 +140,7 @@ def refresh_computed(report: Return) -> None:
             if not row.override_reason:
                 row.value = row.computed
     for row in rows:
-        if _derived_chemical(row, level) and _source(row, level) == CellSource.TYPED:
+        if derived_chemical(row, level) and _source(row, level) == CellSource.TYPED:
             total = by_cell.get(row.cell.sub_of_id)
             row.value = row.computed = (total.value if filer.is_chemical else ZERO) if total else None
     _set_fund_counts(rows, level)
@@ -201,7 +201,7 @@ def save_cells(report: Return, inputs: dict[str, CellInput], *, actor, request=N
     for row in rows:
         given = inputs.get(row.cell.code)
         source = _source(row, level)
-        if given is None or _derived_chemical(row, level) or source == CellSource.NONE:
+        if given is None or derived_chemical(row, level) or source == CellSource.NONE:
             continue
         value = _parse(row, given.value, decimals)
         if source == CellSource.TYPED:
@@ -237,8 +237,8 @@ def check_cells(report: Return, *, own: bool) -> None:
     level = report.filer.level
     for row in rows:
         total_cell = row.cell.sub_of
-        if total_cell is None or (own and total_cell.source_for(level) == CellSource.NONE):
-            continue  # while filling, a total kept at another level is checked when that level files
+        if total_cell is None or not _kept(total_cell, level, own=own):
+            continue  # a total kept only at a level above is checked when that level files
         if values[row.cell.code] > values.get(total_cell.code, ZERO):
             raise Refused(_("“%(sub)s”（%(a)s）不能大于“%(total)s”（%(b)s）。") % {
                 "sub": row.cell.label, "a": _shown(values[row.cell.code]), "total": total_cell.label,
@@ -251,6 +251,15 @@ def check_cells(report: Return, *, own: bool) -> None:
             raise Refused(_("整改完成隐患数（%(fixed)s）不能大于本期查出数（%(found)s）与期初未整改数（%(backlog)s）之和。")
                           % {"fixed": _shown(fixed.value or ZERO), "found": _shown(found.value or ZERO),
                              "backlog": backlog}, code="rectified_exceeds_found")
+
+
+LEVEL_ORDER = (FilerLevel.ENTERPRISE, FilerLevel.COUNTY, FilerLevel.CITY)
+
+
+def _kept(cell, level: str, *, own: bool) -> bool:
+    """Whether `cell` has a value at `level`: its own source there (own values), or there or below (totals)."""
+    levels = (level,) if own else LEVEL_ORDER[:LEVEL_ORDER.index(level) + 1]
+    return any(cell.source_for(each) != CellSource.NONE for each in levels)
 
 
 def _shown(value: Decimal) -> str:
@@ -376,7 +385,7 @@ def _missing(report: Return) -> list[str]:
     level = report.filer.level
     missing = [_("请填写“%(label)s”。") % {"label": row.cell.label}
                for row in report.cells.select_related("cell")
-               if _source(row, level) == CellSource.TYPED and not _derived_chemical(row, level) and row.value is None]
+               if _source(row, level) == CellSource.TYPED and not derived_chemical(row, level) and row.value is None]
     if level == FilerLevel.ENTERPRISE:
         missing += [_("自查表第%(n)s项“%(text)s”尚未打分。") % {"n": s.criterion.item.number, "text": s.criterion.text}
                     for s in report.scores.select_related("criterion__item") if s.self_score is None]

@@ -17,12 +17,11 @@ from tests.factories.returns import (
     COUNTY_TYPED,
     ENTERPRISE_TYPED,
     YEAR,
-    fill,
     filed_enterprise,
     filer,
+    fill,
     in_period,
     period,
-    score_all,
 )
 from tests.factories.submissions import upload
 
