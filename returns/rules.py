@@ -6,12 +6,15 @@ import rules
 
 from returns.enums import EDITABLE_STATES, ReturnState
 from returns.roles import ALL_FILER_ROLES, AREA_ROLES, files_for
+from returns.selectors import parent_filer
 
 
 def reviewer_filer(report):
-    """The filer whose union accepts `report`: its `reports_to`, else the nearest filer above (services
-    resolve it when the return is created, so this is a field read)."""
-    return report.filer.reports_to
+    """The filer whose union accepts `report` (its `reports_to`, else the nearest filer above), looked up
+    once per return object."""
+    if not hasattr(report, "_reviewer_filer"):
+        report._reviewer_filer = parent_filer(report.filer)
+    return report._reviewer_filer
 
 
 @rules.predicate
