@@ -57,7 +57,7 @@ def test_stat_sheet_reads_back_cell_by_cell(org, programme, staff):
     assert len(seed_labels) == 24 and sorted(shown) == sorted(seed_labels)  # 其中奖励化工行业职工人数 twice
     assert any("线下参与" in text for text in labels)  # the override is marked with its reason
     assert str(sheet.page_setup.paperSize) == str(sheet.PAPERSIZE_A4)
-    assert sheet["B6"].fill.fgColor.rgb.endswith("FFF2CC")  # 参与职工人数, overridden
+    assert sheet["A5"].value == "参与职工人数" and sheet["B5"].fill.fgColor.rgb.endswith("FFF2CC")  # 参与职工人数, overridden
 
 
 def test_county_sheet_shows_the_rollup(org, programme, staff):
