@@ -7,8 +7,8 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from demo.returns import seed_returns
 from returns.models import Return

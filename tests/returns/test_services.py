@@ -24,6 +24,8 @@ from tests.factories.returns import (
     period,
 )
 from tests.factories.submissions import upload
+from tests.factories.tips import ensure_tip_seed
+from tips.models import Reward, RewardRule, Tip, TipProgramme
 
 pytestmark = pytest.mark.django_db
 
@@ -258,9 +260,6 @@ def test_remind_returns_once_before_the_deadline(org, programme, staff):
 
 
 def test_rewards_counted_for_the_city(org, programme, staff):
-    from tests.factories.tips import ensure_tip_seed
-    from tips.models import Reward, RewardRule, Tip, TipProgramme
-
     ensure_tip_seed()
     tip = Tip.objects.create(code="T-1", programme=TipProgramme.objects.get(is_default=True), matter="general_hazard",
                              unit=org.unit_a1a, description="x", disclosure="anonymous")

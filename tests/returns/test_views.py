@@ -1,6 +1,9 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hazards.enums import HazardSource
 from returns import services
 from returns.enums import ReturnState
 from tests.factories.hazards import HazardFactory
@@ -163,8 +166,6 @@ def test_lists_constant_queries(client, org, staff, programme, django_assert_num
 
     _returns(org, programme, staff, 1)
     client.get(target())
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     with CaptureQueriesContext(connection) as one:
         client.get(target())
     _returns(org, programme, staff, 3)
@@ -177,3 +178,11 @@ def test_other_city_programme_not_shown(client, org, staff):
     client.force_login(staff["city_other"])
     response = client.get(reverse("returns:index"))
     assert response.status_code == 200 and not response.context["mine"]
+
+
+def test_drilldown_never_names_a_tip_reporter(client, org, staff, programme):
+    HazardFactory(unit=org.unit_a1a, source=HazardSource.TIP, found_at=in_period(), description="仓库消防通道堵塞")
+    report = services.start_return(period(programme), filer(programme, org.unit_a1a), actor=staff["unit"])
+    client.force_login(staff["county"])
+    content = client.get(reverse("returns:cell", args=[report.pk, "participants"])).content.decode()
+    assert "仓库消防通道堵塞" in content and "举报人" not in content
