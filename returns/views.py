@@ -305,7 +305,10 @@ def _xlsx(exporter, name: str) -> HttpResponse:
 
 @permission_required("returns.view_return", load=_load)
 def export_stat(request, report, pk):
-    return _xlsx(exporters.StatSheetExporter([report]), f"{report.filer.node.name}-{report.period.name}-附件1.xlsx")
+    """The return's 附件1 (its totals) followed by one sheet per accepted return it adds up."""
+    lower = [item.report for item in selectors.lower_returns(report) if item.accepted]
+    return _xlsx(exporters.StatSheetExporter([report, *lower]),
+                 f"{report.filer.node.name}-{report.period.name}-附件1.xlsx")
 
 
 @permission_required("returns.view_return", load=_load)

@@ -91,3 +91,14 @@ def test_export_view_is_an_attachment(client, org, programme, staff):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert load_workbook(io.BytesIO(response.content)).active["A2"].value == "企业工会开展“查保促”活动自查表"
+
+
+def test_county_export_adds_a_sheet_per_accepted_return(client, org, programme, staff):
+    filed_enterprise(programme, org.unit_a1a, staff["unit"], staff["county"])
+    filed_enterprise(programme, org.unit_a1b, staff["unit_b"])  # not accepted: no sheet
+    county = services.start_return(period(programme), filer(programme, org.county_a1), actor=staff["county"])
+    client.force_login(staff["county"])
+    response = client.get(reverse("returns:export_stat", args=[county.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.worksheets) == 2
+    assert book.worksheets[1]["A3"].value == f"填报单位（章）：{org.unit_a1a.name}"
