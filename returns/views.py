@@ -22,7 +22,7 @@ from returns.enums import FILED_STATES, CriterionHint
 from returns.forms import CellsForm, EvidenceForm, FileForm, ReasonForm, ReturnFilterForm, ScoresForm
 from returns.models import ChecklistCriterion, Return, ReturnPeriod
 from returns.presenters import checklist_rows, stat_rows
-from returns.roles import files_for
+from returns.roles import ALL_FILER_ROLES, files_for
 from returns.scoping import filers_for_user, returns_for_user
 
 PAGE_SIZE = 20
@@ -36,7 +36,9 @@ def _load(request, pk, **kwargs):
 def _my_filers(user):
     """The filers `user` files for, in the programmes of this year and the last, with their returns."""
     year = timezone.localdate().year
-    filers = (filers_for_user(user).filter(programme__year__gte=year - 1).select_related("node", "programme")
+    nodes = [role.node_id for role in user.role_list if role.kind in ALL_FILER_ROLES and role.node_id is not None]
+    filers = (filers_for_user(user).filter(programme__year__gte=year - 1, node_id__in=nodes)
+              .select_related("node", "programme")
               .prefetch_related("programme__periods", Prefetch("returns", queryset=Return.objects.all()))
               .order_by("-programme__year", "node__path"))
     result = []
@@ -115,14 +117,16 @@ def detail(request, report, pk):
 @permission_required("returns.edit_return", load=_load, in_scope_status=403)
 def save(request, report, pk):
     form = CellsForm(request.POST, rows=stat_rows(report))
-    if form.is_valid():
-        try:
-            services.save_cells(report, form.inputs(), actor=request.user, request=request)
-        except Refused as exc:
-            messages.error(request, exc.message)
-            return render(request, "returns/detail.html", _detail_context(request, report, cells_form=form),
-                          status=400)
-        messages.success(request, _("已保存。"))
+    if not form.is_valid():
+        messages.error(request, _("请检查填写的内容：数值过长。"))
+        return render(request, "returns/detail.html", _detail_context(request, report, cells_form=form), status=400)
+    try:
+        services.save_cells(report, form.inputs(), actor=request.user, request=request)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return render(request, "returns/detail.html", _detail_context(request, report, cells_form=form),
+                      status=400)
+    messages.success(request, _("已保存。"))
     return redirect("returns:detail", pk=report.pk)
 
 
@@ -245,17 +249,17 @@ def score(request, report, pk):
         raise Http404
     scores = list(report.scores.select_related("criterion"))
     form = ScoresForm(request.POST, scores=scores, review=not editing)
-    if form.is_valid():
-        try:
-            if editing:
-                services.score_self(report, form.scores(), actor=user, request=request)
-            else:
-                services.review_scores(report, form.scores(), actor=user, request=request)
-        except Refused as exc:
-            messages.error(request, exc.message)
-            return render(request, "returns/checklist.html", _checklist_context(request, report, form=form),
-                          status=400)
-        messages.success(request, _("评分已保存。"))
+    try:
+        if not form.is_valid():
+            raise Refused(_("请检查填写的内容：得分或说明过长。"), code="invalid")
+        if editing:
+            services.score_self(report, form.scores(), actor=user, request=request)
+        else:
+            services.review_scores(report, form.scores(), actor=user, request=request)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return render(request, "returns/checklist.html", _checklist_context(request, report, form=form), status=400)
+    messages.success(request, _("评分已保存。"))
     return redirect("returns:checklist", pk=report.pk)
 
 

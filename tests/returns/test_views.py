@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -186,3 +187,35 @@ def test_drilldown_never_names_a_tip_reporter(client, org, staff, programme):
     client.force_login(staff["county"])
     content = client.get(reverse("returns:cell", args=[report.pk, "participants"])).content.decode()
     assert "仓库消防通道堵塞" in content and "举报人" not in content
+
+
+def test_score_bad_value_shows_message_and_stores_nothing(client, staff, draft):
+    criterion_id = draft.scores.first().criterion_id
+    client.force_login(staff["unit"])
+    response = client.post(reverse("returns:score", args=[draft.pk]), {f"s_{criterion_id}": "x" * 20})
+    assert response.status_code == 400 and "过长" in response.content.decode()
+    response = client.post(reverse("returns:score", args=[draft.pk]), {f"s_{criterion_id}": "99"})
+    assert response.status_code == 400 and "之间" in response.content.decode()
+    assert draft.scores.get(criterion_id=criterion_id).self_score is None
+
+
+def test_evidence_bad_file_shows_message(client, staff, draft):
+    client.force_login(staff["unit"])
+    upload = SimpleUploadedFile("a.jpg", b"GIF89a" + b"0" * 100, content_type="image/jpeg")
+    response = client.post(reverse("returns:evidence", args=[draft.pk]),
+                           {"criterion": draft.scores.first().criterion_id, "photo": upload}, follow=True)
+    assert response.status_code == 200
+    assert not draft.files.exists()
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_unit_review_score_by_reviewer_on_the_page(client, staff, filed):
+    criterion_id = filed.scores.first().criterion_id
+    client.force_login(staff["county"])
+    response = client.post(reverse("returns:score", args=[filed.pk]), {f"s_{criterion_id}": "0",
+                                                                       f"n_{criterion_id}": "未见方案"})
+    assert response.status_code == 302
+    filed.refresh_from_db()
+    assert filed.review_total == 0
+    client.force_login(staff["city"])
+    assert client.post(reverse("returns:score", args=[filed.pk]), {}).status_code == 404
