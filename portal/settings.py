@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "review.exhibition",
     "hazards",
     "tips",
+    "returns",  # 查保促 returns (issue 17): above hazards and tips, whose records it counts
     "demo",  # above every product app: the demo generator uses them all
 ]
 
@@ -342,6 +343,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
     "hazard-digest": {"task": "hazards.tasks.send_hazard_digest", "schedule": crontab(hour=7, minute=30)},
     "tip-clocks": {"task": "tips.tasks.task_check_tip_clocks", "schedule": crontab(hour=7, minute=0)},
+    "remind-returns": {"task": "returns.tasks.task_remind_returns", "schedule": crontab(hour=9, minute=30)},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("stats/", include("review.reports.urls")),
     path("hazards/", include("hazards.urls")),
     path("tips/", include("tips.urls")),
+    path("returns/", include("returns.urls")),
     path("captcha/", include("captcha.urls")),  # the CAPTCHA images of the public tip form
     path("admin/", admin.site.urls),
 ]

@@ -41,17 +41,20 @@ ROLE_HOMES = {
     RoleKind.UNIT: RoleHome(_("单位工会首页"), _("查看本单位职工的作品，填写隐患举报价值评价，择优向上推荐。"), [
         NavLink(_("待处理作品"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
+        NavLink(_("查保促报表"), "returns:index"),
     ]),
     RoleKind.COUNTY: RoleHome(_("县级/集团初评"), _("对下属单位推荐的作品进行初评、评出等次，择优报送市或产业工会。"), [
         NavLink(_("初评队列"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
         NavLink(_("统计"), "reports:dashboard"),
+        NavLink(_("查保促报表"), "returns:index"),
     ]),
     RoleKind.CITY: RoleHome(_("市/产业工会甄选"), _("甄选本地区、本产业的作品，评出等次，9月30日前择优推荐不超过50个案例参加省级评审。"), [
         NavLink(_("甄选队列"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
         NavLink(_("导出材料"), "exports:index"),
         NavLink(_("统计"), "reports:dashboard"),
+        NavLink(_("查保促报表"), "returns:index"),
     ]),
     RoleKind.EXPERT: RoleHome(_("省级专家评审"), _("对分配给您的作品进行在线评分。"), [
         NavLink(_("我的评审任务"), "experts:my_assignments"),

@@ -1,0 +1,91 @@
+"""附件1 and 附件2 as rows, for the pages and the xlsx exports alike (one reading of a return)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from returns import services
+from returns.enums import COMPUTED_SOURCES, HAZARD_SOURCES, CellSource, CellUnit
+from returns.models import Return, ReturnCell
+
+
+@dataclass
+class CellView:
+    row: ReturnCell
+    source: str
+    total: Decimal | None
+    derived: bool  # an enterprise's 化工 sub-count, following its total
+    field: object = None  # the bound input of an editable cell (set by the page)
+    reason_field: object = None
+
+    @property
+    def cell(self):
+        return self.row.cell
+
+    @property
+    def code(self) -> str:
+        return self.row.cell.code
+
+    @property
+    def computed(self) -> bool:
+        return self.source in COMPUTED_SOURCES or self.derived
+
+    @property
+    def typed(self) -> bool:
+        return self.source == CellSource.TYPED and not self.derived
+
+    @property
+    def own(self) -> bool:
+        return self.source != CellSource.NONE
+
+    @property
+    def drillable(self) -> bool:
+        return self.source in HAZARD_SOURCES
+
+    @property
+    def is_money(self) -> bool:
+        return self.row.cell.unit == CellUnit.WAN_YUAN
+
+
+@dataclass
+class StatRow:
+    cells: list[CellView] = field(default_factory=list)
+
+
+def stat_rows(report: Return) -> list[StatRow]:
+    """The paper form's rows (one or two cells each), with each cell's own value, source and total."""
+    level = report.filer.level
+    totals = services.totals(report)
+    rows: dict[int, StatRow] = {}
+    for row in report.cells.select_related("cell").order_by("cell__row", "cell__column"):
+        source = row.cell.source_for(level)
+        derived = services.derived_chemical(row, level)
+        rows.setdefault(row.cell.row, StatRow()).cells.append(
+            CellView(row=row, source=source, total=totals.get(row.cell.code), derived=derived))
+    return list(rows.values())
+
+
+@dataclass
+class ItemView:
+    item: object
+    scores: list = field(default_factory=list)
+    first_in_section: bool = False
+    section_size: int = 0
+
+
+def checklist_rows(report: Return) -> list[ItemView]:
+    """附件2's items in order, each with its criteria's scores; the section's first item carries its size."""
+    items: dict[int, ItemView] = {}
+    for score in report.scores.select_related("criterion__item").order_by("criterion__item__number",
+                                                                          "criterion__position"):
+        item = score.criterion.item
+        items.setdefault(item.pk, ItemView(item=item)).scores.append(score)
+    views = list(items.values())
+    previous = None
+    for view in views:
+        if view.item.section != previous:
+            view.first_in_section = True
+            view.section_size = sum(1 for other in views if other.item.section == view.item.section)
+            previous = view.item.section
+    return views

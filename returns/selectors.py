@@ -1,0 +1,195 @@
+"""The figures of 附件1 the portal knows, computed for a filer's subtree and a period from the records
+of the lower apps, and the returns around a return (the filer above, the returns below).
+
+Hazards come from the ledger (hazards.models.Hazard: every source, 随手拍 entries, workers' reports,
+inspections, union checks and tips), read by the filer's subtree of the directory (the same
+materialised-path rule hazards.scoping uses for an area union); rewards from the rewarded-reports module
+in ONE function, `paid_rewards`, marked below.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from hazards.enums import HazardSource, HazardState
+from hazards.models import Hazard
+from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
+from returns.enums import CellSource, ReturnState
+from returns.models import Filer, Return, ReturnPeriod
+from tips.enums import RewardState  # only for paid_rewards (below)
+from tips.models import Reward  # only for paid_rewards (below)
+
+WAN = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates a period covers in a year, as aware datetimes [start, end)."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def of(cls, period: ReturnPeriod, year: int) -> Window:
+        return cls(period.starts(year), period.ends(year))
+
+    @property
+    def start(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.first, datetime.time.min))
+
+    @property
+    def end(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.last + datetime.timedelta(days=1),
+                                                             datetime.time.min))
+
+
+def subtree_hazards(node: OrgNode) -> QuerySet[Hazard]:
+    return Hazard.objects.filter(unit__path__startswith=node.path)
+
+
+def hazards_found(node: OrgNode, window: Window) -> QuerySet[Hazard]:
+    """查出安全隐患数: hazards found in the period, whatever found them, except those declined as no hazard."""
+    return (subtree_hazards(node).filter(found_at__gte=window.start, found_at__lt=window.end)
+            .exclude(state=HazardState.DECLINED))
+
+
+def hazards_rectified(node: OrgNode, window: Window) -> QuerySet[Hazard]:
+    """整改完成安全隐患数: hazards whose rectification was verified (验收通过) in the period."""
+    return subtree_hazards(node).filter(verified_at__gte=window.start, verified_at__lt=window.end)
+
+
+def open_backlog(node: OrgNode, window: Window) -> int:
+    """Hazards found before the period and not yet rectified when it began (may be rectified in it)."""
+    return (subtree_hazards(node).filter(found_at__lt=window.start).exclude(state=HazardState.DECLINED)
+            .filter(Q(verified_at__isnull=True) | Q(verified_at__gte=window.start)).count())
+
+
+def participants(node: OrgNode, window: Window) -> int:
+    """参与职工人数: distinct workers who found a hazard in the period, plus each tip's reporter (sealed in
+    the tips vault, so counted once per tip)."""
+    found = hazards_found(node, window).order_by()
+    counts = found.aggregate(finders=Count("finder", distinct=True),
+                             reporters=Count("id", filter=Q(finder__isnull=True, source=HazardSource.TIP)))
+    return counts["finders"] + counts["reporters"]
+
+
+def participant_hazards(node: OrgNode, window: Window) -> QuerySet[Hazard]:
+    return hazards_found(node, window).filter(Q(finder__isnull=False) | Q(source=HazardSource.TIP))
+
+
+def county_unions(node: OrgNode) -> int:
+    """所辖县（市、区）级总工会数量, from the directory."""
+    return OrgNode.objects.subtree(node).filter(kind=NodeKind.COUNTY, is_active=True).count()
+
+
+# --- rewards: the ONE place that reads the rewarded-reports module --------------------------------------
+# tips.statistics (being written in parallel) will answer this; point this function at it then.
+def paid_rewards(node: OrgNode, window: Window, *, unit_ids: list[int] | None = None) -> tuple[int, Decimal]:
+    """(rewarded reporters, amount in 万元) of the rewards paid in the period for tips about units in
+    `node`'s subtree (only those units when `unit_ids` is given): the rewards the reward review committee
+    (at the city) approved and paid."""
+    rewards = Reward.objects.filter(state=RewardState.PAID, paid_at__gte=window.first, paid_at__lte=window.last,
+                                    tip__unit__path__startswith=node.path)
+    if unit_ids is not None:
+        rewards = rewards.filter(tip__unit_id__in=unit_ids)
+    totals = rewards.aggregate(count=Count("id"), amount=Sum("amount"))
+    return totals["count"], (totals["amount"] or Decimal(0)) / WAN
+
+
+def chemical_unit_ids(programme) -> list[int]:
+    return list(Filer.objects.filter(programme=programme, is_chemical=True).values_list("node_id", flat=True))
+
+
+def computed_value(source: str, filer: Filer, window: Window, *, chemical: bool = False) -> Decimal | None:
+    """The value of a computed cell source for `filer` in `window` (None for typed or empty sources).
+    `chemical`: the 其中化工行业 count (for an enterprise: all or nothing, by the filer's industry)."""
+    node = filer.node
+    if chemical and filer.level == "enterprise" and not filer.is_chemical:
+        return Decimal(0)
+    value = _plain_value(source, filer, node, window, chemical)
+    return None if value is None else Decimal(value)
+
+
+def _plain_value(source, filer, node, window, chemical):
+    if source == CellSource.SELF_UNIT:
+        return 1
+    if source == CellSource.SELF_CHEMICAL_UNIT:
+        return 1 if filer.is_chemical else 0
+    if source == CellSource.PARTICIPANTS:
+        return participants(node, window)
+    if source == CellSource.HAZARDS_FOUND:
+        return hazards_found(node, window).count()
+    if source == CellSource.HAZARDS_RECTIFIED:
+        return hazards_rectified(node, window).count()
+    if source == CellSource.COUNTY_UNIONS:
+        return county_unions(node)
+    if source in (CellSource.REWARDED_WORKERS, CellSource.REWARDS_PAID):
+        ids = chemical_unit_ids(filer.programme) if chemical else None
+        count, amount = paid_rewards(node, window, unit_ids=ids)
+        return count if source == CellSource.REWARDED_WORKERS else amount
+    return None
+
+
+def cell_hazards(source: str, filer: Filer, window: Window) -> QuerySet[Hazard] | None:
+    """The hazards behind a computed cell (its drill-down), or None for a cell not made of hazards."""
+    if source == CellSource.HAZARDS_FOUND:
+        return hazards_found(filer.node, window)
+    if source == CellSource.HAZARDS_RECTIFIED:
+        return hazards_rectified(filer.node, window)
+    if source == CellSource.PARTICIPANTS:
+        return participant_hazards(filer.node, window)
+    return None
+
+
+# --- the returns around a return ------------------------------------------------------------------------
+
+def parent_filer(filer: Filer) -> Filer | None:
+    """Whom `filer` reports to: its `reports_to`, else the nearest filer above it in the directory."""
+    if filer.reports_to_id:
+        return filer.reports_to
+    ancestors = filer.node.ancestor_ids[:-1]
+    return (Filer.objects.filter(programme_id=filer.programme_id, node_id__in=ancestors)
+            .select_related("node").order_by("-node__depth").first())
+
+
+def lower_filers(filer: Filer) -> list[Filer]:
+    """The filers reporting to `filer` (named, or the nearest filer below whose own parent is `filer`)."""
+    candidates = (Filer.objects.filter(programme_id=filer.programme_id, node__path__startswith=filer.node.path)
+                  .exclude(pk=filer.pk).select_related("node", "reports_to").order_by("node__path"))
+    by_node = {c.node_id: c for c in candidates}
+    by_node[filer.node_id] = filer
+    lower = []
+    for candidate in candidates:
+        if candidate.reports_to_id:
+            if candidate.reports_to_id == filer.pk:
+                lower.append(candidate)
+            continue
+        nearest = next((by_node[node_id] for node_id in reversed(candidate.node.ancestor_ids[:-1])
+                        if node_id in by_node), None)
+        if nearest is not None and nearest.pk == filer.pk:
+            lower.append(candidate)
+    return lower
+
+
+@dataclass
+class LowerReturn:
+    filer: Filer
+    report: Return | None
+
+    @property
+    def accepted(self) -> bool:
+        return self.report is not None and self.report.state == ReturnState.ACCEPTED
+
+
+def lower_returns(report: Return) -> list[LowerReturn]:
+    """Each lower filer with its return for the same period (None when it has none yet)."""
+    filers = lower_filers(report.filer)
+    returns = {r.filer_id: r for r in Return.objects.filter(period=report.period, filer__in=filers)
+               .prefetch_related("cells")}
+    return [LowerReturn(filer, returns.get(filer.pk)) for filer in filers]
