@@ -20,7 +20,14 @@ from django.utils import timezone
 from demo import data as demo_data
 from demo.pictures import demo_jpeg
 from hazards import services
-from hazards.enums import DEADLINE_STATES, HazardCategory, HazardLevel, HazardPhotoKind, HazardSource, HazardState
+from hazards.enums import (
+    DEADLINE_STATES,
+    HazardCategory,
+    HazardLevel,
+    HazardPhotoKind,
+    HazardSource,
+    HazardState,
+)
 from hazards.models import Hazard, HazardProgramme, MajorHazardCriterion, StoppageProposal
 from hazards.scoping import hazards_for_user
 from portal.accounts.enums import RoleKind

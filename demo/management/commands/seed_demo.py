@@ -12,9 +12,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from demo import data as demo_data
-from demo.data import DEMO_PASSWORD
 from demo import hazards as demo_hazards
 from demo import tips as demo_tips
+from demo.data import DEMO_PASSWORD
 from demo.entries import add_demo_entries
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
