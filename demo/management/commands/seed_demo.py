@@ -3,6 +3,7 @@ import sys
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -176,6 +177,7 @@ class Command(BaseCommand):
 
     def build_accounts(self, nodes, campaign: Campaign) -> list[Role]:
         roles = []
+        hashed = None
         for username, full_name, kind, node in self.accounts(nodes, campaign):
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -183,7 +185,10 @@ class Command(BaseCommand):
                             phone="13800000000")
                 if username == "committee":
                     user.is_staff = user.is_superuser = True
-                user.set_password(DEMO_PASSWORD)
+                # One hash of the public demo password for every new account: each hash takes a second or
+                # two on purpose, and two dozen of them made the first start slow for nothing.
+                hashed = hashed or make_password(DEMO_PASSWORD)
+                user.password = hashed
                 user.save()
             roles.append(Role.objects.get_or_create(user=user, kind=kind, node=node)[0])
         return roles
