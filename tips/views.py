@@ -193,7 +193,23 @@ def vault(request, tip, pk):
                                               request=request)
         except Refused as exc:
             refusal_message(request, exc)
-    return render(request, "tips/vault.html", {"tip": tip, "form": form, "identity": identity})
+    return render(request, "tips/vault.html", {"tip": tip, "form": form,
+                                               "identity": None if identity is None else _identity_rows(identity)})
+
+
+IDENTITY_LABELS = {"name": gettext_lazy("姓名"), "phone": gettext_lazy("联系电话"),
+                   "identifying": gettext_lazy("需要保密的补充说明"), "account": gettext_lazy("登录账号")}
+PAYMENT_LABELS = {"name": gettext_lazy("收款人姓名"), "account": gettext_lazy("收款账号"),
+                  "bank": gettext_lazy("开户银行"), "phone": gettext_lazy("收款人联系电话")}
+
+
+def _identity_rows(identity: dict) -> list[tuple[str, str]]:
+    """The opened identity as labelled rows (the claim's payment details after the reporter's own)."""
+    payment = identity.get("payment") or {}
+    return ([(IDENTITY_LABELS.get(key, key), value) for key, value in identity.items() if key != "payment"]
+            + [(PAYMENT_LABELS.get(key, key), value) for key, value in payment.items()])
+
+
 
 
 @permission_required("tips.view_statistics")

@@ -3,6 +3,7 @@ import sys
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -12,6 +13,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from demo import data as demo_data
+from demo import hazards as demo_hazards
+from demo import tips as demo_tips
 from demo.data import DEMO_PASSWORD
 from demo.entries import add_demo_entries
 from portal.accounts.enums import RoleKind
@@ -25,8 +28,11 @@ from portal.refusals import Refused
 from review.experts.services import auto_assign_experts
 from review.scoping import queue_entries, reviewer_roles
 from submissions.models import ExpertAssignment
+from tips.crypto import group_receipt
+from tips.rules import TIP_ROLES
 
 CONFIRM_WORD = "yes"
+HAZARD_KINDS = {kind for _username, _name, kind, _place in demo_hazards.ACCOUNTS}
 
 
 @contextmanager
@@ -73,6 +79,7 @@ class Command(BaseCommand):
             phases = None if notice_dates else open_phases(timezone.now())
             campaign = ensure_notice_campaign(phases=phases)
             roles = self.build_accounts(nodes, campaign)
+        self.add_ledger_and_tips()
         if entries > 0:
             self.stdout.write(f"演示作品：补足到 {entries} 件{'' if no_photos else '（含照片）'}…")
             added = add_demo_entries(entries, photos=not no_photos, stdout=self.stdout)
@@ -82,6 +89,8 @@ class Command(BaseCommand):
                 self.assign_experts(campaign)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{OrgNode.objects.count()} 个组织，{User.objects.count()} 个账号"))
         self.list_accounts(roles, campaign)
+        self.stdout.write(f"演示匿名举报的回执码：{group_receipt(demo_tips.DEMO_RECEIPT)}"
+                          "（在“有奖举报 → 查询”输入，可查看核查结果并申领奖励）")
 
     # --- reset --------------------------------------------------------------------------------------------
 
@@ -164,10 +173,11 @@ class Command(BaseCommand):
         accounts += [(username, full_name, RoleKind.EXPERT, unions[union])
                      for username, full_name, union in demo_data.EXPERTS[:wanted]]
         accounts.append(("committee", "省组委会办公室", RoleKind.COMMITTEE, nodes["province"]))
-        return accounts
+        return accounts + demo_hazards.hazard_accounts(nodes) + demo_tips.tip_accounts(nodes)
 
     def build_accounts(self, nodes, campaign: Campaign) -> list[Role]:
         roles = []
+        hashed = None
         for username, full_name, kind, node in self.accounts(nodes, campaign):
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -175,10 +185,24 @@ class Command(BaseCommand):
                             phone="13800000000")
                 if username == "committee":
                     user.is_staff = user.is_superuser = True
-                user.set_password(DEMO_PASSWORD)
+                # One hash of the public demo password for every new account: each hash takes a second or
+                # two on purpose, and two dozen of them made the first start slow for nothing.
+                hashed = hashed or make_password(DEMO_PASSWORD)
+                user.password = hashed
                 user.save()
             roles.append(Role.objects.get_or_create(user=user, kind=kind, node=node)[0])
         return roles
+
+    # --- the hazard ledger and the tips ---------------------------------------------------------------------
+
+    def add_ledger_and_tips(self) -> None:
+        """Hazards in every state at the demo unit and tips in every state (through their services)."""
+        # As for the expert assignments: no mail to the @example.com accounts, no Celery log lines.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), \
+                _quiet_loggers("celery", "kombu"):
+            hazards = demo_hazards.add_demo_hazards()
+            tips = demo_tips.add_demo_tips()
+        self.stdout.write(f"新增演示隐患 {hazards} 条，演示举报 {tips} 件")
 
     # --- the provincial review ----------------------------------------------------------------------------
 
@@ -203,7 +227,11 @@ class Command(BaseCommand):
         for role in roles:
             user = role.user
             waiting = ""
-            if role.kind == RoleKind.EXPERT:
+            if role.kind in HAZARD_KINDS:
+                waiting = demo_hazards.waiting(role)
+            elif role.kind in TIP_ROLES:
+                waiting = demo_tips.waiting(role)
+            elif role.kind == RoleKind.EXPERT:
                 count = ExpertAssignment.objects.active().filter(
                     expert=user, entry__campaign=campaign, submitted_at__isnull=True).count()
                 waiting = f"待评 {count} 件"
