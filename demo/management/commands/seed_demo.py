@@ -2,6 +2,7 @@ import logging
 import sys
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from demo import data as demo_data
 from demo import hazards as demo_hazards
+from demo import returns as demo_returns
 from demo import tips as demo_tips
 from demo.data import DEMO_PASSWORD
 from demo.entries import add_demo_entries
@@ -25,6 +27,7 @@ from portal.campaigns.notice import ensure_notice_campaign, open_phases
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from portal.refusals import Refused
+from returns import seed_data as returns_seed_data
 from review.experts.services import auto_assign_experts
 from review.scoping import queue_entries, reviewer_roles
 from submissions.models import ExpertAssignment
@@ -80,6 +83,7 @@ class Command(BaseCommand):
             campaign = ensure_notice_campaign(phases=phases)
             roles = self.build_accounts(nodes, campaign)
         self.add_ledger_and_tips()
+        self.add_programmes()
         if entries > 0:
             self.stdout.write(f"演示作品：补足到 {entries} 件{'' if no_photos else '（含照片）'}…")
             added = add_demo_entries(entries, photos=not no_photos, stdout=self.stdout)
@@ -203,6 +207,12 @@ class Command(BaseCommand):
             hazards = demo_hazards.add_demo_hazards()
             tips = demo_tips.add_demo_tips()
         self.stdout.write(f"新增演示隐患 {hazards} 条，演示举报 {tips} 件")
+
+    def add_programmes(self) -> None:
+        """The programmes that read the ledger and the tips: the 查保促 returns (their forms and default
+        programme are written again when `--reset` emptied the data migration's rows; the seed is idempotent)."""
+        returns_seed_data.seed(apps)
+        demo_returns.seed_returns(stdout=self.stdout)
 
     # --- the provincial review ----------------------------------------------------------------------------
 
