@@ -140,8 +140,12 @@ class Hazard(models.Model):
                                  on_delete=models.SET_NULL, related_name="ledger_hazard")
     unit = models.ForeignKey("directory.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="hazards")
-    workshop = models.CharField(_("车间"), max_length=60, blank=True)
-    team = models.CharField(_("班组"), max_length=60, blank=True)
+    # The 车间/班组 of the unit where the hazard is (directory nodes; a team's workshop is filled in too).
+    workshop = models.ForeignKey("directory.OrgNode", verbose_name=_("车间"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="workshop_hazards",
+                                 limit_choices_to={"kind": "workshop"})
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="team_hazards", limit_choices_to={"kind": "team"})
     location = models.CharField(_("隐患地点"), max_length=200)
     category = models.CharField(_("隐患类别"), max_length=16, choices=HazardCategory.choices)
     description = models.TextField(_("隐患内容"))

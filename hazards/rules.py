@@ -7,7 +7,15 @@ page does not exist (hazards.scoping decides that).
 import rules
 
 from hazards.enums import HazardLevel
-from hazards.roles import AREA_UNION, LEDGER_ROLES, REPORTER_ROLES, TRIAGE, UNIT_MANAGEMENT, UNIT_UNION
+from hazards.roles import (
+    AREA_UNION,
+    LEDGER_ROLES,
+    REPORTER_ROLES,
+    TRIAGE,
+    UNIT_MANAGEMENT,
+    UNIT_UNION,
+    WORKPLACE_ROLES,
+)
 from hazards.roles import roles_above as _above
 from portal.accounts.enums import RoleKind
 from portal.accounts.rules import holds_role_at as _at
@@ -25,7 +33,10 @@ def is_responsible(user, hazard) -> bool:
 
 @rules.predicate
 def is_unit_management(user, hazard) -> bool:
-    return hazard is not None and _at(user, UNIT_MANAGEMENT, hazard.unit_id)
+    """Management of the hazard's unit, or the 车间负责人/班组长 of its 车间/班组."""
+    return hazard is not None and (_at(user, UNIT_MANAGEMENT, hazard.unit_id)
+                                   or _at(user, WORKPLACE_ROLES, hazard.workshop_id)
+                                   or _at(user, WORKPLACE_ROLES, hazard.team_id))
 
 
 @rules.predicate
