@@ -33,15 +33,23 @@ class HazardProgrammeQuerySet(models.QuerySet):
         """The programme that governs hazards of `unit`: the deepest place above the unit (a programme
         without place applies everywhere) for the year (or any year), else the default."""
         year = year or timezone.localdate().year
-        candidates = [p for p in self.filter(models.Q(year=year) | models.Q(year__isnull=True))
-                      .select_related("place")
-                      if p.place_id is None or unit.path.startswith(p.place.path)]
-        if candidates:
-            return max(candidates, key=lambda p: (p.place.depth + 1 if p.place_id else 0, p.year is not None))
-        default = self.filter(is_default=True).first()
-        if default is None:
+        chosen = choose_programme(self.filter(models.Q(year=year) | models.Q(year__isnull=True))
+                                  .select_related("place"), unit, year)
+        if chosen is None:
+            chosen = self.filter(is_default=True).first()
+        if chosen is None:
             raise HazardProgramme.DoesNotExist("no hazard programme is configured")
-        return default
+        return chosen
+
+
+def choose_programme(programmes, unit, year: int) -> "HazardProgramme | None":
+    """Of loaded `programmes` (with their place), the one governing `unit` in `year`: the deepest place above
+    the unit, then one of that year over one of every year; None when none applies (then the default)."""
+    candidates = [p for p in programmes if p.year in (None, year)
+                  and (p.place_id is None or unit.path.startswith(p.place.path))]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (p.place.depth + 1 if p.place_id else 0, p.year is not None))
 
 
 class HazardProgramme(models.Model):
@@ -396,5 +404,14 @@ class StoppageProposal(models.Model):
         return self.accepted is False or (self.answered_at is None and self.answer_due < today)
 
 
+# The inspection rounds' models live in their own module (issue 15 item 5); imported here so Django finds them.
+from hazards.inspection_models import (  # noqa: E402
+    InspectionFinding,
+    InspectionPlan,
+    InspectionRound,
+    InspectionRule,
+)
+
 __all__ = ["ExtensionRequest", "Hazard", "HazardCounter", "HazardEvent", "HazardPhoto", "HazardPlan",
-           "HazardProgramme", "MajorHazardCriterion", "StoppageProposal"]
+           "HazardProgramme", "InspectionFinding", "InspectionPlan", "InspectionRound", "InspectionRule",
+           "MajorHazardCriterion", "StoppageProposal"]

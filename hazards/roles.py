@@ -12,6 +12,8 @@ UNIT_UNION = (RoleKind.UNIT, RoleKind.UNION_INSPECTOR)  # the unit's union: sees
 AREA_UNION = (RoleKind.COUNTY, RoleKind.CITY, RoleKind.COMMITTEE)
 # Every role that has a ledger page.
 LEDGER_ROLES = (*UNIT_MANAGEMENT, *UNIT_UNION, *AREA_UNION, RoleKind.REGULATOR)
+# Who sees the inspection rounds: management and the union of a unit, union staff above it (their subtree).
+INSPECTION_VIEW_ROLES = (*UNIT_MANAGEMENT, *UNIT_UNION, *AREA_UNION)
 # Who may report a hazard at their own unit.
 REPORTER_ROLES = (RoleKind.WORKER, *UNIT_MANAGEMENT, *UNIT_UNION)
 # Management roles that may instead be held at a 车间/班组 node: there they reach only that node's hazards

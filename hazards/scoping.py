@@ -9,8 +9,15 @@ subtree (read-only); the regulator's liaison sees the 重大 hazards of their ar
 from django.db.models import Q
 
 from hazards.enums import HazardLevel
-from hazards.models import Hazard
-from hazards.roles import AREA_UNION, UNIT_MANAGEMENT, UNIT_UNION, unit_roles, workplace_roles
+from hazards.models import Hazard, InspectionPlan, InspectionRound
+from hazards.roles import (
+    AREA_UNION,
+    INSPECTION_VIEW_ROLES,
+    UNIT_MANAGEMENT,
+    UNIT_UNION,
+    unit_roles,
+    workplace_roles,
+)
 from portal.accounts.enums import RoleKind
 
 
@@ -32,3 +39,27 @@ def hazards_for_user(user):
         elif role.kind == RoleKind.REGULATOR:
             scope |= Q(level=HazardLevel.MAJOR, unit__path__startswith=role.node.path)
     return Hazard.objects.filter(scope)
+
+
+def _inspection_scope(user, prefix: str) -> Q | None:
+    """The plans under the node of one of the user's inspection roles (a unit's, a 车间's or 班组's own, or
+    a union's subtree); None when there are none."""
+    paths = {role.node.path for role in user.role_list if role.kind in INSPECTION_VIEW_ROLES and role.node_id}
+    if not user.is_authenticated or not paths:
+        return None
+    scope = Q()
+    for path in paths:
+        scope |= Q(**{f"{prefix}node__path__startswith": path})
+    return scope
+
+
+def inspection_plans_for_user(user):
+    """The only query deciding which inspection plans (and so compliance rows) a user sees."""
+    scope = _inspection_scope(user, "")
+    return InspectionPlan.objects.filter(scope) if scope is not None else InspectionPlan.objects.none()
+
+
+def inspection_rounds_for_user(user):
+    """The rounds of the plans the user sees."""
+    scope = _inspection_scope(user, "plan__")
+    return InspectionRound.objects.filter(scope) if scope is not None else InspectionRound.objects.none()

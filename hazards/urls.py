@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import views
+from hazards import inspection_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -10,4 +10,14 @@ urlpatterns = [
     path("escalations/", views.escalations, name="escalations"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
+]
+
+# Inspection rounds (issue 15 item 5).
+urlpatterns += [
+    path("inspections/", inspection_views.plans, name="inspection_plans"),
+    path("inspections/setup/", inspection_views.setup_plans, name="inspection_setup"),
+    path("inspections/compliance/", inspection_views.compliance, name="inspection_compliance"),
+    path("inspections/plans/<int:pk>/record/", inspection_views.record, name="inspection_record"),
+    path("inspections/rounds/<int:pk>/", inspection_views.round_detail, name="inspection_round"),
+    path("inspections/rounds/<int:pk>/finding/", inspection_views.add_finding, name="inspection_add_finding"),
 ]
