@@ -25,8 +25,8 @@ class FindingFields(forms.Form):
         data = self.cleaned_data
         if not any(data.get(name) for name in ("category", "description", "location", "photos")):
             return None
-        return Finding(category=data["category"], description=data["description"], location=data["location"],
-                       photos=data["photos"])
+        return Finding(category=data.get("category", ""), description=data.get("description", ""),
+                       location=data.get("location", ""), photos=data.get("photos") or [])
 
 
 class FindingForm(FindingFields):
