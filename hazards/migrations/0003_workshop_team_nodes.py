@@ -34,6 +34,14 @@ def texts_to_nodes(apps, schema_editor):
         team = (_place(OrgNode, workshop or hazard.unit, TEAM, hazard.team_text)
                 if hazard.team_text.strip() else None)
         Hazard.objects.filter(pk=hazard.pk).update(workshop_node=workshop, team_node=team)
+    _check_constraints_now(schema_editor)
+
+
+def _check_constraints_now(schema_editor):
+    # PostgreSQL defers the foreign-key checks of these rows to the commit, and refuses the ALTER TABLEs that
+    # follow in this migration's transaction while they are pending: check them now.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def nodes_to_texts(apps, schema_editor):
@@ -44,6 +52,7 @@ def nodes_to_texts(apps, schema_editor):
             workshop_text=(hazard.workshop_node.short_name or hazard.workshop_node.name)[:60]
             if hazard.workshop_node else "",
             team_text=(hazard.team_node.short_name or hazard.team_node.name)[:60] if hazard.team_node else "")
+    _check_constraints_now(schema_editor)
 
 
 def _link(kind, related_name, label):
