@@ -23,7 +23,9 @@ def test_migration_turns_texts_into_nodes_and_back():
     apps = executor.loader.project_state(BEFORE).apps
     OrgNode = apps.get_model("directory", "OrgNode")
     Hazard = apps.get_model("hazards", "Hazard")
-    programme = apps.get_model("hazards", "HazardProgramme").objects.get(is_default=True)
+    # (get_or_create: an earlier transactional test may have flushed the seeded programme)
+    programme = apps.get_model("hazards", "HazardProgramme").objects.get_or_create(
+        is_default=True, defaults={"name": "默认方案"})[0]
     city = _node(OrgNode, "甲市总工会", "city")
     unit = _node(OrgNode, "甲市安泰机械有限公司", "unit", city)
     common = {"programme": programme, "unit": unit, "location": "车间", "category": "management",
