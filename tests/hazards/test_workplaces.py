@@ -2,6 +2,7 @@
 
 import pytest
 import rules
+from django.urls import reverse
 
 from hazards import services
 from hazards.forms import ReportForm
@@ -109,3 +110,16 @@ def test_workshop_head_at_workshop_may_be_made_responsible(people, org, crew):
     with pytest.raises(Refused):
         services.accept_hazard(report(people, org), actor=people["safety"], level="general",
                                responsible=crew["head_storage"], deadline=in_days(3))
+
+
+def test_ledger_filters_by_workshop_and_finds_team_names(client, people, org, places):
+    machining = HazardFactory(unit=org.unit_a1a, workshop=places["machining"], team=places["team_a"])
+    assembly = HazardFactory(unit=org.unit_a1a, workshop=places["assembly"])
+    client.force_login(people["safety"])
+    page = client.get(reverse("hazards:ledger"), {"workshop": places["machining"].pk}).content.decode()
+    assert machining.code in page and assembly.code not in page
+    assert f'value="{places["machining"].pk}" selected' in page and "装配车间" in page  # the choices
+    page = client.get(reverse("hazards:ledger"), {"q": "甲班"}).content.decode()
+    assert machining.code in page and assembly.code not in page
+    outside = client.get(reverse("hazards:ledger"), {"workshop": places["storage"].pk}).content.decode()
+    assert machining.code in outside  # a workshop outside the user's hazards is no valid choice: ignored
