@@ -10,11 +10,15 @@ from hazards.models import (
     HazardPhoto,
     HazardPlan,
     HazardProgramme,
+    InspectionFinding,
+    InspectionPlan,
+    InspectionRound,
+    InspectionRule,
     MajorHazardCriterion,
     StoppageProposal,
     UpwardReport,
 )
-from hazards.scoping import hazards_for_user
+from hazards.scoping import hazards_for_user, inspection_plans_for_user, inspection_rounds_for_user
 from portal.audit.admin import register_audit_scope
 from portal.readonly_admin import ReadOnlyAdmin
 
@@ -87,3 +91,41 @@ for model, fields in ((HazardPhoto, ["hazard", "kind", "position", "sha256", "up
 admin.site.register(UpwardReport, type("UpwardReportAdmin", (ScopedAdmin,), {
     "list_display": ["hazard", "to_node", "to_regulator", "automatic", "reported_by", "reported_at"],
     "list_select_related": ["hazard", "to_node", "reported_by"]}))
+
+# --- inspection rounds -----------------------------------------------------------------------------------------
+
+
+@admin.register(InspectionRule)
+class InspectionRuleAdmin(admin.ModelAdmin):
+    """The levels' intervals and checklists: programme data the committee edits (a round copies its items)."""
+
+    list_display = ["programme", "level", "interval_days", "window_days"]
+    list_filter = ["level", "programme"]
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(ReadOnlyAdmin):
+    """Plans are set up through hazards.inspections (audited); here only those the user sees."""
+
+    list_display = ["node", "level", "unit", "starts_on", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["node__name", "unit__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=inspection_plans_for_user(request.user).values("pk"))
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "performed_at", "inspector", "no_hazard"]
+    list_filter = ["plan__level", "no_hazard"]
+    search_fields = ["plan__node__name"]
+    date_hierarchy = "performed_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=inspection_rounds_for_user(request.user).values("pk"))
+
+
+@admin.register(InspectionFinding)
+class InspectionFindingAdmin(ScopedAdmin):
+    list_display = ["round", "hazard"]

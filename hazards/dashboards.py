@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from hazards.charts import bar_chart
 from hazards.enums import DEADLINE_STATES, OPEN_STATES, HazardCategory, HazardLevel, HazardState
+from hazards.inspection_models import InspectionPlan
+from hazards.inspections import compliance_rows, with_last_round
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 
@@ -52,12 +54,17 @@ def _median_days(closed) -> float | None:
     return round(statistics.median(spans), 1) if spans else None
 
 
-def inspection_compliance(hazards, node) -> dict | None:
-    """HOOK (issue 15 item 5): the share of planned inspection rounds done per unit/车间/班组.
-
-    The inspection-round models are being built in parallel; until they exist this returns None and
-    the dashboard says "未启用". Plug the rounds' own scoped count in here (one query) when they land."""
-    return None
+def inspection_compliance(hazards, node, today: datetime.date | None = None) -> dict | None:
+    """The four-level inspection rounds of the plans under `node` (hazards.inspections computes each plan's
+    periods in a fixed number of queries): periods due, done and missed, and how many plans missed one;
+    None while no plan is set up there. `hazards` is unused: the plans are scoped by the node, which the
+    dashboard's view has already checked against the user's scope."""
+    plans = InspectionPlan.objects.filter(is_active=True, node__path__startswith=node.path)
+    rows = compliance_rows(with_last_round(plans), today)
+    if not rows:
+        return None
+    return {"plans": len(rows), "planned": sum(row.due for row in rows), "done": sum(row.done for row in rows),
+            "missed": sum(row.missed for row in rows), "flagged": sum(1 for row in rows if row.flagged)}
 
 
 def _children(hazards, node, today, month_start) -> list[dict]:
@@ -114,7 +121,7 @@ def dashboard(hazards, node, today: datetime.date | None = None) -> dict:
         "totals": totals,
         "repeats": repeats,
         "children": children,
-        "compliance": inspection_compliance(hazards, node),
+        "compliance": inspection_compliance(hazards, node, today),
         "charts": [
             bar_chart([(label, states.get(value, 0)) for value, label in HazardState.choices],
                       title=_("各状态隐患数")),

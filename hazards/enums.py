@@ -84,3 +84,29 @@ class EventAction(models.TextChoices):
     REPORT_UP = "report_up", _("逐级上报")
     REMIND = "remind", _("督促提醒")
     COMMENT = "comment", _("督导意见")
+
+
+# --- inspection rounds (hazards/inspection_models.py) ----------------------------------------------------
+
+
+class InspectionLevel(models.TextChoices):
+    """The levels of seed 004's 隐患排查 (岗位 is checked with its 班组); the values are the directory kinds
+    the plan hangs at."""
+
+    TEAM = "team", _("班组排查")
+    WORKSHOP = "workshop", _("车间排查")
+    UNIT = "unit", _("厂（矿）排查")
+
+
+class ChecklistAnswer(models.TextChoices):
+    OK = "ok", _("符合")
+    ISSUE = "issue", _("不符合")
+    NOT_APPLICABLE = "na", _("不适用")
+
+
+class PeriodStatus(models.TextChoices):
+    """A plan's current period, computed from its rounds (never typed)."""
+
+    DONE = "done", _("本期已巡查")
+    DUE = "due", _("本期待巡查")
+    NOT_STARTED = "not_started", _("计划未开始")

@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from hazards.enums import HazardCategory, HazardLevel, HazardSource, HazardState, StoppageKind
 from hazards.models import HazardPlan, MajorHazardCriterion
 from hazards.roles import UNIT_MANAGEMENT
+from hazards.workplaces import check_workplace
 from portal.accounts.models import User
+from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
+from portal.refusals import Refused
 from scoring.formula import get_scale
 
 TEXT = {"rows": 3}
@@ -32,8 +36,10 @@ class ReportForm(forms.Form):
     category = forms.ChoiceField(label=_("隐患类别"), choices=HazardCategory.choices, widget=forms.RadioSelect)
     description = forms.CharField(label=_("隐患内容"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
     location = forms.CharField(label=_("隐患地点"), max_length=200)
-    workshop = forms.CharField(label=_("车间"), max_length=60, required=False)
-    team = forms.CharField(label=_("班组"), max_length=60, required=False)
+    workshop = forms.ModelChoiceField(label=_("车间"), required=False, queryset=OrgNode.objects.none(),
+                                      empty_label=_("（不选）"))
+    team = forms.ModelChoiceField(label=_("班组"), required=False, queryset=OrgNode.objects.none(),
+                                  empty_label=_("（不选）"))
     finder_named = forms.BooleanField(label=_("向单位管理人员公开我的姓名"), required=False,
                                       help_text=_("不勾选时，单位管理人员只看到“职工上报”；工会始终知道上报人。"))
     unit = forms.ChoiceField(label=_("单位"))
@@ -45,9 +51,26 @@ class ReportForm(forms.Form):
         if len(self.units) == 1:
             self.fields["unit"].widget = forms.HiddenInput()
             self.fields["unit"].initial = next(iter(self.units))
+        # The 车间/班组 of the reporter's unit(s) (directory nodes); hazards.workplaces checks the pair.
+        workplaces = OrgNode.objects.none()
+        for unit in self.units.values():
+            workplaces |= OrgNode.objects.workplaces(unit)
+        for name, kind in (("workshop", NodeKind.WORKSHOP), ("team", NodeKind.TEAM)):
+            self.fields[name].queryset = workplaces.filter(kind=kind).order_by("path")
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
 
     def clean_unit(self):
         return self.units[self.cleaned_data["unit"]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") is not None:
+            try:
+                data["workshop"], data["team"] = check_workplace(data["unit"], data.get("workshop"), data.get("team"))
+            except Refused as exc:
+                self.add_error("team" if "team" in self.fields else None, exc.message)
+        return data
 
 
 class LedgerFilterForm(forms.Form):
@@ -57,7 +80,17 @@ class LedgerFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), required=False,
                                  choices=[("", _("全部类别")), *HazardCategory.choices])
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", _("全部来源")), *HazardSource.choices])
+    workshop = forms.ModelChoiceField(label=_("车间"), required=False, queryset=OrgNode.objects.none(),
+                                      empty_label=_("全部车间"))
     overdue = forms.BooleanField(label=_("只看已逾期"), required=False)
+
+    def __init__(self, *args, workshops=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if workshops is None:
+            del self.fields["workshop"]
+        else:
+            self.fields["workshop"].queryset = workshops.select_related("parent").order_by("path")
+            self.fields["workshop"].label_from_instance = lambda node: f"{node.parent.short_name or node.parent} · {node}"
 
 
 def _lec_choices(code):
@@ -79,8 +112,9 @@ class AcceptForm(forms.Form):
     def __init__(self, *args, hazard=None, **kwargs):
         super().__init__(*args, **kwargs)
         if hazard is not None:
+            # Management of the unit, or of one of its 车间/班组 (hazards.roles.manages_unit).
             self.fields["responsible"].queryset = (
-                User.objects.filter(roles__node_id=hazard.unit_id, roles__kind__in=UNIT_MANAGEMENT)
+                User.objects.filter(roles__node__path__startswith=hazard.unit.path, roles__kind__in=UNIT_MANAGEMENT)
                 .distinct().order_by("full_name", "username"))
             self.fields["responsible"].label_from_instance = lambda user: user.get_full_name()
 

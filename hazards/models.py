@@ -33,15 +33,23 @@ class HazardProgrammeQuerySet(models.QuerySet):
         """The programme that governs hazards of `unit`: the deepest place above the unit (a programme
         without place applies everywhere) for the year (or any year), else the default."""
         year = year or timezone.localdate().year
-        candidates = [p for p in self.filter(models.Q(year=year) | models.Q(year__isnull=True))
-                      .select_related("place")
-                      if p.place_id is None or unit.path.startswith(p.place.path)]
-        if candidates:
-            return max(candidates, key=lambda p: (p.place.depth + 1 if p.place_id else 0, p.year is not None))
-        default = self.filter(is_default=True).first()
-        if default is None:
+        chosen = choose_programme(self.filter(models.Q(year=year) | models.Q(year__isnull=True))
+                                  .select_related("place"), unit, year)
+        if chosen is None:
+            chosen = self.filter(is_default=True).first()
+        if chosen is None:
             raise HazardProgramme.DoesNotExist("no hazard programme is configured")
-        return default
+        return chosen
+
+
+def choose_programme(programmes, unit, year: int) -> "HazardProgramme | None":
+    """Of loaded `programmes` (with their place), the one governing `unit` in `year`: the deepest place above
+    the unit, then one of that year over one of every year; None when none applies (then the default)."""
+    candidates = [p for p in programmes if p.year in (None, year)
+                  and (p.place_id is None or unit.path.startswith(p.place.path))]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (p.place.depth + 1 if p.place_id else 0, p.year is not None))
 
 
 class HazardProgramme(models.Model):
@@ -140,8 +148,12 @@ class Hazard(models.Model):
                                  on_delete=models.SET_NULL, related_name="ledger_hazard")
     unit = models.ForeignKey("directory.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="hazards")
-    workshop = models.CharField(_("车间"), max_length=60, blank=True)
-    team = models.CharField(_("班组"), max_length=60, blank=True)
+    # The 车间/班组 of the unit where the hazard is (directory nodes; a team's workshop is filled in too).
+    workshop = models.ForeignKey("directory.OrgNode", verbose_name=_("车间"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="workshop_hazards",
+                                 limit_choices_to={"kind": "workshop"})
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="team_hazards", limit_choices_to={"kind": "team"})
     location = models.CharField(_("隐患地点"), max_length=200)
     category = models.CharField(_("隐患类别"), max_length=16, choices=HazardCategory.choices)
     description = models.TextField(_("隐患内容"))
@@ -392,8 +404,17 @@ class StoppageProposal(models.Model):
         return self.accepted is False or (self.answered_at is None and self.answer_due < today)
 
 
+# The inspection rounds' models live in their own module (issue 15 item 5); imported here so Django finds them.
+from hazards.inspection_models import (  # noqa: E402
+    InspectionFinding,
+    InspectionPlan,
+    InspectionRound,
+    InspectionRule,
+)
+
 __all__ = ["ExtensionRequest", "Hazard", "HazardCounter", "HazardEvent", "HazardPhoto", "HazardPlan",
-           "HazardProgramme", "MajorHazardCriterion", "StoppageProposal"]
+           "HazardProgramme", "InspectionFinding", "InspectionPlan", "InspectionRound", "InspectionRule",
+           "MajorHazardCriterion", "StoppageProposal"]
 
 # 逐级报告 lives in its own module; imported here so the app registry (and migrations) know it.
 from hazards.upward_models import UpwardReport  # noqa: E402

@@ -6,8 +6,17 @@ page does not exist (hazards.scoping decides that).
 
 import rules
 
-from hazards.enums import HazardLevel
-from hazards.roles import AREA_UNION, LEDGER_ROLES, REPORTER_ROLES, TRIAGE, UNIT_MANAGEMENT, UNIT_UNION
+from hazards.enums import HazardLevel, InspectionLevel
+from hazards.roles import (
+    AREA_UNION,
+    INSPECTION_VIEW_ROLES,
+    LEDGER_ROLES,
+    REPORTER_ROLES,
+    TRIAGE,
+    UNIT_MANAGEMENT,
+    UNIT_UNION,
+    WORKPLACE_ROLES,
+)
 from hazards.roles import roles_above as _above
 from portal.accounts.enums import RoleKind
 from portal.accounts.rules import holds_role_at as _at
@@ -25,7 +34,10 @@ def is_responsible(user, hazard) -> bool:
 
 @rules.predicate
 def is_unit_management(user, hazard) -> bool:
-    return hazard is not None and _at(user, UNIT_MANAGEMENT, hazard.unit_id)
+    """Management of the hazard's unit, or the 车间负责人/班组长 of its 车间/班组."""
+    return hazard is not None and (_at(user, UNIT_MANAGEMENT, hazard.unit_id)
+                                   or _at(user, WORKPLACE_ROLES, hazard.workshop_id)
+                                   or _at(user, WORKPLACE_ROLES, hazard.team_id))
 
 
 @rules.predicate
@@ -137,3 +149,65 @@ rules.add_perm("hazards.view_reported", has_ledger)
 rules.add_perm("hazards.view_dashboard", has_ledger)
 rules.add_perm("hazards.view_congress_summaries", reads_some_congress_summary)
 rules.add_perm("hazards.view_congress_summary", is_congress_reader)
+
+
+# --- inspection rounds (hazards/inspections.py) -------------------------------------------------------------
+
+# Who records a round of each level: held at the plan's node or above it within the unit.
+ROUND_ROLES = {
+    InspectionLevel.TEAM: (RoleKind.TEAM_LEADER, RoleKind.WORKSHOP_HEAD, *TRIAGE),
+    InspectionLevel.WORKSHOP: (RoleKind.WORKSHOP_HEAD, *TRIAGE),
+    InspectionLevel.UNIT: TRIAGE,
+}
+
+
+def _holds_over(user, kinds, node) -> bool:
+    """A role of `kinds` held at `node` or at a node above it (by the materialised path)."""
+    return (user.is_authenticated and node is not None
+            and any(role.kind in kinds and role.node_id is not None and node.path.startswith(role.node.path)
+                    for role in user.role_list))
+
+
+@rules.predicate
+def has_inspections(user) -> bool:
+    return user.is_authenticated and any(role.kind in INSPECTION_VIEW_ROLES for role in user.role_list)
+
+
+@rules.predicate
+def sees_plan(user, plan) -> bool:
+    """The plan's node is inside the node of one of the user's inspection roles (hazards.scoping agrees)."""
+    return plan is not None and _holds_over(user, INSPECTION_VIEW_ROLES, plan.node)
+
+
+@rules.predicate
+def may_record_round(user, plan) -> bool:
+    """A round-taking role of the plan's level held at the plan's node or above it inside the unit."""
+    return (plan is not None and plan.is_active and user.is_authenticated
+            and any(role.kind in ROUND_ROLES[plan.level] and role.node_id is not None
+                    and role.node.path.startswith(plan.unit.path) and plan.node.path.startswith(role.node.path)
+                    for role in user.role_list))
+
+
+@rules.predicate
+def sees_round(user, inspection_round) -> bool:
+    return inspection_round is not None and sees_plan(user, inspection_round.plan)
+
+
+@rules.predicate
+def is_round_inspector(user, inspection_round) -> bool:
+    return (user.is_authenticated and inspection_round is not None and inspection_round.inspector_id == user.pk
+            and may_record_round(user, inspection_round.plan))
+
+
+@rules.predicate
+def manages_plans(user, unit) -> bool:
+    """企业安全管理员 or 主要负责人 of the unit: sets up its plans."""
+    return unit is not None and _at(user, TRIAGE, unit.pk)
+
+
+rules.add_perm("hazards.view_inspections", has_inspections)
+rules.add_perm("hazards.view_inspection_plan", sees_plan)
+rules.add_perm("hazards.record_round", may_record_round)
+rules.add_perm("hazards.view_round", sees_round)
+rules.add_perm("hazards.add_round_finding", is_round_inspector)
+rules.add_perm("hazards.manage_inspection_plans", manages_plans)

@@ -1,15 +1,23 @@
 """`hazards_for_user(user)`: the only query deciding which hazards a user sees.
 
 Every list, detail, count and file of the ledger goes through it. The finder sees their own reports;
-management and the union of a unit see the unit's hazards; county/city/province union staff see their
+management and the union of a unit see the unit's hazards, a 车间负责人/班组长 held at their 车间/班组 only
+its hazards; county/city/province union staff see their
 subtree (read-only); the regulator's liaison sees the 重大 hazards of their area.
 """
 
 from django.db.models import Q
 
 from hazards.enums import HazardLevel
-from hazards.models import Hazard
-from hazards.roles import AREA_UNION, UNIT_MANAGEMENT, UNIT_UNION
+from hazards.models import Hazard, InspectionPlan, InspectionRound
+from hazards.roles import (
+    AREA_UNION,
+    INSPECTION_VIEW_ROLES,
+    UNIT_MANAGEMENT,
+    UNIT_UNION,
+    unit_roles,
+    workplace_roles,
+)
 from portal.accounts.enums import RoleKind
 
 
@@ -17,10 +25,12 @@ def hazards_for_user(user):
     if not user.is_authenticated:
         return Hazard.objects.none()
     scope = Q(finder=user)
-    unit_ids = [role.node_id for role in user.role_list
-                if role.kind in (*UNIT_MANAGEMENT, *UNIT_UNION) and role.node_id is not None]
+    unit_ids = [role.node_id for role in unit_roles(user, (*UNIT_MANAGEMENT, *UNIT_UNION))]
     if unit_ids:
         scope |= Q(unit_id__in=unit_ids)
+    for role in workplace_roles(user):
+        # A team's hazards carry its workshop too (hazards.workplaces), so a workshop matches either column.
+        scope |= Q(workshop_id=role.node_id) | Q(team_id=role.node_id)
     for role in user.role_list:
         if role.node_id is None:
             continue
@@ -29,3 +39,27 @@ def hazards_for_user(user):
         elif role.kind == RoleKind.REGULATOR:
             scope |= Q(level=HazardLevel.MAJOR, unit__path__startswith=role.node.path)
     return Hazard.objects.filter(scope)
+
+
+def _inspection_scope(user, prefix: str) -> Q | None:
+    """The plans under the node of one of the user's inspection roles (a unit's, a 车间's or 班组's own, or
+    a union's subtree); None when there are none."""
+    paths = {role.node.path for role in user.role_list if role.kind in INSPECTION_VIEW_ROLES and role.node_id}
+    if not user.is_authenticated or not paths:
+        return None
+    scope = Q()
+    for path in paths:
+        scope |= Q(**{f"{prefix}node__path__startswith": path})
+    return scope
+
+
+def inspection_plans_for_user(user):
+    """The only query deciding which inspection plans (and so compliance rows) a user sees."""
+    scope = _inspection_scope(user, "")
+    return InspectionPlan.objects.filter(scope) if scope is not None else InspectionPlan.objects.none()
+
+
+def inspection_rounds_for_user(user):
+    """The rounds of the plans the user sees."""
+    scope = _inspection_scope(user, "plan__")
+    return InspectionRound.objects.filter(scope) if scope is not None else InspectionRound.objects.none()

@@ -51,7 +51,8 @@ from hazards.models import (
     UpwardReport,
 )
 from hazards.photos import cleaned_hazard_upload, delete_stored, store_cleaned
-from hazards.roles import AREA_UNION, TRIAGE, UNIT_MANAGEMENT, UNIT_UNION, report_units
+from hazards.roles import AREA_UNION, TRIAGE, UNIT_UNION, manages_unit, report_units
+from hazards.workplaces import check_workplace
 from portal.accounts.rules import holds_role_at
 from portal.audit.services import record_audit
 from portal.refusals import Refused
@@ -64,8 +65,8 @@ logger = logging.getLogger(__name__)
 # --- reporting -------------------------------------------------------------------------------------------
 
 
-def report_hazard(*, actor, unit, category: str, description: str, location: str, photos=(), workshop: str = "",
-                  team: str = "", finder_named: bool = False, source: str = HazardSource.WORKER_REPORT,
+def report_hazard(*, actor, unit, category: str, description: str, location: str, photos=(), workshop=None,
+                  team=None, finder_named: bool = False, source: str = HazardSource.WORKER_REPORT,
                   found_at: datetime.datetime | None = None, request=None) -> Hazard:
     """Register a hazard a worker (or anyone of the unit) found at their own unit, with its 1–9 photos.
 
@@ -79,6 +80,7 @@ def report_hazard(*, actor, unit, category: str, description: str, location: str
         raise Refused(_("请填写隐患内容。"), code="no_description")
     if not (location or "").strip():
         raise Refused(_("请填写隐患地点。"), code="no_location")
+    workshop, team = check_workplace(unit, workshop, team)
     programme = programme_for(unit)
     photos = list(photos)
     if not programme.before_photos_min <= len(photos) <= programme.before_photos_max:
@@ -94,7 +96,7 @@ def report_hazard(*, actor, unit, category: str, description: str, location: str
             with transaction.atomic():
                 hazard = Hazard.objects.create(
                     code=_next_code(), programme=programme, source=source, unit=unit,
-                    workshop=workshop.strip(), team=team.strip(), location=location.strip(), category=category,
+                    workshop=workshop, team=team, location=location.strip(), category=category,
                     description=description.strip(), found_at=found_at or timezone.now(), finder=actor,
                     finder_named=finder_named, state=HazardState.REGISTERED)
                 for position, photo in enumerate(cleaned, start=1):
@@ -224,7 +226,7 @@ def accept_hazard(hazard: Hazard, *, actor, level: str, responsible, deadline: d
         raise Refused(_("请选择隐患级别。"), code="bad_level")
     if level == HazardLevel.MAJOR and (criterion is None or not criterion.is_active):
         raise Refused(_("重大事故隐患须注明判定依据（判定标准条款）。"), code="no_criterion")
-    if responsible is None or not holds_role_at(responsible, UNIT_MANAGEMENT, locked.unit_id):
+    if responsible is None or not manages_unit(responsible, locked.unit):
         raise Refused(_("整改责任人须是本单位的班组长、车间负责人、安全管理员或主要负责人。"), code="bad_responsible")
     _require_future(deadline)
     values = _lec_values(lec)

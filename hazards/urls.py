@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import oversight_views, views
+from hazards import inspection_views, oversight_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns += [
     path("congress/", oversight_views.congress_index, name="congress_index"),
     path("congress/<int:unit>/", oversight_views.congress, name="congress"),
     path("remind/", oversight_views.remind, name="remind"),
+]
+
+# Inspection rounds (issue 15 item 5).
+urlpatterns += [
+    path("inspections/", inspection_views.plans, name="inspection_plans"),
+    path("inspections/setup/", inspection_views.setup_plans, name="inspection_setup"),
+    path("inspections/compliance/", inspection_views.compliance, name="inspection_compliance"),
+    path("inspections/plans/<int:pk>/record/", inspection_views.record, name="inspection_record"),
+    path("inspections/rounds/<int:pk>/", inspection_views.round_detail, name="inspection_round"),
+    path("inspections/rounds/<int:pk>/finding/", inspection_views.add_finding, name="inspection_add_finding"),
 ]

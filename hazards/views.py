@@ -23,6 +23,7 @@ from hazards.models import Hazard, HazardPhoto, StoppageProposal
 from hazards.presenters import finder_display
 from hazards.roles import report_units
 from hazards.scoping import hazards_for_user
+from portal.directory.models import OrgNode
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 
@@ -74,11 +75,12 @@ def mine(request):
 
 @permission_required("hazards.view_ledger")
 def ledger(request):
-    form = LedgerFilterForm(request.GET or None)
     queryset = hazards_for_user(request.user)
+    workshops = OrgNode.objects.filter(pk__in=queryset.exclude(workshop=None).values("workshop_id"))
+    form = LedgerFilterForm(request.GET or None, workshops=workshops)
     if form.is_valid():
         data = form.cleaned_data
-        for name in ("state", "level", "category", "source"):
+        for name in ("state", "level", "category", "source", "workshop"):
             if data[name]:
                 queryset = queryset.filter(**{name: data[name]})
         if data["overdue"]:
@@ -86,7 +88,7 @@ def ledger(request):
         if data["q"]:
             q = data["q"].strip()
             queryset = queryset.filter(Q(code__icontains=q) | Q(description__icontains=q) | Q(location__icontains=q)
-                                       | Q(workshop__icontains=q) | Q(team__icontains=q))
+                                       | Q(workshop__name__icontains=q) | Q(team__name__icontains=q))
     page = Paginator(_list_queryset(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -35,8 +35,9 @@ ROLE_NODE_KINDS: dict[str, tuple[str, ...]] = {
     RoleKind.CITY: SELECTION_KINDS,
     RoleKind.EXPERT: SELECTION_KINDS,
     RoleKind.COMMITTEE: (NodeKind.PROVINCE,),
-    RoleKind.TEAM_LEADER: (NodeKind.UNIT,),
-    RoleKind.WORKSHOP_HEAD: (NodeKind.UNIT,),
+    # At the unit (the whole unit's ledger) or at their own 班组/车间 (only its hazards and inspection plans).
+    RoleKind.TEAM_LEADER: (NodeKind.UNIT, NodeKind.TEAM),
+    RoleKind.WORKSHOP_HEAD: (NodeKind.UNIT, NodeKind.WORKSHOP),
     RoleKind.SAFETY_OFFICER: (NodeKind.UNIT,),
     RoleKind.UNIT_HEAD: (NodeKind.UNIT,),
     RoleKind.UNION_INSPECTOR: (NodeKind.UNIT,),

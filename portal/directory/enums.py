@@ -9,6 +9,9 @@ class NodeKind(models.TextChoices):
     INDUSTRY = "industry", _("省级产业工会")
     GROUP = "group", _("大型集团企业工会")
     UNIT = "unit", _("基层单位")
+    # Below a unit (issue 15): where a worker works and where the lower inspection levels are planned.
+    WORKSHOP = "workshop", _("车间")
+    TEAM = "team", _("班组")
 
 
 class Channel(models.TextChoices):
@@ -25,7 +28,13 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     NodeKind.COUNTY: (NodeKind.CITY,),
     NodeKind.GROUP: (NodeKind.INDUSTRY, NodeKind.CITY),
     NodeKind.UNIT: (NodeKind.COUNTY, NodeKind.GROUP, NodeKind.CITY, NodeKind.INDUSTRY),
+    # A 班组 sits in a 车间, or directly under the unit in a small enterprise without workshops.
+    NodeKind.WORKSHOP: (NodeKind.UNIT,),
+    NodeKind.TEAM: (NodeKind.WORKSHOP, NodeKind.UNIT),
 }
+# The kinds inside a unit: their full name is the unit's (or workshop's) name followed by their own, so it
+# stays unique in the directory; `short_name` holds their own name ("机加工车间", "甲班").
+WORKPLACE_KINDS = (NodeKind.WORKSHOP, NodeKind.TEAM)
 
 # The tier above the unit: county union or group enterprise (初评).
 FIRST_REVIEW_KINDS = (NodeKind.COUNTY, NodeKind.GROUP)

@@ -1,8 +1,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.directory.enums import ALLOWED_PARENTS, FIRST_REVIEW_KINDS, SELECTION_KINDS, Channel, NodeKind
+from portal.directory.enums import (
+    ALLOWED_PARENTS,
+    FIRST_REVIEW_KINDS,
+    SELECTION_KINDS,
+    WORKPLACE_KINDS,
+    Channel,
+    NodeKind,
+)
 
 
 class OrgNodeQuerySet(models.QuerySet):
@@ -12,6 +20,10 @@ class OrgNodeQuerySet(models.QuerySet):
 
     def units(self) -> "OrgNodeQuerySet":
         return self.filter(kind=NodeKind.UNIT, is_active=True)
+
+    def workplaces(self, unit: "OrgNode") -> "OrgNodeQuerySet":
+        """The active 车间 and 班组 of `unit`, workshops before their teams."""
+        return self.filter(path__startswith=unit.path, kind__in=WORKPLACE_KINDS, is_active=True).order_by("path")
 
 
 class OrgNode(models.Model):
@@ -43,6 +55,9 @@ class OrgNode(models.Model):
         ordering = ["path"]
 
     def __str__(self):
+        # A 车间/班组 prints its own name (the unit is printed beside it); its full name carries the unit's.
+        if self.kind in WORKPLACE_KINDS and self.short_name:
+            return self.short_name
         return self.name
 
     def save(self, *args, **kwargs):
@@ -85,6 +100,29 @@ class OrgNode(models.Model):
                     "kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}})
             if self.pk and self.parent.path.startswith(self.path or "\0"):
                 raise ValidationError({"parent": _("上级单位不能是本单位或其下级单位。")})
+        if self.pk:
+            wrong = [child for child in self.children.all() if self.kind not in ALLOWED_PARENTS.get(child.kind, ())]
+            if wrong:
+                raise ValidationError({"kind": _("%(child)s不能设在%(kind)s之下，不能改为此类型。") % {
+                    "child": wrong[0].name, "kind": NodeKind(self.kind).label}})
+        if self.kind in WORKPLACE_KINDS and not self.short_name:
+            # The own name of a 车间/班组: the full name without its parent's name in front.
+            parent_name = self.parent.name if self.parent is not None else ""
+            own = self.name[len(parent_name):] if parent_name and self.name.startswith(parent_name) else self.name
+            self.short_name = (own or self.name)[:60]
+
+    @property
+    def is_workplace(self) -> bool:
+        return self.kind in WORKPLACE_KINDS
+
+    @cached_property
+    def unit_node(self) -> "OrgNode | None":
+        """The unit this node belongs to: itself for a unit, the unit above a 车间/班组, else None."""
+        if self.kind == NodeKind.UNIT:
+            return self
+        if self.kind not in WORKPLACE_KINDS:
+            return None
+        return self.ancestor_of_kind((NodeKind.UNIT,))
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -10,9 +10,10 @@ from django.utils import timezone
 from hazards.charts import LABEL_WIDTH, WIDTH, bar_chart
 from hazards.dashboards import dashboard, inspection_compliance
 from hazards.enums import HazardCategory, HazardLevel, HazardState
-from hazards.models import Hazard
+from hazards.models import Hazard, InspectionPlan
 from hazards.scoping import hazards_for_user
 from tests.factories import HazardFactory
+from tests.factories.inspections import plans_for, workplaces
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +84,19 @@ def test_dashboard_months_chart_counts_found_and_closed(ledger, people, org):
     assert june == [3, 2] and may == [2, 1]  # the overdue one was found on 26 May
 
 
-def test_unit_dashboard_has_no_children_and_compliance_hook_is_off(ledger, people, org):
+def test_unit_dashboard_without_plans_has_no_children_and_no_compliance(ledger, people, org):
     result = figures(people["safety"], org.unit_a1a)
     assert result["children"] == [] and result["compliance"] is None
     assert inspection_compliance(Hazard.objects.none(), org.unit_a1a) is None
+
+
+def test_dashboard_compliance_counts_the_rounds_due_and_missed_under_the_node(people, org):
+    plans = plans_for(org, workplaces(org), people)
+    # 甲班's daily plan started ten days before TODAY with no round since; the other plans start later.
+    InspectionPlan.objects.filter(pk=plans["team_a"].pk).update(starts_on=TODAY - datetime.timedelta(days=10))
+    InspectionPlan.objects.exclude(pk=plans["team_a"].pk).update(starts_on=TODAY + datetime.timedelta(days=1))
+    compliance = figures(people["safety"], org.unit_a1a)["compliance"]
+    assert compliance == {"plans": 4, "planned": 10, "done": 0, "missed": 10, "flagged": 1}
 
 
 def test_empty_dashboard(people, org):

@@ -56,7 +56,7 @@ def snapshot(hazard):
 
 
 def test_report_hazard_registers_code_photos_timeline_and_audit(people, org):
-    hazard = report(people, org, photos=2, workshop="一车间", team="甲班")
+    hazard = report(people, org, photos=2)
     assert hazard.code == f"HZ-{timezone.localdate().year}-000001"
     assert hazard.state == HazardState.REGISTERED
     assert hazard.finder == people["worker"] and not hazard.finder_named

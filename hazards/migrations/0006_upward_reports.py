@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0001_initial'),
-        ('hazards', '0002_seed_programme'),
+        ('hazards', '0005_seed_inspection_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
