@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hazards.exports.ledger import SLUG, LedgerExport, filter_summary, ledger_nodes
+from hazards.exports.ledger import SLUG, LedgerExport, filter_summary, ledger_nodes, may_export_node
 from hazards.exports.major_report import MajorReportExporter
 from hazards.exports.notice import NoticeExporter
 from hazards.exports.plan import PlanExporter
@@ -103,6 +103,10 @@ def _years() -> list[int]:
 def export_ledger(request):
     """The 台账 of a node with the posted filters: the file itself when small, else an export job."""
     kind = LedgerExport()
+    node_id = request.POST.get("node", "")
+    node = OrgNode.objects.filter(pk=node_id).first() if node_id.isdigit() and len(node_id) <= 12 else None
+    if not may_export_node(request.user, node):
+        raise Http404
     try:
         params = kind.clean_params(request.user, request.POST)
     except Refused as exc:
