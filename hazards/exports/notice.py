@@ -31,7 +31,12 @@ def lec_text(hazard) -> str:
     d = hazard.lec_d
     if d is None:
         return _("未评价")
-    return f"L={hazard.lec_l:g} × E={hazard.lec_e:g} × C={hazard.lec_c:g}，D={d:g}"
+    return f"L={_number(hazard.lec_l)} × E={_number(hazard.lec_e)} × C={_number(hazard.lec_c)}，D={_number(d)}"
+
+
+def _number(value) -> str:
+    """2, 1.8, 90 (not 2.00 or 90.000000)."""
+    return format(value.normalize(), "f")
 
 
 class NoticeExporter(FormExporter):
