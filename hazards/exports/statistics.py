@@ -124,7 +124,7 @@ def statistics_figures(hazards, period: Period) -> dict:
     figures["major_rate"] = _rate(figures["major_closed"], figures["major"])
     by_category = {row["category"]: row for row in found.values("category").annotate(
         found=Count("id"), rectified=Count("id", filter=rectified))}
-    figures["categories"] = [(label, by_category.get(value, {}).get("found", 0),
+    figures["categories"] = [(str(label), by_category.get(value, {}).get("found", 0),
                               by_category.get(value, {}).get("rectified", 0))
                              for value, label in HazardCategory.choices]
     return figures
