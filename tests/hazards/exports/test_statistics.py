@@ -72,7 +72,7 @@ def test_figures_count_the_period_from_the_ledger(org, ledger):
     assert (figures["major"], figures["major_closed"], figures["major_rate"]) == (2, 1, "50.0")
     assert (figures["major_planned"], figures["major_plan_approved"], figures["major_listed"]) == (1, 1, 1)
     assert (figures["ungraded"], figures["overdue"], figures["funds"]) == (1, 1, Decimal("50120.50"))
-    categories = dict((label, (found, done)) for label, found, done in figures["categories"])
+    categories = {label: (found, done) for label, found, done in figures["categories"]}
     assert categories["管理缺陷"] == (1, 0) and categories["物的不安全状态"] == (5, 2)
     year = statistics_figures(Hazard.objects.filter(unit=org.unit_a1a), Period(2026))
     assert (year["general"], year["general_rectified"]) == (4, 2)
