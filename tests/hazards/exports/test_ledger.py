@@ -47,9 +47,10 @@ def test_ledger_of_a_unit_reads_back_with_title_header_and_rows(client, org, peo
     rows = {row[1]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert set(rows) == {"HZ-2099-000001", "HZ-2099-000002"}
     row = dict(zip(headers, rows["HZ-2099-000001"], strict=True))
-    assert row["隐患内容"] == "配电箱门未上锁" and row["状态"] == "整改中" and row["整改责任人"] == "赵主任"
+    assert row["隐患内容"] == "配电箱门未上锁" and row["整改责任人"] == "赵主任"
+    assert row["隐患部位"] == "一号车间配电室"
     assert row["发现人"] == "职工上报"  # unit management does not see the finder's name
-    assert "已逾期" in row["备注"]
+    assert row["状态"] == "整改中（已逾期）"
     # Printed like the paper table: header repeated on every page, A4, page numbers, borders.
     assert sheet.print_title_rows == "$3:$3"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
