@@ -152,7 +152,7 @@ def grow(size: int, units, workers) -> int:
         counter.save()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE hazards_hazard")
     return missing
 
 
