@@ -11,6 +11,11 @@ from hazards.enums import HazardLevel
 from hazards.models import Hazard
 from hazards.roles import AREA_UNION, UNIT_MANAGEMENT, UNIT_UNION
 from portal.accounts.enums import RoleKind
+from portal.directory.models import OrgNode
+
+
+def _units_below(node):
+    return OrgNode.objects.filter(path__startswith=node.path).values("pk")
 
 
 def hazards_for_user(user):
@@ -24,8 +29,12 @@ def hazards_for_user(user):
     for role in user.role_list:
         if role.node_id is None:
             continue
+        # The area's units as a subquery, not a join on the unit's path: PostgreSQL then knows how many
+        # units the area has and picks its plan accordingly (a county of a big province: the unit index;
+        # a city: the ledger's order index), where the join's estimate walked the whole table for a small
+        # county (docs/perf/hazards.md).
         if role.kind in AREA_UNION:
-            scope |= Q(unit__path__startswith=role.node.path)
+            scope |= Q(unit__in=_units_below(role.node))
         elif role.kind == RoleKind.REGULATOR:
-            scope |= Q(level=HazardLevel.MAJOR, unit__path__startswith=role.node.path)
+            scope |= Q(level=HazardLevel.MAJOR, unit__in=_units_below(role.node))
     return Hazard.objects.filter(scope)
