@@ -22,6 +22,10 @@ OPEN_STATES = (HazardState.REGISTERED, HazardState.ACCEPTED, HazardState.RECTIFY
 DEADLINE_STATES = (HazardState.ACCEPTED, HazardState.RECTIFYING, HazardState.RETURNED)
 # States in which the responsible person works on the rectification (after photos may be added).
 WORK_STATES = (HazardState.RECTIFYING, HazardState.RETURNED)
+# States after the unit verified the rectification (counted as 已整改 by the statistics and 附件3).
+RECTIFIED_STATES = (HazardState.VERIFIED, HazardState.SIGNED, HazardState.CLOSED, HazardState.REVIEWED)
+# States after 销号 (a 重大 hazard counted as 已整改销号).
+CLOSED_STATES = (HazardState.CLOSED, HazardState.REVIEWED)
 
 
 class HazardLevel(models.TextChoices):

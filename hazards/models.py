@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,16 @@ class HazardProgramme(models.Model):
     photo_max_megapixels = models.PositiveSmallIntegerField(_("单幅照片最大像素（百万）"), default=200)
     photo_min_long_side = models.PositiveIntegerField(_("照片长边最少像素"), default=0)
     photo_min_short_side = models.PositiveIntegerField(_("照片短边最少像素"), default=0)
+    # 原安监总局令第16号 §14: the quarterly table before the 15th of the next quarter, the yearly one before
+    # 31 January of the next year, both signed by the 主要负责人.
+    quarterly_report_day = models.PositiveSmallIntegerField(
+        _("季度统计分析表报送日"), default=15, validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("下一季度第几日前报送季度统计分析表（原安监总局令第16号第十四条：15日前）。"))
+    yearly_report_month = models.PositiveSmallIntegerField(
+        _("年度统计分析表报送月份"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("下一年度几月（第十四条：1月31日前）。"))
+    yearly_report_day = models.PositiveSmallIntegerField(_("年度统计分析表报送日"), default=31,
+                                                         validators=[MinValueValidator(1), MaxValueValidator(31)])
 
     objects = HazardProgrammeQuerySet.as_manager()
 
@@ -229,6 +239,9 @@ class Hazard(models.Model):
             models.Index(fields=["level", "state"]),
             models.Index(fields=["finder", "-found_at"]),
             models.Index(fields=["state", "deadline"]),
+            # The ledger's order (newest found first): a page of a county's or city's ledger walks this index
+            # and stops after 20 rows instead of sorting the whole area (docs/perf/hazards.md).
+            models.Index(fields=["-found_at", "-id"], name="hazard_ledger_order"),
         ]
 
     def __str__(self):

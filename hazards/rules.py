@@ -211,3 +211,17 @@ rules.add_perm("hazards.record_round", may_record_round)
 rules.add_perm("hazards.view_round", sees_round)
 rules.add_perm("hazards.add_round_finding", is_round_inspector)
 rules.add_perm("hazards.manage_inspection_plans", manages_plans)
+
+
+# --- outputs (hazards/exports, hazards/export_views.py) ---------------------------------------------------
+
+@rules.predicate
+def oversees_unit(user, unit) -> bool:
+    """Management or the union of `unit` (a directory node), or union staff above it: whose unit's whole
+    ledger the statistics table counts (the regulator's liaison sees only the 重大 hazards, so not them)."""
+    return unit is not None and (_at(user, (*UNIT_MANAGEMENT, *UNIT_UNION), unit.pk) or _above(user, AREA_UNION, unit))
+
+
+rules.add_perm("hazards.export_ledger", has_ledger)
+rules.add_perm("hazards.export_hazard_forms", is_unit_management | is_unit_union | is_area_union | is_area_regulator)
+rules.add_perm("hazards.export_statistics", oversees_unit)

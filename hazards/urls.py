@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import inspection_views, oversight_views, views
+from hazards import export_views, inspection_views, oversight_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -30,4 +30,14 @@ urlpatterns += [
     path("inspections/plans/<int:pk>/record/", inspection_views.record, name="inspection_record"),
     path("inspections/rounds/<int:pk>/", inspection_views.round_detail, name="inspection_round"),
     path("inspections/rounds/<int:pk>/finding/", inspection_views.add_finding, name="inspection_add_finding"),
+]
+
+# Outputs (hazards/export_views.py): the exports page, the 台账, the statistics tables, the one-hazard forms.
+urlpatterns += [
+    path("exports/", export_views.exports_page, name="exports"),
+    path("exports/ledger/", export_views.export_ledger, name="export_ledger"),
+    path("exports/statistics/<int:unit_id>/", export_views.export_statistics, name="export_statistics"),
+    path("<int:pk>/export/notice/", export_views.export_notice, name="export_notice"),
+    path("<int:pk>/export/major-report/", export_views.export_major_report, name="export_major_report"),
+    path("<int:pk>/export/plan/", export_views.export_plan, name="export_plan"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Floor, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import HazardCategory, Industry
 from portal.directory.models import OrgNode
+from review.reports.hazard_counts import rectified_condition, rectified_label
 from submissions.enums import NOT_TAKING_PART, EntryState, Tier
 from submissions.models import Entry
 
@@ -65,7 +66,7 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
 
     totals = entries.aggregate(
         entries=Count("id"), units=Count("unit", distinct=True), authors=Count("author", distinct=True),
-        rectified=Count("id", filter=Q(has_rectification_photos=True)), scored=Count("unit_score"),
+        rectified=Count("id", filter=rectified_condition()), scored=Count("unit_score"),
         recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)))
     total = totals["entries"]
     totals["rectification_rate"] = round(100 * totals["rectified"] / total, 1) if total else None
@@ -123,6 +124,7 @@ def dashboard(visible: QuerySet[Entry], campaign, now: datetime | None = None) -
         "states": [(state, EntryState(state).label) for state in states],
         "progress": progress,
         "withdrawn": withdrawn,
+        "rectified_label": rectified_label(),
     }
 
 
@@ -134,7 +136,7 @@ def _grouped(visible: QuerySet[Entry], entries: QuerySet[Entry]) -> dict:
         "days": list(entries.exclude(submitted_at=None).annotate(day=TruncDate("submitted_at"))
                      .values("day").annotate(count=Count("id")).order_by("day")),
         "unions": list(entries.values("selection_union_id", "selection_union__name").annotate(
-            count=Count("id"), rectified=Count("id", filter=Q(has_rectification_photos=True)),
+            count=Count("id"), rectified=Count("id", filter=rectified_condition()),
             recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)),
         ).order_by("-count", "selection_union__name")),
         "industries": list(entries.values("industry__name", "industry__group", "industry__order").annotate(
@@ -153,15 +155,17 @@ def _grouped_postgresql(visible: QuerySet[Entry]) -> dict:
 
     Rows are ordered as _grouped orders them (PostgreSQL puts NULLs last in ascending order).
     """
-    base, params = visible.order_by().values(
+    # 已整改 as the hazard counting says (the ledger's verification when installed), one column per entry.
+    base, params = visible.order_by().annotate(
+        counted_rectified=ExpressionWrapper(rectified_condition(), output_field=BooleanField())).values(
         "selection_union_id", "industry_id", "category_id", "tier", "state", "submitted_at", "unit_score",
-        "has_rectification_photos").query.sql_with_params()
+        "counted_rectified").query.sql_with_params()
     kept = f"state <> '{EntryState.WITHDRAWN.value}'"
     sql = f"""
         SELECT GROUPING(selection_union_id), GROUPING(industry_id), GROUPING(category_id), GROUPING(bucket),
                GROUPING(tier, state), GROUPING(day), selection_union_id, industry_id, category_id, bucket, tier,
                state, day, COUNT(*) FILTER (WHERE {kept}),
-               COUNT(*) FILTER (WHERE {kept} AND has_rectification_photos),
+               COUNT(*) FILTER (WHERE {kept} AND counted_rectified),
                COUNT(*) FILTER (WHERE {kept} AND tier >= {int(Tier.PROVINCE)}), COUNT(*)
         FROM (SELECT b.*, FLOOR(b.unit_score / {HISTOGRAM_WIDTH}) AS bucket,
                      (b.submitted_at AT TIME ZONE %s)::date AS day FROM ({base}) b) g
@@ -227,13 +231,13 @@ def chart_data(figures: dict) -> dict:
         "byUnion": {"labels": [_label(row["selection_union__name"], _("未知")) for row in figures["unions"]],
                     "datasets": [
                         {"label": _("作品数"), "data": [row["count"] for row in figures["unions"]]},
-                        {"label": _("有整改后照片"), "data": [row["rectified"] for row in figures["unions"]]},
+                        {"label": str(figures["rectified_label"]), "data": [row["rectified"] for row in figures["unions"]]},
                         {"label": _("已推荐省级"), "data": [row["recommended"] for row in figures["unions"]]}]},
         "byIndustry": {"labels": [row["label"] for row in figures["industries"]],
                        "data": [row["count"] for row in figures["industries"]], "label": _("作品数")},
         "byCategory": {"labels": [row["label"] for row in figures["categories"]],
                        "data": [row["count"] for row in figures["categories"]], "label": _("作品数")},
-        "rectification": {"labels": [_("有整改后照片"), _("尚无整改后照片")],
+        "rectification": {"labels": [str(figures["rectified_label"]), _("尚未整改")],
                           "data": [totals["rectified"], totals["entries"] - totals["rectified"]]},
         "histogram": {"labels": [row["label"] for row in figures["histogram"]],
                       "data": [row["count"] for row in figures["histogram"]], "label": _("作品数")},

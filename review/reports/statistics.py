@@ -7,6 +7,10 @@ What the system counts for a union, over its whole area and every tier (selector
 - 发现隐患数: submitted entries (each entry reports one hazard);
 - 整改隐患数: submitted entries with rectification photos.
 
+When the hazard ledger is installed it decides the last two (review.reports.hazard_counts): an entry
+whose hazard the unit declined is not counted as found, and one counts as rectified once the unit
+verified its rectification in the ledger.
+
 "Submitted" means neither a draft nor withdrawn. 覆盖班组数 and 其它 cannot be known by the system; the
 union's staff fill them in, and may adjust the counted figures (offline participation) with a note.
 """
@@ -15,11 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.exports.base import Exporter, local_datetime
+from review.reports.hazard_counts import (
+    found_condition,
+    found_definition,
+    rectified_condition,
+    rectified_definition,
+)
 from review.reports.models import StatisticsReport
 from submissions.models import Entry
 
@@ -36,8 +46,8 @@ FIGURES = (
     Figure("participating_units", gettext_lazy("参加单位数"), gettext_lazy("有已提交作品的不同单位数")),
     Figure("teams_covered", gettext_lazy("覆盖班组数"), gettext_lazy("系统无法统计，请填写"), counted=False),
     Figure("participants", gettext_lazy("职工参与数"), gettext_lazy("提交作品的不同职工人数")),
-    Figure("hazards_found", gettext_lazy("发现隐患数"), gettext_lazy("已提交的作品数（每件作品报告一处隐患）")),
-    Figure("hazards_rectified", gettext_lazy("整改隐患数"), gettext_lazy("已提交且有整改后照片的作品数")),
+    Figure("hazards_found", gettext_lazy("发现隐患数"), found_definition()),
+    Figure("hazards_rectified", gettext_lazy("整改隐患数"), rectified_definition()),
 )
 COUNTED = tuple(figure.name for figure in FIGURES if figure.counted)
 NUMBERS = tuple(figure.name for figure in FIGURES)
@@ -47,8 +57,8 @@ def _aggregates() -> dict:
     return {
         "participating_units": Count("unit", distinct=True),
         "participants": Count("author", distinct=True),
-        "hazards_found": Count("id"),
-        "hazards_rectified": Count("id", filter=Q(has_rectification_photos=True)),
+        "hazards_found": Count("id", filter=found_condition()),
+        "hazards_rectified": Count("id", filter=rectified_condition()),
     }
 
 
