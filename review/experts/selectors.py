@@ -261,8 +261,7 @@ def dashboard_rows(entries: QuerySet[Entry], campaign: Campaign,
     """
     entry_ids = entries.values("pk")
     rows = {ranked.entry.pk: DashboardRow.of(ranked, wanted=campaign.experts_per_entry, threshold=threshold)
-            for ranked in province_ranking(entries, unit_fallback=False,
-                                           related=(*RANKING_RELATED, "selection_union"))}
+            for ranked in _review_ranking(entries, campaign)}
     for assignment in (ExpertAssignment.objects.filter(entry__in=entry_ids).select_related("expert")
                        .order_by("assigned_at", "pk")):
         if assignment.entry_id in rows:
@@ -324,8 +323,9 @@ class OverviewRow:
         return bool(self.conflict_count)
 
 
-def _review_ranking(entries: QuerySet[Entry]):
-    return province_ranking(entries, unit_fallback=False, related=(*RANKING_RELATED, "selection_union"))
+def _review_ranking(entries: QuerySet[Entry], campaign: Campaign):
+    return province_ranking(entries, unit_fallback=False, related=(*RANKING_RELATED, "selection_union"),
+                            campaign=campaign)
 
 
 def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
@@ -336,7 +336,7 @@ def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
     times 10^5 is an integer, divided here with Decimal's 28 digits as statistics.mean does; the spread
     (max - min) is exact too, so the disagreement flag is the same as dashboard_rows'.
     """
-    positions = _review_ranking(entries).positions()
+    positions = _review_ranking(entries, campaign).positions()
     scope, params = entries.order_by().values("pk").query.sql_with_params()
     assignments, awards = ExpertAssignment._meta.db_table, FinalAward._meta.db_table
     # Grouped once over the provincial tables (a few rows per entry recommended to the province), then
@@ -382,7 +382,7 @@ def dashboard_page(entries: QuerySet[Entry], campaign: Campaign, overview: list[
     awards: four queries for the page whatever the size of the review."""
     if not overview:
         return []
-    ranked = _review_ranking(entries).materialize(
+    ranked = _review_ranking(entries, campaign).materialize(
         [(row.entry.pk, row.rank or 0, row.rank is not None) for row in overview])
     rows = {item.entry.pk: DashboardRow.of(item, wanted=campaign.experts_per_entry, threshold=threshold)
             for item in ranked}
