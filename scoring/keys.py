@@ -29,7 +29,7 @@ D_SCALE, FACTOR_SCALE = 100000, 100
 _CHUNK = 2000
 
 KEY_FIELDS = ("campaign_id", "submitted_at", "unit_d", "unit_c", "unit_l", "experts", "sum_d", "sum_c", "sum_l",
-              "key_d", "key_c", "key_l")
+              "min_d", "max_d", "key_d", "key_c", "key_l")
 
 
 def _models(apps) -> SimpleNamespace:
@@ -58,18 +58,22 @@ def compute_keys(entry_ids: list[int], *, apps=None) -> dict[int, dict]:
     active = set(m.assignment.objects.filter(entry_id__in=entry_ids, conflict_declared_at__isnull=True,
                                              removed_at__isnull=True).values_list("entry_id", "expert_id"))
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    low_high: dict[int, tuple[int, int]] = {}
     for entry_id, assessor_id, d, c, l in (m.assessment.objects  # noqa: E741
                                            .filter(entry_id__in=entry_ids, tier=Tier.PROVINCE)
                                            .values_list("entry_id", "assessor_id", "d", "c", "l")):
         if (entry_id, assessor_id) in active:
-            total = sums[entry_id]
+            total, key = sums[entry_id], _integer(d, D_SCALE)
             total[0] += 1
-            total[1] += _integer(d, D_SCALE)
+            total[1] += key
+            low, high = low_high.get(entry_id, (key, key))
+            low_high[entry_id] = (min(low, key), max(high, key))
             total[2] += _integer(c, FACTOR_SCALE)
             total[3] += _integer(l, FACTOR_SCALE)
     rows = {}
     for pk, (campaign_id, submitted_at) in entries.items():
         n, sd, sc, sl = sums.get(pk, (0, 0, 0, 0))
+        low, high = low_high.get(pk, (None, None))
         ud, uc, ul = unit.get(pk, (None, None, None))
         if n:
             keys = (sd * MEAN_SCALE // n, sc * MEAN_SCALE // n, sl * MEAN_SCALE // n)
@@ -77,7 +81,7 @@ def compute_keys(entry_ids: list[int], *, apps=None) -> dict[int, dict]:
             keys = (ud * MEAN_SCALE, uc * MEAN_SCALE, ul * MEAN_SCALE)
         else:
             continue
-        rows[pk] = dict(zip(KEY_FIELDS, (campaign_id, submitted_at, ud, uc, ul, n, sd, sc, sl, *keys), strict=True))
+        rows[pk] = dict(zip(KEY_FIELDS, (campaign_id, submitted_at, ud, uc, ul, n, sd, sc, sl, low, high, *keys), strict=True))
     return rows
 
 

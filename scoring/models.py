@@ -132,7 +132,8 @@ class RankingKey(models.Model):
 
     A row exists for an entry with a score that ranks it: a unit assessment or a province score of an
     expert whose assignment is active. The unit keys are those of the latest unit assessment; the expert
-    sums are those of the active experts' scores (D times 10^5, C and L times 10^2, so exact integers);
+    sums (and D's lowest and highest, the dashboard's spread) are those of the active experts' scores
+    (D times 10^5, C and L times 10^2, so exact integers);
     the final keys (key_d, key_c, key_l) are the experts' means scaled by MEAN_SCALE (see
     scoring.selectors) when any expert counts, else the unit keys scaled alike. The entry's state and tier
     are not here: every ranking joins its scope (scoring.selectors.Ranking), which decides who is listed.
@@ -150,6 +151,8 @@ class RankingKey(models.Model):
     sum_d = models.BigIntegerField(_("专家 D×10^5 之和"), default=0)
     sum_c = models.BigIntegerField(_("专家 C×100 之和"), default=0)
     sum_l = models.BigIntegerField(_("专家 L×100 之和"), default=0)
+    min_d = models.BigIntegerField(_("专家 D×10^5 最低"), null=True, blank=True)
+    max_d = models.BigIntegerField(_("专家 D×10^5 最高"), null=True, blank=True)
     key_d = models.BigIntegerField(_("排序键 D"))
     key_c = models.BigIntegerField(_("排序键 C"))
     key_l = models.BigIntegerField(_("排序键 L"))

@@ -177,25 +177,29 @@ class Ranking(Sequence[RankingRow]):
             return ("unit_d", "unit_c", "unit_l"), " AND k.unit_d IS NOT NULL"
         return ("key_d", "key_c", "key_l"), "" if Tier.UNIT in self.tiers else " AND k.experts > 0"
 
-    def _ranked_from(self) -> tuple[str, tuple]:
-        """FROM and WHERE of the key rows (alias k) of the scope's entries that rank them. With the
-        campaign known, the rows are read from the index in the ranking's order (scoring 0003)."""
+    def _ranks(self) -> tuple[str, tuple]:
+        """The condition of a key row (alias k) that ranks an entry of this ranking. With the campaign
+        known, the rows are read from the index in the ranking's order (scoring 0003)."""
         _columns, condition = self._keys()
         if self.campaign is not None:
-            campaign, campaign_params = "k.campaign_id = %s", (self.campaign.pk,)
-        else:
-            sql, params = self.entries.order_by().values("campaign_id").query.sql_with_params()
-            campaign, campaign_params = f"k.campaign_id IN ({sql})", tuple(params)
+            return f"k.campaign_id = %s{condition}", (self.campaign.pk,)
+        sql, params = self.entries.order_by().values("campaign_id").query.sql_with_params()
+        return f"k.campaign_id IN ({sql}){condition}", tuple(params)
+
+    def _ranked_from(self) -> tuple[str, tuple]:
+        """FROM and WHERE of the key rows (alias k) of the scope's entries that rank them."""
+        ranks, ranks_params = self._ranks()
         scope, scope_params = _sql(self.entries)
-        return (f"{RankingKey._meta.db_table} k WHERE {campaign}{condition} AND k.entry_id IN ({scope})",
-                (*campaign_params, *scope_params))
+        return (f"{RankingKey._meta.db_table} k WHERE {ranks} AND k.entry_id IN ({scope})",
+                (*ranks_params, *scope_params))
 
     def _unranked(self) -> tuple[str, tuple]:
-        """The scope's entries without a row that ranks them: (id, t = submitted_at)."""
-        _columns, condition = self._keys()
+        """The scope's entries without a key row that ranks them: (id, t = submitted_at)."""
+        ranks, ranks_params = self._ranks()
         rows, row_params = self.entries.order_by().values("pk", "submitted_at").query.sql_with_params()
         return (f"SELECT e.pk AS id, e.submitted_at AS t FROM ({rows}) e WHERE NOT EXISTS "  # noqa: S608
-                f"(SELECT 1 FROM {RankingKey._meta.db_table} k WHERE k.entry_id = e.pk{condition})", tuple(row_params))
+                f"(SELECT 1 FROM {RankingKey._meta.db_table} k WHERE k.entry_id = e.pk AND {ranks})",
+                (*row_params, *ranks_params))
 
     def _order(self, prefix: str = "k.") -> str:
         a, b, c = self._keys()[0]
@@ -263,16 +267,18 @@ class Ranking(Sequence[RankingRow]):
 
     def _load_counts(self) -> tuple[int, int]:
         if self._counts is None:
-            ranked, params = self._ranked_from()
-            scope, scope_params = _sql(self.entries)
-            total = f"SELECT COUNT(*) FROM ({scope}) s"  # noqa: S608
+            # One pass over the scope with its key rows joined: the entries, and those a row ranks.
+            rows, row_params = _sql(self.entries)
+            ranks, ranks_params = self._ranks()
+            sql = (f"SELECT COUNT(*), COUNT(k.entry_id) FROM ({rows}) s "  # noqa: S608
+                   f"LEFT JOIN {RankingKey._meta.db_table} k ON k.entry_id = s.pk AND {ranks}")
+            params = (*row_params, *ranks_params)
             if self._within is not None:
                 within, within_params = _sql(self._within)
-                total += f" WHERE s.pk IN ({within})"
-                ranked += f" AND k.entry_id IN ({within})"
-                scope_params, params = (*scope_params, *within_params), (*params, *within_params)
+                sql += f" WHERE s.pk IN ({within})"
+                params = (*params, *within_params)
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT ({total}), (SELECT COUNT(*) FROM {ranked})", (*scope_params, *params))  # noqa: S608
+                cursor.execute(sql, params)
                 self._counts = cursor.fetchone()
         return self._counts
 

@@ -25,7 +25,7 @@ from portal.campaigns.models import AwardLevel, Campaign
 from review.experts.models import FinalAward, ResultsLock
 from scoring.aggregation import Summary, disagreement, summarise
 from scoring.formula import format_score
-from scoring.models import Assessment
+from scoring.models import Assessment, RankingKey
 from scoring.selectors import RANKING_RELATED, RankingRow, province_ranking
 from submissions.assignments import ACTIVE_Q
 from submissions.enums import EntryState, Tier
@@ -339,23 +339,21 @@ def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
     positions = _review_ranking(entries, campaign).positions()
     scope, params = entries.order_by().values("pk").query.sql_with_params()
     assignments, awards = ExpertAssignment._meta.db_table, FinalAward._meta.db_table
-    # Grouped once over the provincial tables (a few rows per entry recommended to the province), then
-    # joined to the scope: no lookup per entry.
+    keys = RankingKey._meta.db_table
+    # The scores' count, sum and range per entry are the stored ranking keys (scoring.models.RankingKey,
+    # kept by the services); the assignments are grouped for the scope's entries only.
     sql = f"""
         SELECT e.id, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
-               s.n, s.sd, s.lo, s.hi, f.id, f.level_id
+               k.experts, k.sum_d, k.min_d, k.max_d, f.id, f.level_id
         FROM submissions_entry e
         LEFT JOIN (SELECT x.entry_id,
                           COUNT(*) FILTER (WHERE x.conflict_declared_at IS NULL AND x.removed_at IS NULL) AS active,
                           COUNT(*) FILTER (WHERE x.conflict_declared_at IS NOT NULL) AS conflicts
-                   FROM {assignments} x GROUP BY x.entry_id) c ON c.entry_id = e.id
-        LEFT JOIN (SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
-                          MIN(CAST(ROUND(a.d * 100000) AS BIGINT)) AS lo, MAX(CAST(ROUND(a.d * 100000) AS BIGINT)) AS hi
-                   FROM scoring_assessment a JOIN {assignments} x ON x.entry_id = a.entry_id
-                        AND x.expert_id = a.assessor_id AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
-                   WHERE a.tier = {int(Tier.PROVINCE)} GROUP BY a.entry_id) s ON s.entry_id = e.id
+                   FROM {assignments} x WHERE x.entry_id IN ({scope}) GROUP BY x.entry_id) c ON c.entry_id = e.id
+        LEFT JOIN {keys} k ON k.entry_id = e.id AND k.experts > 0
         LEFT JOIN {awards} f ON f.entry_id = e.id
-        WHERE e.id IN ({scope})"""  # noqa: S608 - table names and integers; the scope's values are parameters
+        WHERE e.id IN ({scope})"""  # noqa: S608 - table names; the scope's values are parameters
+    params = (*params, *params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = {row[0]: row for row in cursor.fetchall()}

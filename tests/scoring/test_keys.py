@@ -26,7 +26,7 @@ from tests.factories.experts import FACTORS
 pytestmark = pytest.mark.django_db
 
 FIELDS = ("entry_id", "campaign_id", "submitted_at", "unit_d", "unit_c", "unit_l", "experts", "sum_d", "sum_c",
-          "sum_l", "key_d", "key_c", "key_l")
+          "sum_l", "min_d", "max_d", "key_d", "key_c", "key_l")
 T0 = timezone.now() - timedelta(days=10)
 
 

@@ -12,7 +12,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scoring", "0003_ranking_keys"),
+        ("scoring", "0004_ranking_key_spread"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
