@@ -338,22 +338,22 @@ def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
     """
     positions = _review_ranking(entries, campaign).positions()
     scope, params = entries.order_by().values("pk").query.sql_with_params()
+    shown, row_params = entries.order_by().values("pk", "title", "selection_union_id").query.sql_with_params()
     assignments, awards = ExpertAssignment._meta.db_table, FinalAward._meta.db_table
     keys = RankingKey._meta.db_table
     # The scores' count, sum and range per entry are the stored ranking keys (scoring.models.RankingKey,
     # kept by the services); the assignments are grouped for the scope's entries only.
     sql = f"""
-        SELECT e.id, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
+        SELECT e.pk, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
                k.experts, k.sum_d, k.min_d, k.max_d, f.id, f.level_id
-        FROM submissions_entry e
+        FROM ({shown}) e
         LEFT JOIN (SELECT x.entry_id,
                           COUNT(*) FILTER (WHERE x.conflict_declared_at IS NULL AND x.removed_at IS NULL) AS active,
                           COUNT(*) FILTER (WHERE x.conflict_declared_at IS NOT NULL) AS conflicts
-                   FROM {assignments} x WHERE x.entry_id IN ({scope}) GROUP BY x.entry_id) c ON c.entry_id = e.id
-        LEFT JOIN {keys} k ON k.entry_id = e.id AND k.experts > 0
-        LEFT JOIN {awards} f ON f.entry_id = e.id
-        WHERE e.id IN ({scope})"""  # noqa: S608 - table names; the scope's values are parameters
-    params = (*params, *params)
+                   FROM {assignments} x WHERE x.entry_id IN ({scope}) GROUP BY x.entry_id) c ON c.entry_id = e.pk
+        LEFT JOIN {keys} k ON k.entry_id = e.pk AND k.experts > 0
+        LEFT JOIN {awards} f ON f.entry_id = e.pk"""  # noqa: S608 - table names; the scope's values are parameters
+    params = (*row_params, *params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = {row[0]: row for row in cursor.fetchall()}
