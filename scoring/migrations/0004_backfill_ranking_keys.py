@@ -12,7 +12,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scoring", "0004_ranking_key_spread"),
+        ("scoring", "0003_ranking_keys"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
