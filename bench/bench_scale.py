@@ -98,6 +98,7 @@ def build(size: int) -> dict:
     from review.experts.enums import AwardSource
     from review.experts.models import FinalAward
     from scoring.formula import hazard_score
+    from scoring.keys import rebuild_ranking_keys
     from scoring.models import Assessment
     from submissions.enums import EntryState, Tier
     from submissions.models import Entry, ExpertAssignment
@@ -170,10 +171,15 @@ def build(size: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("UPDATE audit_auditrecord SET created_at = now() - (id % 40000) * interval '1 minute'"
                            if connection.vendor == "postgresql" else "SELECT 1")
+    bulk_done = time.perf_counter()
+    # The bulk inserts above bypass the services that keep the ranking keys: rebuild them, as an import would.
+    rebuild_ranking_keys(campaign_id=campaign.pk)
+    keys_done = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return {"generate entries (s)": round(generated - started, 1),
-            "assignments, scores, awards, audit (s)": round(time.perf_counter() - generated, 1)}
+            "assignments, scores, awards, audit (s)": round(bulk_done - generated, 1),
+            "rebuild_ranking_keys (s)": round(keys_done - bulk_done, 1)}
 
 
 # --- measuring --------------------------------------------------------------------------------------------
@@ -360,15 +366,28 @@ def report(by_size: dict[int, tuple[list[dict], dict, dict]], runs: int) -> str:
 NOTES = [
     "## How the pages stay flat",
     "",
-    "- Rankings (scoring.selectors.Ranking): ordered and cut in the database on integer keys (a score times",
-    "  10^5, a mean as floor(sum × 720720 / n): exact order on PostgreSQL and SQLite alike), the latest unit",
-    "  assessment read from a partial covering index (scoring 0002_perf); a page loads its 50 entries and their",
-    "  scores, the exact Decimal means are computed for those only; a search numbers the whole ranking",
-    "  (ROW_NUMBER) and keeps its rows; the committee sees where the work awards' quotas end.",
+    "- Rankings (scoring.selectors.Ranking) read summary rows, one per ranked entry (scoring.RankingKey:",
+    "  campaign, submission time, the latest unit assessment's integer keys, the number of counting experts",
+    "  and the integer sums of their D (×10^5), C and L (×10^2), and the final keys: the experts' means as",
+    "  floor(sum × 720720 / n), else the unit's, so the order is exact on PostgreSQL and SQLite alike). An",
+    "  index (campaign, keys desc, submitted_at, id) holds the ranking's order (a partial one the experts-only",
+    "  order, another the unit tiers'), so a page is the next 50 index entries whose entry is in the page's",
+    "  scope (filters and union scopes are a semi-join on the entry's primary key), with no aggregation and",
+    "  no sort; unranked entries follow, read only when a page reaches them. The rows are written only by",
+    "  the services that change what they sum (scoring.services.assess_entry, review.experts.services:",
+    "  assign_expert, auto_assign_experts, remove_assignment, declare_conflict and its replacement; a new",
+    "  submission time through submissions' entry_submitted signal), inside their transaction, by the same",
+    "  function (scoring.keys.refresh_ranking_keys) as `manage.py rebuild_ranking_keys` and the backfill",
+    "  migration; a randomized test (tests/scoring/test_keys.py) compares them with a rebuild. The state",
+    "  and tier are not stored: the scope decides who is listed. The exact Decimal means shown are still",
+    "  computed from the scores of the page's 50 entries; a search numbers the ranking in index order",
+    "  (ROW_NUMBER without a sort) and keeps its rows; the committee sees where the work awards' quotas end.",
     "- Expert dashboard and assignments (review.experts.selectors.dashboard_overview): the counters, filters",
-    "  and the pre-lock checklist read one grouped query (counts, integer sums, min/max per entry) and the",
-    "  ranking's positions; the page's rows only are loaded with experts, scores and awards",
-    "  (dashboard_page). The means are the same Decimals as scoring.aggregation's (sum / n at 28 digits).",
+    "  and the pre-lock checklist read the ranking's positions (the partial index of the ranking keys) and",
+    "  one query joining the scope's entries to their ranking keys (count, integer sum, lowest and highest D",
+    "  of the counting experts) and to their assignments, grouped for the scope only; the page's rows only",
+    "  are loaded with experts, scores and awards (dashboard_page). The means are the same Decimals as",
+    "  scoring.aggregation's (sum / n at 28 digits).",
     "- /stats/ on PostgreSQL: every grouped count in one pass (GROUPING SETS, hashed in memory) over a",
     "  covering index of the campaign's entries (submissions 0003_perf), plus the totals.",
     "- Admin audit changelist: the actions come from the index (a loose index scan), the date hierarchy's",

@@ -39,6 +39,7 @@ from portal.directory.models import OrgNode
 from review.models import TierGrade, Transition
 from review.services import sync_recommendation_quota
 from scoring.formula import hazard_score
+from scoring.keys import refresh_ranking_keys
 from scoring.models import Assessment
 from scoring.services import assess_entry
 from submissions.enums import EntryState, PhotoKind, Tier, TransitionAction
@@ -374,6 +375,7 @@ class _Builder:
         if rows:
             Assessment.objects.bulk_create(rows, batch_size=BATCH)
             Entry.objects.bulk_update([row.entry for row in rows], ["unit_score"], batch_size=BATCH)
+            refresh_ranking_keys([row.entry_id for row in rows])  # as assess_entry would (scoring.keys)
 
     def _grades(self, entries: list[Entry]) -> None:
         if not self.levels:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portal.readonly_admin import ReadOnlyAdmin
-from scoring.models import Assessment
+from scoring.models import Assessment, RankingKey
 from submissions.scoping import entries_for_user
 
 
@@ -29,3 +29,20 @@ class AssessmentAdmin(ReadOnlyAdmin):
     def d_shown(self, obj):
         return obj.d_display
 
+
+
+@admin.register(RankingKey)
+class RankingKeyAdmin(ReadOnlyAdmin):
+    """Read-only: the rows are summaries kept by the scoring and expert services (scoring.keys); a wrong
+    row is mended by `manage.py rebuild_ranking_keys`, never by hand."""
+
+    list_display = ("entry", "campaign", "experts", "key_d", "key_c", "key_l", "unit_d", "submitted_at")
+    list_filter = ("campaign",)
+    search_fields = ("entry__title",)
+    list_select_related = ("entry__campaign", "campaign")
+    readonly_fields = ("entry", "campaign", "submitted_at", "unit_d", "unit_c", "unit_l", "experts", "sum_d",
+                       "sum_c", "sum_l", "key_d", "key_c", "key_l")
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(entry__in=entries_for_user(request.user).values("pk"))

@@ -118,3 +118,57 @@ class Assessment(models.Model):
     @property
     def d_display(self) -> str:
         return format_score(self.d) if self.d is not None else ""
+
+
+# The ranking's order (scoring.selectors.Ranking writes the same ORDER BY) and the unit tiers' order.
+_KEY_ORDER = ("-key_d", "-key_c", "-key_l", "submitted_at", "entry")
+_UNIT_ORDER = ("-unit_d", "-unit_c", "-unit_l", "submitted_at", "entry")
+
+
+class RankingKey(models.Model):
+    """The integer keys the province's ranking orders an entry by (scoring.selectors.Ranking): a summary
+    row kept by the services that change them (scoring.keys.refresh_ranking_keys), so the database reads
+    a page of the ranking from one index instead of aggregating every score of the campaign.
+
+    A row exists for an entry with a score that ranks it: a unit assessment or a province score of an
+    expert whose assignment is active. The unit keys are those of the latest unit assessment; the expert
+    sums (and D's lowest and highest, the dashboard's spread) are those of the active experts' scores
+    (D times 10^5, C and L times 10^2, so exact integers);
+    the final keys (key_d, key_c, key_l) are the experts' means scaled by MEAN_SCALE (see
+    scoring.selectors) when any expert counts, else the unit keys scaled alike. The entry's state and tier
+    are not here: every ranking joins its scope (scoring.selectors.Ranking), which decides who is listed.
+    """
+
+    entry = models.OneToOneField("submissions.Entry", verbose_name=_("作品"), on_delete=models.CASCADE,
+                                 primary_key=True, related_name="ranking_key")
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE,
+                                 related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    unit_d = models.BigIntegerField(_("单位评价 D×10^5"), null=True, blank=True)
+    unit_c = models.BigIntegerField(_("单位评价 C×100"), null=True, blank=True)
+    unit_l = models.BigIntegerField(_("单位评价 L×100"), null=True, blank=True)
+    experts = models.PositiveIntegerField(_("计分专家数"), default=0)
+    sum_d = models.BigIntegerField(_("专家 D×10^5 之和"), default=0)
+    sum_c = models.BigIntegerField(_("专家 C×100 之和"), default=0)
+    sum_l = models.BigIntegerField(_("专家 L×100 之和"), default=0)
+    min_d = models.BigIntegerField(_("专家 D×10^5 最低"), null=True, blank=True)
+    max_d = models.BigIntegerField(_("专家 D×10^5 最高"), null=True, blank=True)
+    key_d = models.BigIntegerField(_("排序键 D"))
+    key_c = models.BigIntegerField(_("排序键 C"))
+    key_l = models.BigIntegerField(_("排序键 L"))
+
+    class Meta:
+        verbose_name = _("排名键")
+        verbose_name_plural = _("排名键")
+        indexes = [
+            # The ranking's order within a campaign: a page is read from the index, in order.
+            models.Index(fields=["campaign", *_KEY_ORDER], name="scoring_rankkey_order"),
+            # The same restricted to entries with counting experts: the experts' dashboard.
+            models.Index(fields=["campaign", *_KEY_ORDER], name="scoring_rankkey_experts", condition=Q(experts__gt=0)),
+            # The unit assessments' order: the rankings below the province.
+            models.Index(fields=["campaign", *_UNIT_ORDER], name="scoring_rankkey_unit",
+                         condition=Q(unit_d__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} · {self.key_d}"

@@ -12,9 +12,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from portal.campaigns.models import Campaign
 from scoring.aggregation import Summary, summarise
 from scoring.formula import format_score
-from scoring.models import Assessment
+from scoring.models import Assessment, RankingKey
 from submissions.enums import Tier
 from submissions.models import Entry, ExpertAssignment
 
@@ -91,18 +92,12 @@ class ExpertScores:
 # What every ranking table shows of an entry; the committee's dashboard adds the city/industry union.
 RANKING_RELATED = ("campaign", "unit", "category", "industry")
 
-# The database orders by integer keys, so that both PostgreSQL and SQLite order exactly: D has 5 decimals
-# and C and L 2, so a score times 10^5 (10^2) is an integer, and a mean of n of them is ordered by
-# floor(sum * MEAN_SCALE / n). Equal means give equal keys (the floor of the same rational number); two
-# different means of at most 848 scores each differ by at least 1/(n*m) ≥ 1/MEAN_SCALE of a unit, so
-# their keys differ and keep their order. MEAN_SCALE = lcm(1..16): up to 16 experts the key is the mean
-# itself, scaled. The exact Decimal means shown are still computed by scoring.aggregation, per page.
-MEAN_SCALE = 720720
+# The integer keys and why they order exactly: scoring.keys (MEAN_SCALE). Rows are loaded in chunks of:
 _CHUNK = 2000
 
 
 def province_ranking(entries: QuerySet[Entry], *, unit_fallback: bool,
-                     related: tuple[str, ...] = RANKING_RELATED) -> Ranking:
+                     related: tuple[str, ...] = RANKING_RELATED, campaign: Campaign | None = None) -> Ranking:
     """The province's ranking of `entries` (already scoped): the one computation behind every page that
     ranks by the experts' scores (the scoring ranking of the committee, the experts' dashboard and from
     it the award proposal and the pre-lock checklist).
@@ -116,13 +111,14 @@ def province_ranking(entries: QuerySet[Entry], *, unit_fallback: bool,
 
     The result is a lazy sequence (a `Ranking`): the database orders and cuts it, and only the rows
     asked for (a page, or everything when iterated) are loaded, three queries per slice whatever the
-    number of entries.
+    number of entries. The order comes from the stored keys (scoring.models.RankingKey); `campaign`,
+    when the scope is of that one campaign, lets a page be read from their index in order.
     """
     tiers = (Tier.UNIT, Tier.PROVINCE) if unit_fallback else (Tier.PROVINCE,)
-    return Ranking(entries, tiers, related)
+    return Ranking(entries, tiers, related, campaign=campaign)
 
 
-def ranking_rows(entries: QuerySet[Entry], *, use_experts: bool) -> Ranking:
+def ranking_rows(entries: QuerySet[Entry], *, use_experts: bool, campaign: Campaign | None = None) -> Ranking:
     """Rank `entries` (already scoped) by D with scoring.ranking's tie-breaks; unscored ones follow.
 
     The score of an entry is its unit assessment (tier 0: D, C and L of the latest one saved, which
@@ -131,8 +127,8 @@ def ranking_rows(entries: QuerySet[Entry], *, use_experts: bool) -> Ranking:
     exact means of D, C and L instead.
     """
     if use_experts:
-        return province_ranking(entries, unit_fallback=True)
-    return Ranking(entries, (Tier.UNIT,), RANKING_RELATED)
+        return province_ranking(entries, unit_fallback=True, campaign=campaign)
+    return Ranking(entries, (Tier.UNIT,), RANKING_RELATED, campaign=campaign)
 
 
 _CODE = re.compile(r"^(?:\d{4}-)?0*(\d{1,9})$")
@@ -156,130 +152,134 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
 class Ranking(Sequence[RankingRow]):
     """A ranking ordered and cut in the database; `RankingRow`s are made for the rows asked for only.
 
-    len() and count() give the number of entries, `ranked_count` those with a rank; a slice (what
-    Django's Paginator takes) runs three queries: the ids in order with their positions, the entries,
-    and their scores. `within(queryset)` keeps the ranks of the whole ranking but yields only the rows
-    of entries in `queryset` (a search).
+    The order is that of the stored keys (scoring.models.RankingKey, one row per ranked entry, kept by
+    the services): the entries of the scope with a row come first, by their keys, then the others,
+    oldest submission first. len() and count() give the number of entries, `ranked_count` those with a
+    rank; a slice (what Django's Paginator takes) runs three queries: the ids in order with their
+    positions, the entries, and their scores. `within(queryset)` keeps the ranks of the whole ranking
+    but yields only the rows of entries in `queryset` (a search).
     """
 
     def __init__(self, entries: QuerySet[Entry], tiers: tuple[int, ...], related: tuple[str, ...],
-                 within: QuerySet[Entry] | None = None):
+                 within: QuerySet[Entry] | None = None, campaign: Campaign | None = None):
         self.entries, self.tiers, self.related, self._within = entries, tiers, related, within
+        self.campaign = campaign
         self._counts: tuple[int, int] | None = None
 
     def within(self, queryset: QuerySet[Entry]) -> Ranking:
-        return Ranking(self.entries, self.tiers, self.related, within=queryset)
+        return Ranking(self.entries, self.tiers, self.related, within=queryset, campaign=self.campaign)
 
     # --- the SQL ---
 
-    def _keyed(self, *, keys: bool = True) -> tuple[str, tuple]:
-        """A WITH clause naming `keyed` (id, submitted_at, kd, kc, kl): the integer keys of each entry
-        (without `keys`, kd only says whether the entry has a score: enough to count)."""
+    def _keys(self) -> tuple[tuple[str, str, str], str]:
+        """The key columns this ranking orders by, and the condition of a row that ranks an entry."""
+        if Tier.PROVINCE not in self.tiers:
+            return ("unit_d", "unit_c", "unit_l"), " AND k.unit_d IS NOT NULL"
+        return ("key_d", "key_c", "key_l"), "" if Tier.UNIT in self.tiers else " AND k.experts > 0"
+
+    def _ranks(self) -> tuple[str, tuple]:
+        """The condition of a key row (alias k) that ranks an entry of this ranking. With the campaign
+        known, the rows are read from the index in the ranking's order (scoring 0003)."""
+        _columns, condition = self._keys()
+        if self.campaign is not None:
+            return f"k.campaign_id = %s{condition}", (self.campaign.pk,)
+        sql, params = self.entries.order_by().values("campaign_id").query.sql_with_params()
+        return f"k.campaign_id IN ({sql}){condition}", tuple(params)
+
+    def _ranked_from(self) -> tuple[str, tuple]:
+        """FROM and WHERE of the key rows (alias k) of the scope's entries that rank them."""
+        ranks, ranks_params = self._ranks()
         scope, scope_params = _sql(self.entries)
+        return (f"{RankingKey._meta.db_table} k WHERE {ranks} AND k.entry_id IN ({scope})",
+                (*ranks_params, *scope_params))
+
+    def _unranked(self) -> tuple[str, tuple]:
+        """The scope's entries without a key row that ranks them: (id, t = submitted_at)."""
+        ranks, ranks_params = self._ranks()
         rows, row_params = self.entries.order_by().values("pk", "submitted_at").query.sql_with_params()
-        params: tuple = ()
-        experts = unit = ""
-        # The scores of the scope's entries only, by their id range (a superset: the joins below keep the
-        # scope's): a province keeps several years of assessments, and the range keeps the index order.
-        low, low_params = self.entries.order_by("pk").values("pk")[:1].query.sql_with_params()
-        high, high_params = self.entries.order_by("-pk").values("pk")[:1].query.sql_with_params()
-        in_range = f"a.entry_id BETWEEN ({low}) AND ({high})"
-        range_params = (*low_params, *high_params)
-        if Tier.PROVINCE in self.tiers:
-            params = (*params, *range_params)
-            experts = f"""
-            experts AS (
-                SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
-                       CAST(SUM(CAST(ROUND(a.c * 100) AS BIGINT)) AS BIGINT) AS sc,
-                       CAST(SUM(CAST(ROUND(a.l * 100) AS BIGINT)) AS BIGINT) AS sl
-                FROM scoring_assessment a
-                JOIN {ExpertAssignment._meta.db_table} x ON x.entry_id = a.entry_id AND x.expert_id = a.assessor_id
-                     AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
-                WHERE a.tier = {int(Tier.PROVINCE)} AND {in_range}
-                GROUP BY a.entry_id),"""  # noqa: S608 - a table name and integers
-        if Tier.UNIT in self.tiers:
-            # The latest unit assessment of each entry (updated_at, then id). PostgreSQL reads it from the
-            # partial index scoring 0002 adds (index only, in entry order); elsewhere no later one exists.
-            columns = ("a.entry_id, CAST(ROUND(a.d * 100000) AS BIGINT) AS ud, CAST(ROUND(a.c * 100) AS BIGINT) AS uc, "
-                       "CAST(ROUND(a.l * 100) AS BIGINT) AS ul") if keys else "a.entry_id, 1 AS ud, 1 AS uc, 1 AS ul"
-            # A union's ranking covers a part of the campaign: its unit scores are looked up by its entries.
-            # The province's covers all of it: every unit score of its campaign is read once, in entry order.
-            if Tier.PROVINCE not in self.tiers:
-                within = f" AND a.entry_id IN ({scope})"
-                params = (*params, *scope_params)
-            else:
-                within = f" AND {in_range}"
-                params = (*params, *range_params)
-            if connection.vendor == "postgresql":
-                unit = f"""
-                unit AS (SELECT DISTINCT ON (a.entry_id) {columns} FROM scoring_assessment a
-                         WHERE a.tier = {int(Tier.UNIT)}{within} ORDER BY a.entry_id, a.updated_at DESC, a.id DESC),"""  # noqa: S608
-            else:
-                unit = f"""
-                unit AS (SELECT {columns} FROM scoring_assessment a WHERE a.tier = {int(Tier.UNIT)}{within}
-                         AND NOT EXISTS (SELECT 1 FROM scoring_assessment b WHERE b.entry_id = a.entry_id
-                                         AND b.tier = {int(Tier.UNIT)} AND (b.updated_at > a.updated_at
-                                         OR (b.updated_at = a.updated_at AND b.id > a.id)))),"""  # noqa: S608
+        return (f"SELECT e.pk AS id, e.submitted_at AS t FROM ({rows}) e WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {RankingKey._meta.db_table} k WHERE k.entry_id = e.pk AND {ranks})",
+                (*row_params, *ranks_params))
 
-        def key(expert_sum: str, unit_value: str) -> str:
-            parts = []
-            if experts:
-                parts.append(f"WHEN x.n IS NOT NULL THEN x.{expert_sum} * {MEAN_SCALE} / x.n" if keys
-                             else "WHEN x.n IS NOT NULL THEN 1")
-            if unit:
-                parts.append(f"WHEN u.ud IS NOT NULL THEN u.{unit_value} * {MEAN_SCALE}" if keys
-                             else "WHEN u.ud IS NOT NULL THEN 1")
-            return f"CASE {' '.join(parts)} END"
+    def _order(self, prefix: str = "k.") -> str:
+        a, b, c = self._keys()[0]
+        entry = "entry_id" if prefix else "id"
+        submitted = "submitted_at" if prefix else "t"
+        return (f"{prefix}{a} DESC, {prefix}{b} DESC, {prefix}{c} DESC, {prefix}{submitted} ASC NULLS LAST, "
+                f"{prefix}{entry} ASC")
 
-        joins = (" LEFT JOIN experts x ON x.entry_id = s.pk" if experts else "") + (
-            " LEFT JOIN unit u ON u.entry_id = s.pk" if unit else "")
-        # The scope (a compiled queryset) restricts the scores by the joins: every score of a tier is
-        # read once, in entry order, rather than probed entry by entry.
-        sql = f"""
-            WITH {experts} {unit} keyed AS (
-                SELECT s.pk AS id, s.submitted_at, {key("sd", "ud")} AS kd, {key("sc", "uc")} AS kc,
-                       {key("sl", "ul")} AS kl
-                FROM ({rows}) s {joins})"""  # noqa: S608 - the scope: a compiled queryset, its parameters apart
-        return sql, (*params, *row_params)
-
-    _ORDER = "kd DESC NULLS LAST, kc DESC, kl DESC, submitted_at ASC NULLS LAST, id ASC"
+    @staticmethod
+    def _cut(limit: int | str | None, offset: int | str) -> str:
+        if limit is not None:
+            return f" LIMIT {limit} OFFSET {offset}"
+        return f" OFFSET {offset}" if connection.vendor == "postgresql" else f" LIMIT -1 OFFSET {offset}"
 
     def _positions(self, offset: int, limit: int | None) -> list[tuple[int, int, bool]]:
-        """(entry id, 1-based position in the ranking, has a key) of the rows offset..offset+limit: a
-        top-N sort in memory for a page (a search numbers the whole ranking first, then keeps its rows)."""
-        keyed, params = self._keyed()
-        cut = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else f" LIMIT -1 OFFSET {int(offset)}"
-        if connection.vendor == "postgresql" and limit is None:
-            cut = f" OFFSET {int(offset)}"
-        if self._within is None:
-            sql = f"{keyed} SELECT id, kd IS NOT NULL FROM keyed ORDER BY {self._ORDER}{cut}"  # noqa: S608
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return [(pk, offset + index, bool(scored))
-                        for index, (pk, scored) in enumerate(cursor.fetchall(), start=1)]
+        """(entry id, 1-based position in the ranking, has a key) of the rows offset..offset+limit.
+
+        The ranked rows of the page come from the keys' index in order; the unranked ones (after every
+        ranked one) are read only when the page reaches them. A search numbers the whole ranking (the
+        index order, no sort) and keeps its rows."""
+        if self._within is not None:
+            return self._positions_within(offset, limit)
+        offset, limit = int(offset), None if limit is None else int(limit)
+        ranked, ranked_params = self._ranked_from()
+        unranked, unranked_params = self._unranked()
+        a, b, c = self._keys()[0]
+        on_page = "(SELECT COUNT(*) FROM page)"
+        # The unranked rows start after the last ranked one: at offset 0 of theirs when the page holds
+        # ranked rows, else at the page's offset less the number of ranked rows (only then counted).
+        skipped = f"CASE WHEN {on_page} > 0 THEN 0 ELSE {offset} - (SELECT COUNT(*) FROM {ranked}) END"  # noqa: S608
+        sql = f"""
+            WITH page AS (SELECT k.entry_id AS id, k.{a} AS ka, k.{b} AS kb, k.{c} AS kc, k.submitted_at AS t
+                          FROM {ranked} ORDER BY {self._order()}{self._cut(limit, offset)})
+            SELECT id, {offset} + ROW_NUMBER() OVER (ORDER BY ka DESC, kb DESC, kc DESC, t ASC NULLS LAST, id ASC),
+                   1 FROM page
+            UNION ALL
+            SELECT id, {offset} + {on_page} + ROW_NUMBER() OVER (ORDER BY t ASC NULLS LAST, id ASC), 0
+            FROM ({unranked} ORDER BY e.submitted_at ASC NULLS LAST, e.pk ASC
+                  {self._cut(None if limit is None else f"{limit} - {on_page}", skipped)}) u"""  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*ranked_params, *unranked_params, *ranked_params))  # in the order of the text
+            found = cursor.fetchall()
+        return [(pk, position, bool(scored)) for pk, position, scored in sorted(found, key=lambda row: row[1])]
+
+    def _positions_within(self, offset: int, limit: int | None) -> list[tuple[int, int, bool]]:
+        ranked, ranked_params = self._ranked_from()
+        unranked, unranked_params = self._unranked()
         within, within_params = _sql(self._within)
-        # The positions are those of the whole ranking; only then are the rows of `within` kept.
-        ranked = f"ranked AS (SELECT id, kd, ROW_NUMBER() OVER (ORDER BY {self._ORDER}) AS pos FROM keyed)"  # noqa: S608
-        sql = f"{keyed}, {ranked} SELECT id, pos, kd IS NOT NULL FROM ranked WHERE id IN ({within}) ORDER BY pos{cut}"  # noqa: S608
-        # Numbering the whole ranking sorts every entry (~5 MB at 100,000): in memory, not on disk.
+        sql = f"""
+            WITH ranked AS (SELECT k.entry_id AS id, ROW_NUMBER() OVER (ORDER BY {self._order()}) AS pos
+                            FROM {ranked}),
+                 unranked AS (SELECT u.id, (SELECT COUNT(*) FROM ranked)
+                                     + ROW_NUMBER() OVER (ORDER BY u.t ASC NULLS LAST, u.id ASC) AS pos
+                              FROM ({unranked}) u)
+            SELECT id, pos, 1 FROM ranked WHERE id IN ({within})
+            UNION ALL
+            SELECT id, pos, 0 FROM unranked WHERE id IN ({within})
+            ORDER BY 2{self._cut(limit, int(offset))}"""  # noqa: S608
+        # The numbering reads the index in order; the working memory keeps a large scope's joins in memory.
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL work_mem = '32MB'")
-            cursor.execute(sql, params + within_params)
+            cursor.execute(sql, (*ranked_params, *unranked_params, *within_params, *within_params))
             return [(pk, pos, bool(scored)) for pk, pos, scored in cursor.fetchall()]
 
     def _load_counts(self) -> tuple[int, int]:
         if self._counts is None:
-            keyed, params = self._keyed(keys=False)
-            sql = f"{keyed} SELECT COUNT(*), COUNT(kd) FROM keyed"  # noqa: S608
+            # One pass over the scope with its key rows joined: the entries, and those a row ranks.
+            rows, row_params = _sql(self.entries)
+            ranks, ranks_params = self._ranks()
+            sql = (f"SELECT COUNT(*), COUNT(k.entry_id) FROM ({rows}) s "  # noqa: S608
+                   f"LEFT JOIN {RankingKey._meta.db_table} k ON k.entry_id = s.pk AND {ranks}")
+            params = (*row_params, *ranks_params)
             if self._within is not None:
                 within, within_params = _sql(self._within)
-                sql += f" WHERE id IN ({within})"
-                params += within_params
+                sql += f" WHERE s.pk IN ({within})"
+                params = (*params, *within_params)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                total, ranked = cursor.fetchone()
-            self._counts = (total, ranked)
+                self._counts = cursor.fetchone()
         return self._counts
 
     # --- the sequence ---

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from portal.audit.services import record_audit
 from portal.refusals import Refused
 from scoring.formula import SCALE_CODES, InvalidOption, format_score, get_scale, hazard_score
+from scoring.keys import refresh_ranking_keys
 from scoring.models import Assessment
 from submissions.enums import NOT_TAKING_PART, Tier
 from submissions.models import Entry
@@ -101,6 +102,8 @@ def assess_entry(entry: Entry, *, actor, tier: int, values: Mapping[str, object]
         Entry.objects.filter(pk=locked.pk).update(unit_score=d)
     if tier == Tier.UNIT:
         entry.unit_score = d
+    if tier in (Tier.UNIT, Tier.PROVINCE):  # the tiers the rankings read (scoring.models.RankingKey)
+        refresh_ranking_keys([locked.pk])
 
     record_audit(
         actor, "scoring.assess", locked,

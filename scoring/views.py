@@ -150,7 +150,7 @@ def ranking(request):
     if campaign is not None:
         entries = (entries_for_user(request.user, campaign)
                    .exclude(state__in=NOT_TAKING_PART).filter(**filter_form.filters()))
-        rows = ranking_rows(entries, use_experts=use_experts)
+        rows = ranking_rows(entries, use_experts=use_experts, campaign=campaign)
         shown = rows.within(search_entries(entries, query)) if query else rows
         if use_experts:
             cutoffs = _cutoffs(campaign)

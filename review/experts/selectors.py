@@ -25,7 +25,7 @@ from portal.campaigns.models import AwardLevel, Campaign
 from review.experts.models import FinalAward, ResultsLock
 from scoring.aggregation import Summary, disagreement, summarise
 from scoring.formula import format_score
-from scoring.models import Assessment
+from scoring.models import Assessment, RankingKey
 from scoring.selectors import RANKING_RELATED, RankingRow, province_ranking
 from submissions.assignments import ACTIVE_Q
 from submissions.enums import EntryState, Tier
@@ -261,8 +261,7 @@ def dashboard_rows(entries: QuerySet[Entry], campaign: Campaign,
     """
     entry_ids = entries.values("pk")
     rows = {ranked.entry.pk: DashboardRow.of(ranked, wanted=campaign.experts_per_entry, threshold=threshold)
-            for ranked in province_ranking(entries, unit_fallback=False,
-                                           related=(*RANKING_RELATED, "selection_union"))}
+            for ranked in _review_ranking(entries, campaign)}
     for assignment in (ExpertAssignment.objects.filter(entry__in=entry_ids).select_related("expert")
                        .order_by("assigned_at", "pk")):
         if assignment.entry_id in rows:
@@ -324,8 +323,9 @@ class OverviewRow:
         return bool(self.conflict_count)
 
 
-def _review_ranking(entries: QuerySet[Entry]):
-    return province_ranking(entries, unit_fallback=False, related=(*RANKING_RELATED, "selection_union"))
+def _review_ranking(entries: QuerySet[Entry], campaign: Campaign):
+    return province_ranking(entries, unit_fallback=False, related=(*RANKING_RELATED, "selection_union"),
+                            campaign=campaign)
 
 
 def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
@@ -336,26 +336,24 @@ def dashboard_overview(entries: QuerySet[Entry], campaign: Campaign,
     times 10^5 is an integer, divided here with Decimal's 28 digits as statistics.mean does; the spread
     (max - min) is exact too, so the disagreement flag is the same as dashboard_rows'.
     """
-    positions = _review_ranking(entries).positions()
+    positions = _review_ranking(entries, campaign).positions()
     scope, params = entries.order_by().values("pk").query.sql_with_params()
+    shown, row_params = entries.order_by().values("pk", "title", "selection_union_id").query.sql_with_params()
     assignments, awards = ExpertAssignment._meta.db_table, FinalAward._meta.db_table
-    # Grouped once over the provincial tables (a few rows per entry recommended to the province), then
-    # joined to the scope: no lookup per entry.
+    keys = RankingKey._meta.db_table
+    # The scores' count, sum and range per entry are the stored ranking keys (scoring.models.RankingKey,
+    # kept by the services); the assignments are grouped for the scope's entries only.
     sql = f"""
-        SELECT e.id, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
-               s.n, s.sd, s.lo, s.hi, f.id, f.level_id
-        FROM submissions_entry e
+        SELECT e.pk, e.title, e.selection_union_id, coalesce(c.active, 0), coalesce(c.conflicts, 0),
+               k.experts, k.sum_d, k.min_d, k.max_d, f.id, f.level_id
+        FROM ({shown}) e
         LEFT JOIN (SELECT x.entry_id,
                           COUNT(*) FILTER (WHERE x.conflict_declared_at IS NULL AND x.removed_at IS NULL) AS active,
                           COUNT(*) FILTER (WHERE x.conflict_declared_at IS NOT NULL) AS conflicts
-                   FROM {assignments} x GROUP BY x.entry_id) c ON c.entry_id = e.id
-        LEFT JOIN (SELECT a.entry_id, COUNT(*) AS n, CAST(SUM(CAST(ROUND(a.d * 100000) AS BIGINT)) AS BIGINT) AS sd,
-                          MIN(CAST(ROUND(a.d * 100000) AS BIGINT)) AS lo, MAX(CAST(ROUND(a.d * 100000) AS BIGINT)) AS hi
-                   FROM scoring_assessment a JOIN {assignments} x ON x.entry_id = a.entry_id
-                        AND x.expert_id = a.assessor_id AND x.conflict_declared_at IS NULL AND x.removed_at IS NULL
-                   WHERE a.tier = {int(Tier.PROVINCE)} GROUP BY a.entry_id) s ON s.entry_id = e.id
-        LEFT JOIN {awards} f ON f.entry_id = e.id
-        WHERE e.id IN ({scope})"""  # noqa: S608 - table names and integers; the scope's values are parameters
+                   FROM {assignments} x WHERE x.entry_id IN ({scope}) GROUP BY x.entry_id) c ON c.entry_id = e.pk
+        LEFT JOIN {keys} k ON k.entry_id = e.pk AND k.experts > 0
+        LEFT JOIN {awards} f ON f.entry_id = e.pk"""  # noqa: S608 - table names; the scope's values are parameters
+    params = (*row_params, *params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = {row[0]: row for row in cursor.fetchall()}
@@ -382,7 +380,7 @@ def dashboard_page(entries: QuerySet[Entry], campaign: Campaign, overview: list[
     awards: four queries for the page whatever the size of the review."""
     if not overview:
         return []
-    ranked = _review_ranking(entries).materialize(
+    ranked = _review_ranking(entries, campaign).materialize(
         [(row.entry.pk, row.rank or 0, row.rank is not None) for row in overview])
     rows = {item.entry.pk: DashboardRow.of(item, wanted=campaign.experts_per_entry, threshold=threshold)
             for item in ranked}

@@ -43,6 +43,7 @@ from review.experts.models import (
 )
 from review.notifications import notify_authors
 from review.phases import deadline_text, phase_end
+from scoring.keys import refresh_ranking_keys
 from scoring.models import Assessment
 from submissions.enums import AssignmentOrigin, Tier
 from submissions.models import Entry, ExpertAssignment
@@ -170,6 +171,7 @@ def auto_assign_experts(campaign: Campaign, *, actor, request=None) -> Assignmen
     report = AssignmentReport()
     now = timezone.now()
     new_by_expert: dict[int, int] = defaultdict(int)
+    rescored: list[int] = []
     for entry in needing:
         missing = wanted - active[entry.pk]
         chosen = pool.pick(entry, taken[entry.pk], missing)
@@ -181,6 +183,8 @@ def auto_assign_experts(campaign: Campaign, *, actor, request=None) -> Assignmen
             record_audit(actor, "experts.assign", entry, request=request,
                          summary=_("自动分配%(count)d位专家") % {"count": len(chosen)},
                          changes={"experts": chosen, "origin": AssignmentOrigin.AUTO})
+            if scored:  # an expert who already scored counts again
+                rescored.append(entry.pk)
             report.created += len(chosen)
             report.entries += 1
             for pk in chosen:
@@ -192,6 +196,7 @@ def auto_assign_experts(campaign: Campaign, *, actor, request=None) -> Assignmen
                      "created": report.created, "short": len(report.shortfalls)},
                  changes={"created": report.created, "entries": report.entries,
                           "shortfalls": {str(entry.pk): missing for entry, missing in report.shortfalls}})
+    refresh_ranking_keys(rescored)
     _notify_new_assignments(new_by_expert)
     return report
 
@@ -228,6 +233,8 @@ def assign_expert(entry: Entry, expert: User, *, actor, reason: str, request=Non
         row.origin, row.assigned_by, row.assigned_at, row.reason = AssignmentOrigin.MANUAL, actor, now, reason
         row.removed_at, row.removed_by, row.removal_reason, row.submitted_at = None, None, "", scored
         row.save()
+    if scored is not None:  # their score counts again
+        refresh_ranking_keys([entry.pk])
     record_audit(actor, "experts.assign", entry, request=request, summary=_("手工指定专家：%(name)s") % {
         "name": expert.get_full_name()}, changes={"experts": [expert.pk], "origin": AssignmentOrigin.MANUAL,
                                                  "reason": reason})
@@ -248,6 +255,7 @@ def remove_assignment(assignment: ExpertAssignment, *, actor, reason: str, reque
         raise Refused(_("该分配已不再有效。"), code="inactive")
     row.removed_at, row.removed_by, row.removal_reason = timezone.now(), actor, reason
     row.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    refresh_ranking_keys([entry.pk])  # their score, if any, stops counting
     record_audit(actor, "experts.unassign", entry, request=request, summary=_("撤销专家分配：%(name)s") % {
         "name": row.expert.get_full_name()}, changes={"expert": row.expert_id, "reason": reason})
     return row
@@ -298,6 +306,7 @@ def declare_conflict(entry: Entry, *, actor, reason: str, request=None) -> Confl
                          changes={"experts": chosen, "origin": AssignmentOrigin.REPLACEMENT,
                                   "replaces": actor.pk})
             _notify_new_assignments({chosen[0]: 1})
+    refresh_ranking_keys([entry.pk])  # the score of the declaring expert stops counting, a replacement's may
     return ConflictResult(assignment=row, replacement=replacement)
 
 

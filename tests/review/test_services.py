@@ -10,6 +10,7 @@ from portal.campaigns.models import AwardLevel, Campaign, Phase
 from portal.refusals import Refused
 from review import phases, services
 from review.enums import NotificationKind
+from review.experts.services import remove_assignment
 from review.models import Notification, RecommendationQuota, TierGrade, Transition
 from scoring.services import assess_entry
 from submissions.enums import EntryState, Tier, TransitionAction
@@ -395,7 +396,7 @@ def test_undo_province_recommendation_refused_once_experts_assigned(people, camp
     assert refused.value.code == "next_tier_acted"
     assert RecommendationQuota.objects.get(union=org.city_a).used == 1
     # A removed assignment no longer counts.
-    ExpertAssignment.objects.filter(pk=assignment.pk).update(removed_at=timezone.now())
+    remove_assignment(assignment, actor=people["committee"], reason="改派其他专家")
     services.undo_transition(entry, actor=people["city"])
     assert RecommendationQuota.objects.get(union=org.city_a).used == 0
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.accounts.enums import RoleKind
 from review.experts.selectors import dashboard_rows, entries_in_review
+from review.experts.services import declare_conflict
 from scoring.selectors import BASIS_EXPERTS, BASIS_UNIT, province_ranking, ranking_rows
 from submissions.enums import Tier
 from submissions.models import ExpertAssignment
@@ -62,7 +63,7 @@ def review(users, org, entry_at):
         "unit_only": entry(4),
     }
     ExpertAssignment.objects.get_or_create(entry=made["half_scored"], expert=experts[1])  # not scored yet
-    ExpertAssignment.objects.filter(entry=made["conflict"]).update(conflict_declared_at=timezone.now())
+    declare_conflict(made["conflict"], actor=experts[0], reason="与申报单位有利害关系")
 
     def add_unit_scores():
         for name in ("unit_only", "conflict", "top", "c15"):

@@ -8,9 +8,10 @@ from django.utils import timezone
 from portal.accounts.enums import RoleKind
 from portal.accounts.navigation import ROLE_HOMES
 from portal.campaigns.models import Campaign
+from review.experts.services import declare_conflict
 from scoring.views import RANKING_PAGE_SIZE
 from submissions.enums import EntryState, Tier
-from submissions.models import Entry, ExpertAssignment
+from submissions.models import Entry
 from tests.factories import make_entry, make_user
 from tests.factories.scoring import score
 
@@ -145,7 +146,7 @@ def test_ranking_committee_uses_mean_expert_score_when_present(client, users, or
     assert rows[1].c_display == "20" and rows[1].l_display == "1.25"
     assert "专家平均" in response.content.decode()
     # An expert who then declares a conflict no longer counts: the mean is the other expert's 40.
-    ExpertAssignment.objects.filter(entry=by_experts, expert=experts[0]).update(conflict_declared_at=timezone.now())
+    declare_conflict(by_experts, actor=experts[0], reason="与申报单位有利害关系")
     rows = ranking(client, users["committee"]).context["page"].object_list
     assert [(row.entry.pk, row.d, row.expert_count) for row in rows] == [
         (by_unit.pk, Decimal("60"), 0), (by_experts.pk, Decimal("40"), 1)]
