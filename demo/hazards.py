@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import data as demo_data
+from demo.inspections import workplace_node
 from demo.pictures import demo_jpeg
 from hazards import services
 from hazards.enums import (
@@ -32,6 +33,7 @@ from hazards.models import Hazard, HazardProgramme, MajorHazardCriterion, Stoppa
 from hazards.scoping import hazards_for_user
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import User
+from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 
 # The demo unit of worker1 and unit1: its ledger is the one the demo accounts work.
@@ -56,10 +58,12 @@ def hazard_accounts(nodes) -> list[tuple]:
 
 
 def ensure_ledger_configuration() -> None:
-    """The default programme and the criteria library that the data migration wrote, written again when
+    """The default programme, the criteria library and the inspection rules that the data migrations wrote, written again when
     the database was emptied since (`seed_demo --reset` flushes every table, data migrations' rows too)."""
     if not HazardProgramme.objects.filter(is_default=True).exists() or not MajorHazardCriterion.objects.exists():
         importlib.import_module("hazards.migrations.0002_seed_programme").seed(apps, None)
+    # The inspection levels' intervals and checklists of the default programme (idempotent: get_or_create).
+    importlib.import_module("hazards.migrations.0005_seed_inspection_rules").seed(apps, None)
 
 
 @dataclass(frozen=True)
@@ -151,10 +155,18 @@ def add_demo_hazards(stdout=None) -> int:
     return added
 
 
+def _workplaces(spec: DemoHazard, unit) -> tuple:
+    """The spec's 车间 and 班组 as directory nodes of the unit (created on the first run)."""
+    workshop = workplace_node(unit, spec.workshop, NodeKind.WORKSHOP)[0] if spec.workshop else None
+    team = workplace_node(workshop or unit, spec.team, NodeKind.TEAM)[0] if spec.team else None
+    return workshop, team
+
+
 def _add(spec: DemoHazard, unit, people) -> Hazard:
+    workshop, team = _workplaces(spec, unit)
     hazard = services.report_hazard(
         actor=people[spec.finder], unit=unit, category=spec.category, description=spec.description,
-        location=spec.location, workshop=spec.workshop, team=spec.team, finder_named=spec.named,
+        location=spec.location, workshop=workshop, team=team, finder_named=spec.named,
         source=spec.source, photos=[demo_jpeg()], found_at=timezone.now() - datetime.timedelta(days=20))
     if spec.target == "declined":
         return services.decline_hazard(hazard, actor=people["safety1"],

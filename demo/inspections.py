@@ -66,14 +66,15 @@ def _workplaces_for(unit) -> dict:
 def _add_workplaces(unit) -> int:
     created = 0
     for workshop_name, teams in _workplaces_for(unit).items():
-        workshop, new = _node(unit, workshop_name, NodeKind.WORKSHOP)
+        workshop, new = workplace_node(unit, workshop_name, NodeKind.WORKSHOP)
         created += new
         for team_name in teams:
-            created += _node(workshop, team_name, NodeKind.TEAM)[1]
+            created += workplace_node(workshop, team_name, NodeKind.TEAM)[1]
     return created
 
 
-def _node(parent, own_name, kind) -> tuple:
+def workplace_node(parent, own_name, kind) -> tuple:
+    """The 车间/班组 `own_name` of `kind` under `parent`, created when missing; (node, created)."""
     node = OrgNode.objects.filter(parent=parent, kind=kind, short_name=own_name).first()
     if node is not None:
         return node, False

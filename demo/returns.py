@@ -18,10 +18,12 @@ from PIL import Image, ImageDraw
 
 from demo import data as demo_data
 from demo.data import DEMO_PASSWORD
+from demo.inspections import workplace_node
 from hazards import services as hazard_services
 from hazards.enums import HazardCategory
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
+from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from returns import services
 from returns.enums import FilerLevel
@@ -88,8 +90,10 @@ def _hazards(period, year: int, unit: OrgNode, stdout) -> None:
     for index, (description, location, category, workshop, team) in enumerate(HAZARDS):
         found = timezone.make_aware(datetime.datetime.combine(window.first + datetime.timedelta(days=30 + index * 20),
                                                               datetime.time(9, 30)))
+        workshop_node = workplace_node(unit, workshop, NodeKind.WORKSHOP)[0] if workshop else None
+        team_node = workplace_node(workshop_node or unit, team, NodeKind.TEAM)[0] if team else None
         hazard_services.report_hazard(actor=worker, unit=unit, category=category, description=description,
-                                      location=location, workshop=workshop, team=team, found_at=found,
+                                      location=location, workshop=workshop_node, team=team_node, found_at=found,
                                       photos=[_jpeg(f"hazard {index + 1}")])
     if stdout:
         stdout.write(f"查保促：在{unit.name}的隐患台账登记上半年隐患 {len(HAZARDS)} 条")

@@ -207,7 +207,7 @@ def _hints(report) -> dict[str, str]:
     node, window = report.filer.node, selectors.Window.of(report.period, report.year)
     found = selectors.hazards_found(node, window)
     count = found.count()
-    archive = found.exclude(team="").exclude(workshop="").count()
+    archive = found.exclude(team=None).exclude(workshop=None).count()
     rewards, _amount = selectors.paid_rewards(node, window)
     return {
         CriterionHint.LEDGER_ACTIVITY: _("本期台账登记隐患%(n)s条（含随手拍、职工报告、巡查、举报）。") % {"n": count},

@@ -6,16 +6,19 @@ import pytest
 from django.core.management import call_command
 
 from demo.hazards import ACCOUNTS, UNIT
-from hazards.enums import HazardLevel, HazardSource, HazardState
+from hazards.enums import HazardLevel, HazardSource, HazardState, InspectionLevel
 from hazards.models import (
     Hazard,
     HazardEvent,
     HazardPhoto,
     HazardProgramme,
+    InspectionRound,
+    InspectionRule,
     MajorHazardCriterion,
     StoppageProposal,
 )
 from portal.accounts.models import Role
+from returns.models import Return, StatTemplate
 from tests.demo.conftest import DEMO_PASSWORD, logged_in
 from tips.models import RewardRule, TipProgramme
 
@@ -94,8 +97,11 @@ def test_demo_unit_head_answers_the_stoppage_proposal(seed_output):
 
 def test_seed_demo_lists_each_ledger_account_with_its_waiting_work(seed_output):
     lines = {line.split()[0]: line for line in seed_output.splitlines() if line.startswith("  ")}
-    # Two reports of workers and two verified tips (source 举报) wait to be accepted.
-    assert "待受理 4 件，待验收 1 件，待销号 1 件，待答复停产整改建议 1 件" in lines["safety1"]
+    # Waiting to be accepted: the ledger demo's two worker reports and two verified tips (source 举报), the two
+    # hazards of the 查保促 demo's half-year (demo.returns) and the one finding of an inspection round.
+    registered = Hazard.objects.filter(unit__name="太原市小店区恒安机械制造有限公司", state=HazardState.REGISTERED)
+    assert registered.count() == 7
+    assert "待受理 7 件，待验收 1 件，待销号 1 件，待答复停产整改建议 1 件" in lines["safety1"]
     assert "待答复停产整改建议 1 件，待批准治理方案 1 件" in lines["head1"]
     assert "待签字确认 1 件" in lines["inspector1"]
     assert "待核销重大事故隐患 1 件" in lines["regulator1"]
@@ -122,3 +128,5 @@ def test_seed_demo_reset_brings_back_the_programmes_the_data_migrations_wrote(se
     assert HazardProgramme.objects.filter(is_default=True).exists() and MajorHazardCriterion.objects.exists()
     assert TipProgramme.objects.filter(is_default=True).exists() and RewardRule.objects.exists()
     assert set(Hazard.objects.values_list("state", flat=True)) == set(HazardState.values)
+    assert set(InspectionRule.objects.values_list("level", flat=True)) == set(InspectionLevel.values)
+    assert InspectionRound.objects.exists() and StatTemplate.objects.exists() and Return.objects.exists()

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from demo import data as demo_data
-from demo.inspections import seed_inspections
+from demo.inspections import WORKPLACES, seed_inspections
 from hazards import inspections
 from hazards.enums import HazardSource, InspectionLevel
 from hazards.models import Hazard, InspectionPlan, InspectionRound
@@ -21,19 +21,25 @@ def demo_directory():
     call_command("seed_demo", "--force", stdout=StringIO())
 
 
-def test_seed_inspections_workplaces_plans_rounds_missed_and_one_finding(demo_directory):
-    out = StringIO()
-    added = seed_inspections(out)
-    units = OrgNode.objects.units().count()
-    assert OrgNode.objects.filter(kind=NodeKind.WORKSHOP).count() == 2 * units
-    assert OrgNode.objects.filter(kind=NodeKind.TEAM).count() == 4 * units
-    assert added["workplaces"] == 6 * units and "排查计划" in out.getvalue()
+def test_seed_demo_adds_workplaces_plans_rounds_missed_and_one_finding(demo_directory):
+    # seed_demo runs seed_inspections: every unit has its kind's 车间 and 班组 (the ledger demo's hazards may
+    # name a few more at the demo unit), and 小店区's units have their plans and past rounds.
+    for unit in OrgNode.objects.units():
+        expected = WORKPLACES[next(word for word in WORKPLACES if word in unit.name)]
+        workshops = set(OrgNode.objects.filter(parent=unit, kind=NodeKind.WORKSHOP).values_list("short_name", flat=True))
+        assert set(expected) <= workshops
+        for workshop_name, teams in expected.items():
+            workshop = OrgNode.objects.get(parent=unit, kind=NodeKind.WORKSHOP, short_name=workshop_name)
+            assert set(teams) <= set(workshop.children.filter(kind=NodeKind.TEAM).values_list("short_name", flat=True))
     xiaodian = OrgNode.objects.get(name=demo_data.county_union_name("太原市", "小店区"))
     plans = InspectionPlan.objects.filter(unit__path__startswith=xiaodian.path)
-    assert plans.count() == added["plans"] == 7 * len(demo_data.UNIT_SUFFIXES)
+    # One plan per unit, 车间 and 班组 of 小店区's demo units, none elsewhere.
+    places = OrgNode.objects.filter(path__startswith=xiaodian.path,
+                                    kind__in=[NodeKind.UNIT, NodeKind.WORKSHOP, NodeKind.TEAM])
+    assert plans.count() == InspectionPlan.objects.count() == places.count() >= 7 * len(demo_data.UNIT_SUFFIXES)
     assert set(plans.values_list("level", flat=True)) == set(InspectionLevel.values)
-    assert InspectionRound.objects.count() == added["rounds"] > 0
-    found = Hazard.objects.get(source=HazardSource.INSPECTION)
+    assert InspectionRound.objects.filter(plan__in=plans).exists()
+    found = Hazard.objects.get(source=HazardSource.INSPECTION, inspection_finding__isnull=False)
     assert found.team is not None and found.inspection_finding.round.plan.node == found.team
     rows = inspections.compliance_rows(inspections.with_last_round(plans))
     assert any(row.flagged for row in rows) and not all(row.flagged for row in rows)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from demo import data as demo_data
 from demo import hazards as demo_hazards
+from demo import inspections as demo_inspections
 from demo import returns as demo_returns
 from demo import tips as demo_tips
 from demo.data import DEMO_PASSWORD
@@ -209,10 +210,14 @@ class Command(BaseCommand):
         self.stdout.write(f"新增演示隐患 {hazards} 条，演示举报 {tips} 件")
 
     def add_programmes(self) -> None:
-        """The programmes that read the ledger and the tips: the 查保促 returns (their forms and default
-        programme are written again when `--reset` emptied the data migration's rows; the seed is idempotent)."""
+        """The ledger's inspection rounds (车间/班组 of the demo units, plans and past rounds), and the
+        programmes that read the ledger and the tips: the 查保促 returns (their forms and default programme
+        are written again when `--reset` emptied the data migration's rows; the seeds are idempotent)."""
         returns_seed_data.seed(apps)
         demo_returns.seed_returns(stdout=self.stdout)
+        # Last: the plans cover every 车间/班组 the ledger's and the returns' demo hazards named.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            demo_inspections.seed_inspections(stdout=self.stdout)
 
     # --- the provincial review ----------------------------------------------------------------------------
 
