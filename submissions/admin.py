@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.admin import register_audit_scope
 from portal.readonly_admin import ReadOnlyAdmin
-from submissions.models import Entry, Photo
+from submissions.models import Entry, Photo, TusUpload
 from submissions.scoping import entries_for_user
 
 
@@ -93,3 +93,20 @@ class PhotoAdmin(ReadOnlyAdmin):
     def files(self, photo):
         return format_html("{} · {} · {}", _file_link(photo, "thumbnail", _("缩略图")),
                            _file_link(photo, "preview", _("预览")), _file_link(photo, "original", _("原图")))
+
+
+@admin.register(TusUpload)
+class TusUploadAdmin(ReadOnlyAdmin):
+    """Uploads in progress (submissions.tus): how far each got and how much it re-sent; the periodic job
+    removes them, so the admin only looks."""
+
+    list_display = ("__str__", "user", "entry", "kind", "offset", "length", "bytes_received", "patch_count",
+                    "created_at", "expires_at")
+    list_filter = ("kind",)
+    search_fields = ("filename", "user__username", "=entry__id")
+    list_select_related = ("user", "entry")
+    fields = (*list_display[1:], "filename", "replace", "photo")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(entry__in=entries_for_user(request.user).values("pk"))

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions.assignments import ExpertAssignment, ExpertAssignmentQuerySet
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
+from submissions.tus_uploads import TusUpload
 
 # Defined in their own module, registered with this app by being imported here.
-__all__ = ["Entry", "ExpertAssignment", "ExpertAssignmentQuerySet", "Photo"]
+__all__ = ["Entry", "ExpertAssignment", "ExpertAssignmentQuerySet", "Photo", "TusUpload"]
 
 
 class Entry(models.Model):

@@ -322,6 +322,15 @@ def _lock(entry: Entry, actor) -> Entry:
     return locked
 
 
+def check_photo_addable(entry: Entry, kind: str, *, replacing: bool = False) -> None:
+    """Raise Refused unless a photo of group `kind` may now be added to `entry` (or, `replacing`, one of
+    its photos replaced): for submissions.tus, which takes a photo in many requests before add_photo."""
+    if replacing:
+        _require_changeable(entry)
+    else:
+        _require_photo_addable(entry, kind)
+
+
 def _require_changeable(entry: Entry) -> None:
     if entry.state not in EDITABLE_STATES:
         raise Refused(_("作品当前状态为“%(state)s”，不能修改。") % {"state": entry.get_state_display()},
