@@ -28,8 +28,10 @@ from submissions.views import _own_entry, _photo_response
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration"
 # How a refusal code of the services answers in the protocol (tus-js-client retries 409 and 423 only).
+# A refused photo answers 400 like the one-shot POST; a refusal of the entry's state 403.
 STATUS = {"offset": 409, "busy": 409, "expired": 410, "too_big": 413, "too_long": 413,
-          "permission_denied": 404, "incomplete": 409}
+          "permission_denied": 404, "incomplete": 409, "not_editable": 403, "phase_closed": 403,
+          "forwarded": 403, "too_many": 403, "gone": 403}
 
 
 def _tus(response: HttpResponse, upload: TusUpload | None = None) -> HttpResponse:
@@ -43,7 +45,7 @@ def _tus(response: HttpResponse, upload: TusUpload | None = None) -> HttpRespons
 
 
 def _refusal(exc: Refused) -> HttpResponse:
-    body = JsonResponse({"ok": False, "error": exc.message, "code": exc.code}, status=STATUS.get(exc.code, 403),
+    body = JsonResponse({"ok": False, "error": exc.message, "code": exc.code}, status=STATUS.get(exc.code, 400),
                         json_dumps_params={"ensure_ascii": False})
     return _tus(body)
 
@@ -148,11 +150,11 @@ def _patch(request, upload: TusUpload) -> HttpResponse:
 
 
 def _result(request, upload: TusUpload) -> HttpResponse:
-    """GET (outside tus): the finished photo's group, as the one-shot POST answers; the row goes."""
+    """GET (outside tus): the finished photo's group, as the one-shot POST answers. The row stays (how
+    much was re-sent, for the admin) until the periodic job removes it with the unfinished ones."""
     if upload.photo_id is None:
         return _bad(_("照片尚未上传完成。"), status=409)
     photo = upload.photo
-    tus.discard_upload(upload)
     success = _("照片已替换。") if upload.replace_id else _("已上传%(count)d幅照片。") % {"count": 1}
     return _photo_response(request, upload.entry, photo.kind, photos=[photo], success=success)
 

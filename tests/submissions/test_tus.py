@@ -100,7 +100,8 @@ def test_upload_in_chunks_becomes_the_photo_like_a_post(client, worker, draft, t
     result = client.get(location, HTTP_ACCEPT="application/json", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert result.status_code == 200 and result.json()["photo"]["id"] == photo.pk
     assert 'data-photo-group="hazard"' in result.json()["group_html"]
-    assert not TusUpload.objects.exists()
+    finished = TusUpload.objects.get()
+    assert finished.photo == photo and finished.bytes_received == len(data) and finished.patch_count == 2
 
 
 def test_wrong_offset_is_409_and_writes_nothing(client, worker, draft):
@@ -271,7 +272,7 @@ def test_hostile_file_in_chunks_is_refused_with_nothing_left_behind(client, work
     location = create(client, draft, len(data))["Location"]
     patch(client, location, data[:700], 0)
     response = patch(client, location, data[700:], 700)
-    assert response.status_code == 403 and response.json()["ok"] is False and response.json()["error"]
+    assert response.status_code == 400 and response.json()["ok"] is False and response.json()["error"]
     assert not Photo.objects.exists() and not TusUpload.objects.exists()
     assert parts(tus_dir) == [] and stored_files(media_root) == set()
 
