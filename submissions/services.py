@@ -26,12 +26,13 @@ from portal.celery import enqueue_on_commit
 from portal.refusals import Refused
 
 # The tasks module imports this one too: both refer to the other only inside functions, at call time.
-from submissions import tasks
+from submissions import near_duplicates, tasks
 from submissions.completeness import missing_items
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo, derivative_upload_to
 from submissions.photo_intake import cleaned_upload
 from submissions.photos import make_derivative
+from submissions.photos.similarity import phash64
 from submissions.signals import entry_submitted
 
 logger = logging.getLogger(__name__)
@@ -285,6 +286,7 @@ def create_photo_derivatives(photo: Photo) -> list[str]:
     wanted = [name for name in DERIVATIVE_SIDES
               if not (getattr(photo, name) and storage.exists(getattr(photo, name).name))]
     if not wanted:
+        _hash_photo(photo, None)
         return []
     made = []
     previous = None  # the larger copy just made: smaller ones are scaled from it, not from the original
@@ -306,7 +308,27 @@ def create_photo_derivatives(photo: Photo) -> list[str]:
             return made
         setattr(photo, name, saved)
         made.append(name)
+    _hash_photo(photo, previous)
     return made
+
+
+def _hash_photo(photo: Photo, thumbnail: bytes | None) -> None:
+    """The photo's pHash, from the thumbnail just made from the reduced decode (or the stored one), and
+    the 疑似重复 flags of the entries it resembles (submissions.near_duplicates)."""
+    if photo.phash is not None:
+        return
+    try:
+        if thumbnail is None:
+            with photo.thumbnail.storage.open(photo.thumbnail.name, "rb") as stored:
+                value = phash64(stored)
+        else:
+            value = phash64(io.BytesIO(thumbnail))
+    except Exception:
+        logger.exception("cannot hash photo %s", photo.pk)
+        return
+    if Photo.objects.filter(pk=photo.pk, original=photo.original.name).update(phash=value):
+        photo.phash = value
+        near_duplicates.after_photo_hashed(photo)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
