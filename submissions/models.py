@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions.assignments import ExpertAssignment, ExpertAssignmentQuerySet
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
-from submissions.near_duplicate_models import DuplicateDismissal, NearDuplicateRule, ReferencePhoto
+from submissions.near_duplicate_models import (
+    DuplicateDismissal,
+    NearDuplicateRule,
+    ReferencePhoto,
+    phash_band_indexes,
+)
 from submissions.tus_uploads import TusUpload
 
 # Defined in their own module, registered with this app by being imported here.
@@ -130,15 +135,15 @@ class Photo(models.Model):
     thumbnail = models.FileField(upload_to=derivative_upload_to, max_length=200, blank=True)
     preview = models.FileField(upload_to=derivative_upload_to, max_length=200, blank=True)
     # pHash of the upright display copy (submissions.photos.similarity), signed 64-bit; null until the
-    # derivatives task ran. The index serves exact matches and an index-only scan for the XOR search.
-    phash = models.BigIntegerField(_("感知哈希"), null=True, blank=True, db_index=True, editable=False)
+    # derivatives task ran. Indexed by its four 16-bit bands (phash_band_indexes) for the search.
+    phash = models.BigIntegerField(_("感知哈希"), null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("照片")
         verbose_name_plural = _("照片")
         ordering = ["kind", "position", "id"]
-        indexes = [models.Index(fields=["entry", "kind", "position"])]
+        indexes = [models.Index(fields=["entry", "kind", "position"]), *phash_band_indexes("photo")]
 
     def __str__(self):
         return f"{self.entry.code} {self.get_kind_display()}{self.position}"

@@ -3,6 +3,7 @@ flags both entries; the committee's dismissal clears the flag; past campaigns' p
 hashes and caught."""
 
 import io
+import random
 import zipfile
 
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 from submissions import near_duplicates, services
 from submissions.enums import EntryState, PhotoKind
 from submissions.models import Entry, Photo, ReferencePhoto
-from submissions.photos.similarity import hamming, phash64, to_signed
+from submissions.photos.similarity import band_neighbours, hamming, phash64, to_signed
 from tests.factories import make_entry
 from tests.factories import photos as pf
 
@@ -113,3 +114,24 @@ def test_own_entry_and_drafts_are_not_matches(people, small_campaign):
     entry = _submitted_with_photo(people["worker"], small_campaign, data)
     assert not entry.has_near_duplicate
     assert near_duplicates.near_hashes(photo.phash, 8, exclude_entry_id=entry.pk) == []
+
+
+def test_band_neighbours_cover_the_radius():
+    assert len(band_neighbours(0, 2)) == 1 + 16 + 120
+    assert all(bin(v).count("1") <= 2 for v in band_neighbours(0, 2))
+
+
+@pytest.mark.parametrize("distance", [3, 8, 12])
+def test_search_finds_exactly_the_hashes_within_distance(distance):
+    rnd = random.Random(distance)
+    query = to_signed(rnd.getrandbits(64))
+    values = [to_signed(rnd.getrandbits(64)) for _ in range(150)]
+    for flips in range(distance + 3):  # neighbours at every distance around the limit
+        value = query
+        for bit in rnd.sample(range(64), flips):
+            value ^= 1 << bit
+        values.append(to_signed(value & (2**64 - 1)))
+    ReferencePhoto.objects.bulk_create(ReferencePhoto(year=2024, code=str(n), phash=v) for n, v in enumerate(values))
+    expected = sorted(hamming(query, v) for v in values if hamming(query, v) <= distance)
+    found = near_duplicates.near_hashes(query, distance)
+    assert sorted(m.distance for m in found) == expected[: near_duplicates.MATCH_LIMIT]
