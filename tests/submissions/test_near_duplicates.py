@@ -135,3 +135,12 @@ def test_search_finds_exactly_the_hashes_within_distance(distance):
     expected = sorted(hamming(query, v) for v in values if hamming(query, v) <= distance)
     found = near_duplicates.near_hashes(query, distance)
     assert sorted(m.distance for m in found) == expected[: near_duplicates.MATCH_LIMIT]
+
+
+def test_author_is_told_on_the_entry_page(client, people, small_campaign):
+    entry = make_entry(people["worker"], campaign=small_campaign)
+    client.force_login(people["worker"])
+    url = f"/submissions/{entry.pk}/edit/"
+    assert "疑似重复" not in client.get(url).content.decode()
+    Entry.objects.filter(pk=entry.pk).update(has_near_duplicate=True)
+    assert "疑似重复" in client.get(url).content.decode()
