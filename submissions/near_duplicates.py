@@ -126,10 +126,15 @@ def refresh_flags(entry_ids) -> None:
         Entry.objects.filter(pk=entry.pk).exclude(has_near_duplicate=flagged).update(has_near_duplicate=flagged)
 
 
+def partner_entries(photo: Photo) -> set[int]:
+    """The entries whose photos `photo` resembles: their flags change when it is deleted or replaced."""
+    ids = [m.photo_id for m in matches_of(photo) if m.photo_id]
+    return set(Photo.objects.filter(pk__in=ids).values_list("entry_id", flat=True)) if ids else set()
+
+
 def after_photo_hashed(photo: Photo) -> None:
     """Called by the derivatives task once `photo` has a hash: flag its entry and the entries it matches."""
-    matched = Photo.objects.filter(pk__in=[m.photo_id for m in matches_of(photo) if m.photo_id])
-    refresh_flags({photo.entry_id, *matched.values_list("entry_id", flat=True)})
+    refresh_flags({photo.entry_id, *partner_entries(photo)})
 
 
 def dismiss_pair(photo: Photo, *, other_photo: Photo | None = None, reference: ReferencePhoto | None = None,

@@ -217,10 +217,14 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
                     raise Refused(_("该照片已被删除，请刷新页面。"), code="gone")
                 _refuse_repeat(cleaned.sha256, [p for p in photos if p.pk != current.pk])
                 old_sha256 = current.sha256
+                current.entry = locked
+                partners = near_duplicates.partner_entries(current)
                 _fill_photo(current, cleaned)
                 current.thumbnail = current.preview = ""
+                current.phash = None  # a new file: the derivatives task hashes it again
                 _store_original(current, cleaned.file, stored)
                 current.save()
+                near_duplicates.refresh_flags({locked.pk, *partners})
                 _after_photos_changed(locked, {locked.pk, *_entries_with_sha256(locked, old_sha256)})
                 record_audit(actor, "entry.photo_replace", locked, request=request,
                              summary=f"{current.get_kind_display()}{current.position}",
@@ -247,7 +251,10 @@ def delete_photo(photo: Photo, *, actor, request=None) -> None:
     if current is None:
         return  # already gone: a second click on "delete" is not an error
     label = f"{current.get_kind_display()}{current.position}"
+    current.entry = locked
+    partners = near_duplicates.partner_entries(current)
     current.delete()
+    near_duplicates.refresh_flags({locked.pk, *partners})
     _renumber(locked, current.kind)
     _after_photos_changed(locked, {locked.pk, *_entries_with_sha256(locked, current.sha256)})
     record_audit(actor, "entry.photo_delete", locked, summary=label, request=request,

@@ -144,3 +144,13 @@ def test_author_is_told_on_the_entry_page(client, people, small_campaign):
     assert "疑似重复" not in client.get(url).content.decode()
     Entry.objects.filter(pk=entry.pk).update(has_near_duplicate=True)
     assert "疑似重复" in client.get(url).content.decode()
+
+
+@pytest.mark.storage
+def test_deleting_the_copy_clears_the_other_entrys_flag(people, small_campaign):
+    first = _submitted_with_photo(people["worker"], small_campaign, _jpeg(pf.picture(SIZE)))
+    second = _submitted_with_photo(people["worker_peer"], small_campaign, variants()["resaved"])
+    Entry.objects.filter(pk=second.pk).update(state=EntryState.RETURNED)
+    services.delete_photo(Photo.objects.get(entry=second), actor=people["worker_peer"])
+    first.refresh_from_db()
+    assert not first.has_near_duplicate
