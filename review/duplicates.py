@@ -9,7 +9,8 @@ author only when the user may open that entry too; a reference photo shows its y
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -48,6 +49,7 @@ def _pairs(user, entry) -> list[Pair]:
     return pairs
 
 
+@login_required
 @require_GET
 @permission_required("review.view_queue")
 def entry_duplicates(request, pk: int):
@@ -60,6 +62,7 @@ def entry_duplicates(request, pk: int):
     })
 
 
+@login_required
 @require_POST
 @permission_required("review.view_queue")
 def dismiss(request, photo_pk: int):
@@ -67,7 +70,7 @@ def dismiss(request, photo_pk: int):
     photo = get_object_or_404(Photo.objects.select_related("entry__campaign"), pk=photo_pk,
                               entry__in=entries_for_reviewer(request.user))
     if not is_committee(request.user):
-        raise Http404
+        raise PermissionDenied  # in the user's scope, but the decision is the committee's
     other = reference = None
     if request.POST.get("other_photo", "").isdigit():
         other = get_object_or_404(Photo.objects.select_related("entry__campaign"), pk=request.POST["other_photo"])
