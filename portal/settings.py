@@ -332,6 +332,13 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 PORTAL_REQUEUE_AFTER_MINUTES = env_int("PORTAL_REQUEUE_AFTER_MINUTES", 10, minimum=1)
 # Files of deleted or replaced photos stay until the weekly purge; it skips files younger than this.
 PORTAL_ORPHAN_MIN_AGE_MINUTES = env_int("PORTAL_ORPHAN_MIN_AGE_MINUTES", 1440, minimum=60)
+# Resumable (tus) photo uploads: unfinished uploads live in this private folder (never served), at most
+# PORTAL_TUS_MAX_OPEN_UPLOADS per user, and are removed PORTAL_TUS_MAX_AGE_HOURS after they began; the page
+# sends chunks of PORTAL_TUS_CHUNK_KB. The size limit is the campaign's own (max_file_mb).
+PORTAL_TUS_DIR = Path(env_str("PORTAL_TUS_DIR", str(VAR_DIR / "tus"))).resolve()
+PORTAL_TUS_MAX_OPEN_UPLOADS = env_int("PORTAL_TUS_MAX_OPEN_UPLOADS", 10, minimum=1)
+PORTAL_TUS_MAX_AGE_HOURS = env_int("PORTAL_TUS_MAX_AGE_HOURS", 24, minimum=1)
+PORTAL_TUS_CHUNK_KB = env_int("PORTAL_TUS_CHUNK_KB", 1024, minimum=64)
 # Periodic jobs, run by `celery -A portal beat` next to the worker (or the same commands from cron).
 CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "review.tasks.send_review_digest", "schedule": crontab(hour=8, minute=0)},
@@ -341,6 +348,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-orphan-files": {"task": "portal.backups.tasks.task_purge_orphan_files",
                            "schedule": crontab(day_of_week=0, hour=4, minute=30)},
     "requeue-stranded": {"task": "submissions.tasks.requeue_stranded", "schedule": crontab(minute="*/5")},
+    "remove-stale-tus-uploads": {"task": "submissions.tasks.remove_stale_tus_uploads",
+                                 "schedule": crontab(minute=40)},
     "hazard-digest": {"task": "hazards.tasks.send_hazard_digest", "schedule": crontab(hour=7, minute=30)},
     "tip-clocks": {"task": "tips.tasks.task_check_tip_clocks", "schedule": crontab(hour=7, minute=0)},
     "remind-returns": {"task": "returns.tasks.task_remind_returns", "schedule": crontab(hour=9, minute=30)},

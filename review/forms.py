@@ -33,6 +33,7 @@ class QueueFilterForm(forms.Form):
     grade = forms.ChoiceField(label=_("本级等次"), required=False)
     rectified = forms.ChoiceField(label=_("有整改后照片"), choices=YES_NO, required=False)
     duplicate = forms.ChoiceField(label=_("照片重复"), choices=YES_NO, required=False)
+    near_duplicate = forms.ChoiceField(label=_("疑似重复"), choices=YES_NO, required=False)
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": _("照片名称、作者、单位或编号")}))
     sort = forms.ChoiceField(label=_("排序"), choices=QueueSort.choices, required=False)

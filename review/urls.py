@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review import views
+from review import duplicates, views
 
 app_name = "review"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+]
+
+# 疑似重复 (review.duplicates)
+urlpatterns += [
+    path("entries/<int:pk>/duplicates/", duplicates.entry_duplicates, name="duplicates"),
+    path("duplicates/<int:photo_pk>/dismiss/", duplicates.dismiss, name="duplicate_dismiss"),
 ]

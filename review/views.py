@@ -46,6 +46,11 @@ def _photo_pairs(photos) -> list[tuple[str, list]]:
             (_("整改后"), [photo for photo in photos if photo.kind == PhotoKind.RECTIFIED])]
 
 
+# The queue's yes/no filters and the Entry flag each one reads.
+YES_NO_FILTERS = {"rectified": "has_rectification_photos", "duplicate": "has_duplicate_photo",
+                  "near_duplicate": "has_near_duplicate"}
+
+
 def _apply_filters(entries, filters: dict, tier: int):
     if "state" in filters:
         entries = entries.filter(state=filters["state"])
@@ -63,10 +68,9 @@ def _apply_filters(entries, filters: dict, tier: int):
             entries = entries.filter(~Exists(graded))
         else:
             entries = entries.filter(Exists(graded.filter(award_level_id=filters["grade"])))
-    if "rectified" in filters:
-        entries = entries.filter(has_rectification_photos=filters["rectified"] == "yes")
-    if "duplicate" in filters:
-        entries = entries.filter(has_duplicate_photo=filters["duplicate"] == "yes")
+    for name, field in YES_NO_FILTERS.items():
+        if name in filters:
+            entries = entries.filter(**{field: filters[name] == "yes"})
     if "q" in filters:
         text = filters["q"].strip()
         match = Q(title__icontains=text) | Q(author_name__icontains=text) | Q(unit__name__icontains=text)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.admin import register_audit_scope
 from portal.readonly_admin import ReadOnlyAdmin
-from submissions.models import Entry, Photo
+from submissions.models import DuplicateDismissal, Entry, NearDuplicateRule, Photo, ReferencePhoto, TusUpload
 from submissions.scoping import entries_for_user
 
 
@@ -93,3 +93,49 @@ class PhotoAdmin(ReadOnlyAdmin):
     def files(self, photo):
         return format_html("{} · {} · {}", _file_link(photo, "thumbnail", _("缩略图")),
                            _file_link(photo, "preview", _("预览")), _file_link(photo, "original", _("原图")))
+
+
+@admin.register(TusUpload)
+class TusUploadAdmin(ReadOnlyAdmin):
+    """Uploads in progress (submissions.tus): how far each got and how much it re-sent; the periodic job
+    removes them, so the admin only looks."""
+
+    list_display = ("__str__", "user", "entry", "kind", "offset", "length", "bytes_received", "patch_count",
+                    "created_at", "expires_at")
+    list_filter = ("kind",)
+    search_fields = ("filename", "user__username", "=entry__id")
+    list_select_related = ("user", "entry")
+    fields = (*list_display[1:], "filename", "replace", "photo")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(entry__in=entries_for_user(request.user).values("pk"))
+
+
+@admin.register(NearDuplicateRule)
+class NearDuplicateRuleAdmin(admin.ModelAdmin):
+    """The campaign's 疑似重复 threshold: data the committee may tune, not a number in code."""
+
+    list_display = ("campaign", "max_distance")
+    list_select_related = ("campaign",)
+
+
+@admin.register(ReferencePhoto)
+class ReferencePhotoAdmin(ReadOnlyAdmin):
+    """Past campaigns' photos as hashes (manage.py import_reference_photos)."""
+
+    list_display = ("year", "code", "phash", "imported_at")
+    list_filter = ("year",)
+    search_fields = ("code",)
+
+
+@admin.register(DuplicateDismissal)
+class DuplicateDismissalAdmin(ReadOnlyAdmin):
+    """The committee's "not a duplicate" decisions (made on the review pages)."""
+
+    list_display = ("photo", "other_photo", "reference", "reason", "decided_by", "decided_at")
+    list_select_related = ("photo__entry__campaign", "other_photo__entry__campaign", "reference", "decided_by")
+    search_fields = ("reason",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(photo__entry__in=entries_for_user(request.user).values("pk"))

@@ -6,9 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions.assignments import ExpertAssignment, ExpertAssignmentQuerySet
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
+from submissions.near_duplicate_models import (
+    DuplicateDismissal,
+    NearDuplicateRule,
+    ReferencePhoto,
+    phash_band_indexes,
+)
+from submissions.tus_uploads import TusUpload
 
 # Defined in their own module, registered with this app by being imported here.
-__all__ = ["Entry", "ExpertAssignment", "ExpertAssignmentQuerySet", "Photo"]
+__all__ = ["DuplicateDismissal", "Entry", "ExpertAssignment", "ExpertAssignmentQuerySet", "NearDuplicateRule", "Photo",
+           "ReferencePhoto", "TusUpload"]
 
 
 class Entry(models.Model):
@@ -55,6 +63,9 @@ class Entry(models.Model):
     unit_score = models.DecimalField(_("单位评价得分 D"), max_digits=8, decimal_places=5, null=True, blank=True)
     has_rectification_photos = models.BooleanField(_("有整改后照片"), default=False)
     has_duplicate_photo = models.BooleanField(_("照片与其他作品重复"), default=False)
+    # Set by the derivatives task (submissions.near_duplicates): a photo within the campaign's Hamming
+    # distance of another entry's photo or of a past campaign's reference, not dismissed by the committee.
+    has_near_duplicate = models.BooleanField(_("疑似重复"), default=False, db_index=True)
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -123,13 +134,16 @@ class Photo(models.Model):
     taken_at = models.DateTimeField(_("拍摄时间（EXIF）"), null=True, blank=True)
     thumbnail = models.FileField(upload_to=derivative_upload_to, max_length=200, blank=True)
     preview = models.FileField(upload_to=derivative_upload_to, max_length=200, blank=True)
+    # pHash of the upright display copy (submissions.photos.similarity), signed 64-bit; null until the
+    # derivatives task ran. Indexed by its four 16-bit bands (phash_band_indexes) for the search.
+    phash = models.BigIntegerField(_("感知哈希"), null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("照片")
         verbose_name_plural = _("照片")
         ordering = ["kind", "position", "id"]
-        indexes = [models.Index(fields=["entry", "kind", "position"])]
+        indexes = [models.Index(fields=["entry", "kind", "position"]), *phash_band_indexes("photo")]
 
     def __str__(self):
         return f"{self.entry.code} {self.get_kind_display()}{self.position}"

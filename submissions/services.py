@@ -26,12 +26,13 @@ from portal.celery import enqueue_on_commit
 from portal.refusals import Refused
 
 # The tasks module imports this one too: both refer to the other only inside functions, at call time.
-from submissions import tasks
+from submissions import near_duplicates, tasks
 from submissions.completeness import missing_items
 from submissions.enums import EDITABLE_STATES, EntryState, PhotoKind, Tier
 from submissions.models import Entry, Photo, derivative_upload_to
 from submissions.photo_intake import cleaned_upload
 from submissions.photos import make_derivative
+from submissions.photos.similarity import phash64
 from submissions.signals import entry_submitted
 
 logger = logging.getLogger(__name__)
@@ -216,10 +217,14 @@ def replace_photo(photo: Photo, upload, *, actor, request=None) -> Photo:
                     raise Refused(_("该照片已被删除，请刷新页面。"), code="gone")
                 _refuse_repeat(cleaned.sha256, [p for p in photos if p.pk != current.pk])
                 old_sha256 = current.sha256
+                current.entry = locked
+                partners = near_duplicates.partner_entries(current)
                 _fill_photo(current, cleaned)
                 current.thumbnail = current.preview = ""
+                current.phash = None  # a new file: the derivatives task hashes it again
                 _store_original(current, cleaned.file, stored)
                 current.save()
+                near_duplicates.refresh_flags({locked.pk, *partners})
                 _after_photos_changed(locked, {locked.pk, *_entries_with_sha256(locked, old_sha256)})
                 record_audit(actor, "entry.photo_replace", locked, request=request,
                              summary=f"{current.get_kind_display()}{current.position}",
@@ -246,7 +251,10 @@ def delete_photo(photo: Photo, *, actor, request=None) -> None:
     if current is None:
         return  # already gone: a second click on "delete" is not an error
     label = f"{current.get_kind_display()}{current.position}"
+    current.entry = locked
+    partners = near_duplicates.partner_entries(current)
     current.delete()
+    near_duplicates.refresh_flags({locked.pk, *partners})
     _renumber(locked, current.kind)
     _after_photos_changed(locked, {locked.pk, *_entries_with_sha256(locked, current.sha256)})
     record_audit(actor, "entry.photo_delete", locked, summary=label, request=request,
@@ -285,6 +293,7 @@ def create_photo_derivatives(photo: Photo) -> list[str]:
     wanted = [name for name in DERIVATIVE_SIDES
               if not (getattr(photo, name) and storage.exists(getattr(photo, name).name))]
     if not wanted:
+        _hash_photo(photo, None)
         return []
     made = []
     previous = None  # the larger copy just made: smaller ones are scaled from it, not from the original
@@ -306,7 +315,27 @@ def create_photo_derivatives(photo: Photo) -> list[str]:
             return made
         setattr(photo, name, saved)
         made.append(name)
+    _hash_photo(photo, previous)
     return made
+
+
+def _hash_photo(photo: Photo, thumbnail: bytes | None) -> None:
+    """The photo's pHash, from the thumbnail just made from the reduced decode (or the stored one), and
+    the 疑似重复 flags of the entries it resembles (submissions.near_duplicates)."""
+    if photo.phash is not None:
+        return
+    try:
+        if thumbnail is None:
+            with photo.thumbnail.storage.open(photo.thumbnail.name, "rb") as stored:
+                value = phash64(stored)
+        else:
+            value = phash64(io.BytesIO(thumbnail))
+    except Exception:
+        logger.exception("cannot hash photo %s", photo.pk)
+        return
+    if Photo.objects.filter(pk=photo.pk, original=photo.original.name).update(phash=value):
+        photo.phash = value
+        near_duplicates.after_photo_hashed(photo)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -320,6 +349,15 @@ def _lock(entry: Entry, actor) -> Entry:
     if entry.campaign_id == locked.campaign_id:
         locked.campaign = entry.campaign  # spare a query; the campaign's rules are not part of the lock
     return locked
+
+
+def check_photo_addable(entry: Entry, kind: str, *, replacing: bool = False) -> None:
+    """Raise Refused unless a photo of group `kind` may now be added to `entry` (or, `replacing`, one of
+    its photos replaced): for submissions.tus, which takes a photo in many requests before add_photo."""
+    if replacing:
+        _require_changeable(entry)
+    else:
+        _require_photo_addable(entry, kind)
 
 
 def _require_changeable(entry: Entry) -> None:

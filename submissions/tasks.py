@@ -6,7 +6,7 @@ still find its task.
 
 from celery import shared_task
 
-from submissions import requeue, services
+from submissions import requeue, services, tus
 from submissions.models import Photo
 
 
@@ -28,3 +28,9 @@ def task_requeue_stranded() -> dict:
     """The periodic repair after a Redis or worker outage (also `manage.py requeue_stranded`): photos
     without derivatives and exports nobody works on are queued again."""
     return requeue.requeue_stranded()
+
+
+@shared_task(name="submissions.tasks.remove_stale_tus_uploads")
+def task_remove_stale_tus_uploads() -> int:
+    """The periodic clean-up of resumable uploads past PORTAL_TUS_MAX_AGE_HOURS (submissions.tus)."""
+    return tus.remove_stale_uploads()

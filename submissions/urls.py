@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import views
+from submissions import tus_views, views
 
 app_name = "submissions"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("photos/<int:photo_pk>/move/", views.photo_move, name="photo_move"),
+]
+
+# Resumable uploads (tus 1.0), see submissions.tus_views.
+urlpatterns += [
+    path("<int:pk>/tus/", tus_views.upload_create, name="tus_create"),
+    path("tus/<uuid:upload_id>/", tus_views.upload_detail, name="tus_upload"),
 ]

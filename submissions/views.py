@@ -7,6 +7,7 @@ the `rules` in submissions/rules.py; every change goes through submissions/servi
 from dataclasses import dataclass
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -259,6 +260,7 @@ def entry_edit(request, pk):
     counts = {kind: sum(1 for p in photos if p.kind == kind) for kind in PhotoKind.values}
     return render(request, "submissions/entry_edit.html", {
         "entry": entry, "form": form, "groups": photo_groups(entry, request.user, photos),
+        "tus_chunk_size": settings.PORTAL_TUS_CHUNK_KB * 1024,
         "missing": missing_items(entry, counts), "declaration_text": DECLARATION_TEXT,
         "placeholder": static(PLACEHOLDER), "return_reason": return_reason(entry),
         "can_download_original": rules.has_perm("submissions.download_original", request.user, entry),
@@ -294,7 +296,8 @@ def entry_detail(request, pk):
     counts = {kind: sum(1 for p in photos if p.kind == kind) for kind in PhotoKind.values}
     can_change = rules.has_perm("submissions.change_entry", request.user, entry)
     return render(request, "submissions/entry_detail.html", {
-        "entry": entry, "groups": photo_groups(entry, request.user, photos), "is_author": is_author,
+        "entry": entry, "groups": photo_groups(entry, request.user, photos),
+        "tus_chunk_size": settings.PORTAL_TUS_CHUNK_KB * 1024, "is_author": is_author,
         "can_change": can_change,
         "can_withdraw": rules.has_perm("submissions.withdraw_entry", request.user, entry),
         "can_delete": rules.has_perm("submissions.delete_entry", request.user, entry),

@@ -69,7 +69,7 @@ def test_worker_creates_uploads_and_submits_an_entry_on_a_phone(phone, demo, tmp
     expect(page.locator("[data-upload-status] .alert-danger")).to_contain_text("要求长边≥3000")
     assert Photo.objects.count() == 1
     phone.step("server-refusal")
-    refused = [error for error in phone.errors if error.startswith("HTTP 400: ") and "/photos/" in error]
+    refused = [error for error in phone.errors if error.startswith("HTTP 400: ") and "/tus/" in error]
     assert len(refused) == 1
     phone.errors.remove(refused[0])
 

@@ -19,8 +19,8 @@ from django.urls import reverse
 from portal.accounts.enums import RoleKind
 from review.enums import NotificationKind
 from review.models import Notification
-from submissions.enums import EntryState, Tier
-from submissions.models import ExpertAssignment
+from submissions.enums import EntryState, PhotoKind, Tier
+from submissions.models import ExpertAssignment, Photo
 from tests.factories import make_entry, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,9 @@ MATRIX = [
     ("POST",  "undo",                   "sel",  REVIEW_DATA, LOGIN, GONE,  GONE,    MOVED,  GONE,  MOVED,  GONE,    MOVED,  GONE,  GONE,     GONE,  GONE,  GONE),
     ("POST",  "undo",                   "prov", REVIEW_DATA, LOGIN, GONE,  GONE,    MOVED,  GONE,  MOVED,  GONE,    MOVED,  GONE,  DENIED,   GONE,  GONE,  GONE),
     ("POST",  "grade",                  "sel",  REVIEW_DATA, LOGIN, GONE,  GONE,    DENIED, GONE,  DENIED, GONE,    MOVED,  GONE,  GONE,     GONE,  GONE,  GONE),
+    ("GET",   "duplicates",             "sel",  None,        LOGIN, GONE,  GONE,    OK,     GONE,  OK,     GONE,    OK,     GONE,  GONE,     GONE,  GONE,  GONE),
+    ("GET",   "duplicates",             "prov", None,        LOGIN, GONE,  GONE,    OK,     GONE,  OK,     GONE,    OK,     GONE,  OK,       GONE,  GONE,  GONE),
+    ("POST",  "duplicate_dismiss",      "photo", {},         LOGIN, GONE,  GONE,    DENIED, GONE,  DENIED, GONE,    DENIED, GONE,  MOVED,    GONE,  GONE,  GONE),
     ("GET",   "notifications",          None,   None,        LOGIN, OK,    OK,      OK,     OK,    OK,     OK,      OK,     OK,    OK,       OK,    OK,    OK),
     ("POST",  "notification_read",      "note", {},          LOGIN, MOVED, GONE,    GONE,   GONE,  GONE,   GONE,    GONE,   GONE,  GONE,     GONE,  GONE,  GONE),
     ("POST",  "notifications_read_all", None,   {},          LOGIN, MOVED, MOVED,   MOVED,  MOVED, MOVED,  MOVED,   MOVED,  MOVED, MOVED,    MOVED, MOVED, MOVED),
@@ -81,7 +84,9 @@ def world(org, campaign):
                       has_rectification_photos=True)
     ExpertAssignment.objects.create(entry=prov, expert=expert_assigned)
     note = Notification.objects.create(user=author, entry=sel, kind=NotificationKind.ADVANCED, message="晋级")
-    return {"cast": cast, "objects": {"sel": sel, "prov": prov, "none": Missing(), "note": note}}
+    photo = Photo.objects.create(entry=prov, kind=PhotoKind.HAZARD, position=1, original="o/p.jpg", sha256="0" * 64,
+                                 size=1, width=3000, height=2000, phash=1)
+    return {"cast": cast, "objects": {"sel": sel, "prov": prov, "none": Missing(), "note": note, "photo": photo}}
 
 
 class Missing:

@@ -1,6 +1,8 @@
-// Photo groups: each chosen photo uploads on its own (XMLHttpRequest, with a progress bar), after a quick
-// check in the browser that warns, before mobile data is spent, about files the server will refuse.
-// The server stays the authority: the user may upload anyway. Without this script the forms post normally.
+// Photo groups: each chosen photo uploads on its own, with a progress bar, after a quick check in the
+// browser that warns, before mobile data is spent, about files the server will refuse. Uploads are
+// resumable (tus 1.0, static/vendor/tus-js-client-*, server in submissions/tus_views.py): chunks, retries
+// with back-off, and after a reload or a cut connection the same photo continues where it stopped.
+// Without tus support a photo goes in one XMLHttpRequest POST; without this script the forms post normally.
 (function () {
   "use strict";
   var texts = document.getElementById("photo-upload-texts");
@@ -218,12 +220,103 @@
       if (!record.replace && count > record.countBefore) { return; }
       var status = group.closest("[data-photo-group-wrapper]").querySelector("[data-upload-status]");
       status.appendChild(element("div", "alert alert-danger py-1 px-2 small upload-interrupted",
-                                 t("interrupted", { name: record.name })));
+                                 t(resumable() ? "interrupted-resumable" : "interrupted", { name: record.name })));
     });
     keepInFlight(left);
   }
 
   // --- upload -----------------------------------------------------------------------------------------
+
+  // --- resumable upload (tus) ------------------------------------------------------------------------
+
+  // Seconds between retries: a 4G drop-out of a minute or two is waited out, then the user is told.
+  var RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000, 60000];
+
+  function resumable() {
+    return !!(window.tus && window.tus.isSupported);
+  }
+
+  function errorOf(error) {
+    var response = error && error.originalResponse;
+    if (!response) { return null; }
+    try { return JSON.parse(response.getBody()); } catch (ignored) { return null; }
+  }
+
+  function sendResumable(form, file, ui) {
+    var group = form.closest("[data-photo-group-wrapper]").querySelector("[data-photo-group]");
+    var endpoint = new URL(group.getAttribute("data-tus-url"), window.location.href).href;
+    var replace = form.querySelector("input[name=replace]");
+    var metadata = { filename: file.name, kind: form.querySelector("input[name=kind]").value };
+    if (replace) { metadata.replace = replace.value; }
+    var chunk = parseInt(texts && texts.getAttribute("data-tus-chunk-size"), 10) || 1048576;
+    return new Promise(function (resolve) {
+      var upload;
+      function fail(message) {
+        ui.progress.remove();
+        ui.label.className = "alert alert-danger py-1 px-2 mb-0 small";
+        ui.label.textContent = t("failed", { name: file.name, error: message });
+        resolve(null);
+      }
+      function percent(sent) { return Math.round(100 * sent / file.size); }
+      upload = new window.tus.Upload(file, {
+        endpoint: endpoint,
+        chunkSize: chunk,
+        retryDelays: RETRY_DELAYS,
+        metadata: metadata,
+        headers: { "X-CSRFToken": form.querySelector("input[name=csrfmiddlewaretoken]").value },
+        removeFingerprintOnSuccess: true,
+        // The same file chosen again for the same group (and photo to replace) continues its upload.
+        fingerprint: function (chosen) {
+          return Promise.resolve(["photo", endpoint, metadata.kind, metadata.replace || "", chosen.name,
+                                  chosen.size, chosen.lastModified].join("|"));
+        },
+        // Unlike the library's default, retry while the phone reports no network too: that is the drop-out.
+        onShouldRetry: function (error) {
+          var code = error.originalResponse ? error.originalResponse.getStatus() : 0;
+          if (!code || code >= 500 || code === 409 || code === 423) {
+            ui.label.textContent = t("retrying", { name: file.name, percent: percent(upload.offset || 0) });
+            return true;
+          }
+          return false;
+        },
+        onProgress: function (sent, total) {
+          ui.bar.style.width = Math.round(100 * sent / total) + "%";
+        },
+        onChunkComplete: function () {
+          ui.label.textContent = t("uploading", { name: file.name });
+        },
+        onError: function (error) {
+          var body = errorOf(error);
+          if (body && body.error) { fail(body.error); return; }
+          if (!error.originalResponse) {
+            // Retries used up: go on by itself when the network is back (the chunks stay on the server).
+            ui.label.textContent = t("retrying", { name: file.name, percent: percent(upload.offset || 0) });
+            window.addEventListener("online", function () { upload.start(); }, { once: true });
+            return;
+          }
+          fail(t("http-error", { status: error.originalResponse.getStatus() }));
+        },
+        onSuccess: function () {
+          fetch(upload.url, { credentials: "same-origin",
+                              headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" } })
+            .then(function (response) { return response.json(); })
+            .then(function (body) {
+              ui.progress.remove();
+              ui.label.className = "small text-success";
+              ui.label.textContent = t("done", { name: file.name });
+              resolve(body);
+            }, function () { fail(t("network")); });
+        }
+      });
+      upload.findPreviousUploads().then(function (previous) {
+        if (previous.length) {
+          upload.resumeFromPreviousUpload(previous[0]);
+          ui.label.textContent = t("resumed", { name: file.name });
+        }
+        upload.start();
+      });
+    });
+  }
 
   function send(form, file, status, countBefore) {
     var record = { id: String(Date.now()) + Math.random(), url: form.getAttribute("action"), name: file.name,
@@ -241,6 +334,17 @@
     row.appendChild(progress);
     status.appendChild(row);
 
+    if (resumable()) {
+      started(record);
+      return sendResumable(form, file, { label: label, progress: progress, bar: bar }).then(function (body) {
+        finished(record);
+        if (body && !body.ok) {
+          label.className = "alert alert-danger py-1 px-2 mb-0 small";
+          label.textContent = t("failed", { name: file.name, error: body.error || t("network") });
+        }
+        return body;
+      });
+    }
     var data = new FormData();
     form.querySelectorAll("input[type=hidden]").forEach(function (input) { data.append(input.name, input.value); });
     data.append("photo", file, file.name);
