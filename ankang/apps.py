@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnkangConfig(AppConfig):
+    name = "ankang"
+    verbose_name = _("“安康杯”竞赛")
