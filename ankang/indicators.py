@@ -23,7 +23,7 @@ from ankang.models import ActivityRecord, ActivityType, Competition
 from hazards.enums import HazardSource, HazardState
 from portal.directory.models import OrgNode
 from returns.enums import FILED_STATES
-from returns.models import Return
+from returns.models import Filer, Return
 from returns.selectors import Window, hazards_found, subtree_hazards
 from submissions.enums import NOT_TAKING_PART
 from submissions.models import Entry
@@ -118,13 +118,14 @@ def _returns(unit: OrgNode, competition: Competition):
 
 
 def returns_on_time(unit: OrgNode, competition: Competition, today=None) -> Figure:
-    """查保促报表按时报送: the unit's returns of the year filed by their deadline, of those already due."""
+    """查保促报表按时报送: of the unit's periods of the year already due, the returns filed by their deadline."""
     today = today or timezone.localdate()
-    reports = list(_returns(unit, competition))
-    due = [r for r in reports if r.deadline <= today or r.state in FILED_STATES]
-    on_time = sum(1 for r in due if r.filed_on_time())
-    if not reports:
-        return Figure(None, _("本年度无“查保促”报表"))
+    filer = Filer.objects.filter(node=unit, programme__year=competition.year).select_related("programme").first()
+    if filer is None:
+        return Figure(None, _("本单位不在本年度“查保促”填报名单中"))
+    reports = {r.period_id: r for r in filer.returns.all()}
+    due = [p for p in filer.programme.periods.all() if p.deadline(competition.year) <= today or p.pk in reports]
+    on_time = sum(1 for p in due if p.pk in reports and reports[p.pk].filed_on_time())
     return Figure(on_time, _("应报%(d)s期，按时报送%(o)s期") % {"d": len(due), "o": on_time})
 
 
