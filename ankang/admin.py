@@ -106,15 +106,13 @@ class CompetitionAdmin(admin.ModelAdmin):
 
 
 class ScopedReadOnlyAdmin(ReadOnlyAdmin):
-    """Read-only, and only the records of the user's scope (superusers see all)."""
+    """Read-only, and only the records of the user's scope (a superuser too: admin rights are not a union's
+    scope)."""
 
     unit_field = "unit"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(unit_scope(request.user, f"{self.unit_field}__"))
+        return super().get_queryset(request).filter(unit_scope(request.user, f"{self.unit_field}__"))
 
 
 @admin.register(Enrolment)
