@@ -223,3 +223,11 @@ def test_lists_constant_queries(client, competition, org, people, django_assert_
     with django_assert_num_queries(len(one)):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 3
+
+
+def test_new_record_form_lists_only_confirmed_enrolments(client, competition, org, people, enrolment):
+    services.enrol(competition, org.unit_a1a, actor=people["unit"], kind="team", team="电工班")  # not confirmed
+    client.force_login(people["unit"])
+    response = client.get(reverse("ankang:new_record", args=[competition.pk]))
+    assert response.status_code == 200
+    assert list(response.context["form"].fields["enrolment"].queryset) == [enrolment]
