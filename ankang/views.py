@@ -89,6 +89,7 @@ def competition(request, competition, pk):
         "startable": [e for e in own if e.kind == EnrolmentKind.UNIT and e.state == EnrolmentState.CONFIRMED
                       and e.unit_id not in sheets],
         "enrol_form": EnrolForm() if mine else None, "today": timezone.localdate(),
+        "my_units": [role.node for role in request.user.role_list if role.node_id in mine],
         "can_cover": rules.has_perm("ankang.view_coverage", request.user)})
 
 

@@ -231,3 +231,19 @@ def test_new_record_form_lists_only_confirmed_enrolments(client, competition, or
     response = client.get(reverse("ankang:new_record", args=[competition.pk]))
     assert response.status_code == 200
     assert list(response.context["form"].fields["enrolment"].queryset) == [enrolment]
+
+
+def test_draft_sheet_page_has_the_self_score_inputs(client, competition, people, enrolment):
+    sheet = services.start_sheet(competition, enrolment, actor=people["unit"])
+    client.force_login(people["unit"])
+    response = client.get(reverse("ankang:sheet", args=[sheet.pk]))
+    assert response.context["can_score"] and response.context["view"].live
+    item = sheet.scores.first().item
+    assert f'name="s_{item.pk}"'.encode() in response.content
+
+
+def test_competition_page_for_the_unit_offers_enrolment(client, competition, people):
+    client.force_login(people["unit"])
+    response = client.get(reverse("ankang:competition", args=[competition.pk]))
+    assert response.context["enrol_form"] is not None
+    assert "送清凉" in response.content.decode() and "7–8月" in response.content.decode()
