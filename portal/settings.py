@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "hazards",
     "tips",
     "returns",  # 查保促 returns (issue 17): above hazards and tips, whose records it counts
+    "ankang",  # 安康杯 competition (issue 18): above returns, tips, hazards and submissions, whose records it reads
     "demo",  # above every product app: the demo generator uses them all
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("hazards/", include("hazards.urls")),
     path("tips/", include("tips.urls")),
     path("returns/", include("returns.urls")),
+    path("ankang/", include("ankang.urls")),
     path("captcha/", include("captcha.urls")),  # the CAPTCHA images of the public tip form
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,5 @@
 """Imports only go downwards: portal < submissions < scoring < review < review.experts / review.exhibition /
-review.reports < hazards < tips < returns < demo (issue 13.6). Read from the source with ast, function-level imports included."""
+review.reports < hazards < tips < returns < ankang < demo (issue 13.6). Read from the source with ast, function-level imports included."""
 
 import ast
 from pathlib import Path
@@ -14,6 +14,8 @@ KNOWN_CLIMBS: set[tuple[str, str]] = set()
 
 def layer(module: str) -> int | None:
     if module == "demo" or module.startswith("demo."):
+        return len(LOWER_TO_HIGHER) + 5
+    if module == "ankang" or module.startswith("ankang."):
         return len(LOWER_TO_HIGHER) + 4
     if module == "returns" or module.startswith("returns."):
         return len(LOWER_TO_HIGHER) + 3
@@ -39,7 +41,7 @@ def imported_modules(tree: ast.AST):
 
 def climbs() -> set[tuple[str, str]]:
     found = set()
-    for app in (*LOWER_TO_HIGHER, "hazards", "tips", "returns", "demo"):
+    for app in (*LOWER_TO_HIGHER, "hazards", "tips", "returns", "ankang", "demo"):
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue

@@ -42,12 +42,14 @@ ROLE_HOMES = {
         NavLink(_("待处理作品"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
         NavLink(_("查保促报表"), "returns:index"),
+        NavLink(_("“安康杯”竞赛"), "ankang:index"),
     ]),
     RoleKind.COUNTY: RoleHome(_("县级/集团初评"), _("对下属单位推荐的作品进行初评、评出等次，择优报送市或产业工会。"), [
         NavLink(_("初评队列"), "review:queue"),
         NavLink(_("排名"), "scoring:ranking"),
         NavLink(_("统计"), "reports:dashboard"),
         NavLink(_("查保促报表"), "returns:index"),
+        NavLink(_("“安康杯”竞赛"), "ankang:index"),
     ]),
     RoleKind.CITY: RoleHome(_("市/产业工会甄选"), _("甄选本地区、本产业的作品，评出等次，9月30日前择优推荐不超过50个案例参加省级评审。"), [
         NavLink(_("甄选队列"), "review:queue"),
@@ -55,6 +57,7 @@ ROLE_HOMES = {
         NavLink(_("导出材料"), "exports:index"),
         NavLink(_("统计"), "reports:dashboard"),
         NavLink(_("查保促报表"), "returns:index"),
+        NavLink(_("“安康杯”竞赛"), "ankang:index"),
     ]),
     RoleKind.EXPERT: RoleHome(_("省级专家评审"), _("对分配给您的作品进行在线评分。"), [
         NavLink(_("我的评审任务"), "experts:my_assignments"),
@@ -68,6 +71,7 @@ ROLE_HOMES = {
         NavLink(_("发布展示"), "exhibition:manage"),
         NavLink(_("导出材料"), "exports:index"),
         NavLink(_("统计"), "reports:dashboard"),
+        NavLink(_("“安康杯”竞赛"), "ankang:index"),
     ]),
     # The hazard ledger (hazards/): every role working it lands on the ledger of its unit or area.
     **{kind: RoleHome(title, intro, [NavLink(_("隐患台账"), "hazards:ledger"),

@@ -1,0 +1,76 @@
+"""The forms of the 安康杯 pages. They only shape the input; the services check the rules (windows,
+deadlines, enrolment) and refuse with one Chinese sentence."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ankang.enums import EnrolmentKind, EnrolmentState, RecordLevel, SheetState
+from ankang.models import ActivityType, Enrolment
+from hazards.forms import MultipleFileInput, MultipleJpegField
+
+TEXT = {"rows": 3}
+
+
+def photos_field(required: bool = False) -> MultipleJpegField:
+    return MultipleJpegField(label=_("活动照片"), required=required,
+                             help_text=_("可直接拍照，JPEG格式，每条记录最多9张。"),
+                             widget=MultipleFileInput(attrs={"accept": "image/jpeg"}))
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("单位名称"), required=False, max_length=100)
+
+
+class EnrolmentFilterForm(FilterForm):
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *EnrolmentState.choices])
+
+
+class SheetFilterForm(FilterForm):
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *SheetState.choices])
+
+
+class CoverageFilterForm(FilterForm):
+    none = forms.BooleanField(label=_("只看未开展活动的单位"), required=False)
+
+
+class EnrolForm(forms.Form):
+    kind = forms.ChoiceField(label=_("参赛类别"), choices=EnrolmentKind.choices, initial=EnrolmentKind.UNIT)
+    workshop = forms.CharField(label=_("车间"), max_length=60, required=False)
+    team = forms.CharField(label=_("班组"), max_length=60, required=False, help_text=_("班组参赛时填写。"))
+    members = forms.IntegerField(label=_("职工人数"), min_value=1, max_value=1_000_000, required=False)
+    contact = forms.CharField(label=_("联系人"), max_length=40, required=False)
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", _("确认")), ("decline", _("不予确认"))])
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=1000, widget=forms.Textarea(attrs=TEXT))
+
+
+class RecordForm(forms.Form):
+    enrolment = forms.ModelChoiceField(label=_("开展单位/班组"), queryset=Enrolment.objects.none(), empty_label=None)
+    activity_type = forms.ModelChoiceField(label=_("活动类型"), queryset=ActivityType.objects.none())
+    held_on = forms.DateField(label=_("开展日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("地点"), max_length=200)
+    level = forms.ChoiceField(label=_("开展范围"), choices=RecordLevel.choices, initial=RecordLevel.UNIT)
+    workshop = forms.CharField(label=_("车间"), max_length=60, required=False)
+    team = forms.CharField(label=_("班组"), max_length=60, required=False)
+    participants = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=1_000_000)
+    participant_names = forms.CharField(label=_("参加人员名单（可选）"), required=False, max_length=5000,
+                                        widget=forms.Textarea(attrs=TEXT))
+    description = forms.CharField(label=_("活动情况"), max_length=5000, widget=forms.Textarea(attrs=TEXT))
+    photos = photos_field()
+
+    def __init__(self, *args, enrolments, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: e.label
+        self.fields["activity_type"].queryset = types
+        self.fields["activity_type"].label_from_instance = lambda t: f"{t.name}（{t.months_label}）"
+
+
+class EvidenceForm(forms.Form):
+    photos = photos_field(required=True)
