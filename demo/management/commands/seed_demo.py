@@ -13,6 +13,8 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from ankang import seed_data as ankang_seed_data
+from demo import ankang as demo_ankang
 from demo import data as demo_data
 from demo import hazards as demo_hazards
 from demo import inspections as demo_inspections
@@ -218,6 +220,9 @@ class Command(BaseCommand):
         # Last: the plans cover every 车间/班组 the ledger's and the returns' demo hazards named.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             demo_inspections.seed_inspections(stdout=self.stdout)
+            # The 安康杯 competition reads all of the above for its score sheets' indicators.
+            ankang_seed_data.seed(apps)
+            demo_ankang.seed_ankang(stdout=self.stdout)
 
     # --- the provincial review ----------------------------------------------------------------------------
 
