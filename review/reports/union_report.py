@@ -82,7 +82,9 @@ def report_figures(union, campaign, *, user) -> dict[str, int]:
 
 
 def default_title(union, campaign) -> str:
-    return _("%(union)s%(campaign)s活动开展情况和成效做法") % {"union": union.name, "campaign": campaign.title}
+    """E.g. "甲市总工会关于第四届……“随手拍”活动开展情况和成效做法的报告" (no "活动活动")."""
+    campaign_title = campaign.title if campaign.title.endswith("活动") else campaign.title + "活动"
+    return _("%(union)s关于%(campaign)s开展情况和成效做法的报告") % {"union": union.name, "campaign": campaign_title}
 
 
 def _grades(entries) -> list[tuple[str, int]]:
