@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_audit
+from portal.directory.enums import NodeKind
 from portal.refusals import Refused
 from review.models import TierGrade
 from review.reports.models import StatisticsReport, UnionReport
@@ -108,13 +109,14 @@ def draft_body(union, campaign, *, user) -> str:
     headings for what only the union can write."""
     figures = report_figures(union, campaign, user=user)
     entries = submitted_entries(user, campaign).filter(selection_union=union)
+    area = _("全市") if union.kind == NodeKind.CITY else _("全产业")
     parts = [f"<h3>{escape(_('一、活动开展情况'))}</h3>", "<p>" + escape(_(
-        "本次活动中，全市（本产业）共有 %(participating_units)s 个单位参加，职工参与 %(participants)s 人，"
-        "发现隐患 %(hazards_found)s 处，已整改 %(hazards_rectified)s 处。") % figures) + "</p>"]
+        "本次活动中，%(area)s共有 %(participating_units)s 个单位参加，职工参与 %(participants)s 人，"
+        "发现隐患 %(hazards_found)s 处，已整改 %(hazards_rectified)s 处。") % {**figures, "area": area}) + "</p>"]
     grades = _grades(entries)
     if grades:
         listed = "、".join(_("%(name)s %(count)d 件") % {"name": name, "count": count} for name, count in grades)
-        parts.append("<p>" + escape(_("经区域（行业）甄选，评出%(grades)s。") % {"grades": listed}) + "</p>")
+        parts.append("<p>" + escape(_("经%(area)s甄选，评出%(grades)s。") % {"area": area, "grades": listed}) + "</p>")
     best = _best(entries)
     if best:
         parts.append(f"<h3>{escape(_('二、优秀作品'))}</h3><ul>")
