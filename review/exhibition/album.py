@@ -117,7 +117,7 @@ def album_title(campaign) -> str:
     return _("%(campaign)s获奖作品集") % {"campaign": campaign.title}
 
 
-def photo_jpeg(photo: Photo, pixels: int) -> bytes | None:
+def photo_jpeg(photo: Photo, pixels: int, quality: int = 88) -> bytes | None:
     """The photo upright, sRGB, without any metadata, `pixels` on its long side (from the original, or the
     preview when the original cannot be read); None when neither can be read."""
     for file in (photo.original, photo.preview):
@@ -125,7 +125,7 @@ def photo_jpeg(photo: Photo, pixels: int) -> bytes | None:
             continue
         try:
             with file.storage.open(file.name, "rb") as stream:
-                return make_derivative(stream, pixels, quality=90)
+                return make_derivative(stream, pixels, quality=quality)
         except Exception:  # a missing or broken file leaves a placeholder, never fails the album
             logger.warning("photo %s: %r could not be read for the album", photo.pk, file.name, exc_info=True)
     return None

@@ -44,7 +44,7 @@ MARGIN = 2 * cm
 ROWS_PER_PAGE = 2          # photo rows (one 整改前 and one 整改后 photo each) on an entry's page
 CONTENTS_LINES = 32        # lines of the contents per page
 AWARDS_LINES = 34          # lines of the 组织奖 list per page
-PHOTO_PIXELS = 1400        # a photo cell is ~8 cm wide: 1400 px is ~440 dpi, sharp in print
+PHOTO_PIXELS = 1000        # a photo cell is ~8 cm wide: 1000 px is ~320 dpi (print quality, ≥ 300 dpi)
 TEXT_CHARS = 260           # what one page holds of the hazard and of the rectification
 
 # Binary streams (a PDF is a binary file): ASCII85 would make every embedded JPEG 25 % larger in memory
