@@ -76,10 +76,11 @@ def union_report(request, union, union_id):
             else:
                 messages.success(request, _("已报送省活动组委会办公室。") if "file" in request.POST else _("已保存。"))
                 return redirect("reports:union_report", union_id=union.pk)
-    else:
-        initial = ({"title": report.title, "body": report.body} if report is not None else
-                   {"title": default_title(union, campaign), "body": draft_body(union, campaign, user=request.user)})
-        form = UnionReportForm(initial=initial)
+    elif report is not None:
+        form = UnionReportForm(initial={"title": report.title, "body": report.body})
+    else:  # the pre-filled draft, only for who may edit it
+        form = UnionReportForm(initial={"title": default_title(union, campaign),
+                                        "body": draft_body(union, campaign, user=request.user) if may_edit else ""})
     photos = []
     if may_edit:
         photos = [(photo_src(photo.pk), f"{photo.entry.title} · {photo.get_kind_display()}{photo.position}")
