@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from review.reports.models import StatisticsReport
+from review.reports.models import StatisticsReport, UnionReport
 
 
 @admin.register(StatisticsReport)
@@ -13,6 +13,22 @@ class StatisticsReportAdmin(admin.ModelAdmin):
     search_fields = ["union__name", "note"]
     list_select_related = ["union", "campaign", "submitted_by"]
     readonly_fields = ["system_figures"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnionReport)
+class UnionReportAdmin(admin.ModelAdmin):
+    """Read-only: a union's staff write and file it on its page (sanitised, audited); the admin only reads it."""
+
+    list_display = ["union", "campaign", "title", "submitted_by", "submitted_at", "updated_at"]
+    list_filter = ["campaign"]
+    search_fields = ["union__name", "title"]
+    list_select_related = ["union", "campaign", "submitted_by"]
 
     def has_add_permission(self, request):
         return False

@@ -50,3 +50,41 @@ class StatisticsReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class UnionReport(models.Model):
+    """活动开展情况和成效做法 of one city/industry union, filed with its 附件3 (seed 000, 六.2).
+
+    `body` is sanitised HTML (review.reports.union_report.sanitise): headings, paragraphs, lists and
+    photos of the union's own entries only. The union's staff save drafts and file it through
+    review.reports.union_report.save_union_report / file_union_report, until the recommendation deadline.
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE,
+                                 related_name="union_reports")
+    union = models.ForeignKey("directory.OrgNode", verbose_name=_("市/产业工会"), on_delete=models.PROTECT,
+                              related_name="union_reports", limit_choices_to={"kind__in": SELECTION_KINDS})
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("正文"), blank=True,
+                            help_text=_("活动开展情况、成效做法：可用小标题、列表，并插入本单位作品的照片。"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("活动开展情况和成效做法")
+        verbose_name_plural = _("活动开展情况和成效做法")
+        ordering = ["campaign", "union__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "union"], name="one_union_report_per_union"),
+        ]
+
+    def __str__(self):
+        return f"{self.union} · {self.title}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None

@@ -1,0 +1,243 @@
+"""The 作品集 as a print-ready A4 PDF, drawn with reportlab and the CJK font of review.exhibition.album.
+
+Why reportlab: it installs from PyPI as a wheel on a bare Python 3.11 (no pango/cairo like WeasyPrint),
+and it embeds a subset of a TrueType CJK font from Debian (fonts-wqy-microhei), so the file prints the
+same everywhere. Without such a font the export is refused with a Chinese message instead of printing
+boxes. Photos go in as the re-encoded JPEGs themselves (no decoding by reportlab): a page holds the text
+and up to four photos (整改前 left, 整改后 right); an entry with more photos takes a second page.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+from PIL import Image
+from reportlab import rl_config
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from review.exhibition.album import (
+    AlbumEntry,
+    album_entries,
+    album_title,
+    cjk_font,
+    d_text,
+    organisation_awards,
+    photo_jpeg,
+)
+from submissions.enums import PHOTO_KIND_FILE_LABEL, PhotoKind
+
+FONT = "AlbumCJK"
+WIDTH, HEIGHT = A4
+MARGIN = 2 * cm
+ROWS_PER_PAGE = 2          # photo rows (one 整改前 and one 整改后 photo each) on an entry's page
+CONTENTS_LINES = 32        # lines of the contents per page
+AWARDS_LINES = 34          # lines of the 组织奖 list per page
+PHOTO_PIXELS = 1000        # a photo cell is ~8 cm wide: 1000 px is ~320 dpi (print quality, ≥ 300 dpi)
+TEXT_CHARS = 260           # what one page holds of the hazard and of the rectification
+
+# Binary streams (a PDF is a binary file): ASCII85 would make every embedded JPEG 25 % larger in memory
+# and on disk, and cost time. reportlab reads this when an image is added.
+rl_config.useA85 = 0
+
+
+def register_font() -> None:
+    path, index = cjk_font()
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=index))
+
+
+def _style(size: float, *, leading: float | None = None, centred: bool = False) -> ParagraphStyle:
+    return ParagraphStyle(f"s{size}{centred}", fontName=FONT, fontSize=size, leading=leading or size * 1.5,
+                          wordWrap="CJK", alignment=TA_CENTER if centred else 0)
+
+
+def _paragraph(canvas: Canvas, text: str, style, x: float, top: float, width: float) -> float:
+    """Draw `text` wrapped at `width` with its top at `top`; returns the new top."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    paragraph = Paragraph(escaped, style)
+    _w, height = paragraph.wrapOn(canvas, width, HEIGHT)
+    paragraph.drawOn(canvas, x, top - height)
+    return top - height
+
+
+def _cut(text: str, limit: int) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def entry_pages(entry: AlbumEntry) -> int:
+    rows = max(len(entry.hazard_photos), len(entry.rectified_photos), 1)
+    return 1 if rows <= ROWS_PER_PAGE else 2
+
+
+class AlbumPdf:
+    """Writes the album; `write(out, progress)` draws it page by page into `out`."""
+
+    def __init__(self, campaign, *, names: bool):
+        self.campaign = campaign
+        self.names = names
+        register_font()
+
+    def _footer(self, canvas: Canvas) -> None:
+        canvas.setFont(FONT, 10)
+        canvas.drawCentredString(WIDTH / 2, 1.2 * cm, f"— {canvas.getPageNumber()} —")
+
+    def _new_page(self, canvas: Canvas) -> None:
+        self._footer(canvas)
+        canvas.showPage()
+
+    def write(self, out: BinaryIO, progress: Callable[[int, int], None]) -> None:
+        # First pass, text only: the contents need every entry's first page number.
+        outline = [(entry.number, entry.award_name, entry.title, entry.unit_name, entry_pages(entry))
+                   for entry in album_entries(self.campaign, names=self.names)]
+        awards = organisation_awards(self.campaign)
+        levels = list(dict.fromkeys(award for _n, award, *_rest in outline))
+        contents_pages = max(1, -(-(len(outline) + len(levels) + 2) // CONTENTS_LINES))
+        first = 2 + contents_pages
+        starts, page = {}, first
+        for number, *_rest, pages in outline:
+            starts[number] = page
+            page += pages
+        canvas = Canvas(out, pagesize=A4, pageCompression=1)
+        # Photos reach reportlab as files: given a file name it embeds the JPEG bytes as they are (read
+        # once, never decoded), whereas an ImageReader is decoded to RGB and kept (~4 MB a photo).
+        canvas.setTitle(album_title(self.campaign))
+        canvas.setAuthor(_("省活动组委会办公室"))
+        canvas.setCreator("")
+        canvas.setProducer("")
+        with tempfile.TemporaryDirectory(prefix="album-") as self.scratch:
+            self._cover(canvas)
+            self._contents(canvas, outline, levels, starts, awards_page=page)
+            total = len(outline) + 1
+            for done, entry in enumerate(album_entries(self.campaign, names=self.names), start=1):
+                self._entry(canvas, entry)
+                progress(done, total)
+            self._awards(canvas, awards)
+            canvas.save()
+
+    def _cover(self, canvas: Canvas) -> None:
+        top = HEIGHT * 0.62
+        top = _paragraph(canvas, self.campaign.title, _style(26, centred=True), MARGIN, top, WIDTH - 2 * MARGIN)
+        top = _paragraph(canvas, _("获奖作品集"), _style(30, centred=True), MARGIN, top - 30, WIDTH - 2 * MARGIN)
+        _paragraph(canvas, _("%(year)s年") % {"year": self.campaign.year}, _style(18, centred=True), MARGIN,
+                   HEIGHT * 0.2, WIDTH - 2 * MARGIN)
+        canvas.showPage()  # the cover has no page number
+
+    def _contents(self, canvas: Canvas, outline, levels, starts, *, awards_page: int) -> None:
+        lines: list[tuple[str, str, str]] = []
+        for level in levels:
+            lines.append((level, "", ""))
+            lines += [(f"{number}. {_cut(title, 30)}", _cut(unit, 18), str(starts[number]))
+                      for number, award, title, unit, _pages in outline if award == level]
+        lines.append((_("组织奖"), "", str(awards_page)))
+        for start in range(0, len(lines), CONTENTS_LINES):
+            top = HEIGHT - MARGIN
+            if start == 0:
+                top = _paragraph(canvas, _("目录"), _style(20, centred=True), MARGIN, top, WIDTH - 2 * MARGIN) - 12
+            for left, middle, right in lines[start:start + CONTENTS_LINES]:
+                heading = not middle and left in levels
+                canvas.setFont(FONT, 12 if heading else 10.5)
+                canvas.drawString(MARGIN + (0 if heading or not middle else 12), top - 12, left)
+                canvas.drawString(WIDTH * 0.62, top - 12, middle)
+                canvas.drawRightString(WIDTH - MARGIN, top - 12, right)
+                top -= 20
+            self._new_page(canvas)
+
+    def _entry(self, canvas: Canvas, entry: AlbumEntry) -> None:
+        width = WIDTH - 2 * MARGIN
+        top = HEIGHT - MARGIN
+        canvas.setFont(FONT, 11)
+        canvas.drawString(MARGIN, top - 11, f"{entry.award_name} · {entry.number}")
+        top = _paragraph(canvas, entry.title, _style(18), MARGIN, top - 18, width) - 4
+        credit = [_("作者单位：%(unit)s") % {"unit": entry.unit_name}]
+        if entry.author_name:
+            credit.append(_("作者：%(name)s") % {"name": entry.author_name})
+        credit.append(_("推荐单位：%(union)s") % {"union": entry.union_name})
+        top = _paragraph(canvas, "　".join(credit), _style(10.5), MARGIN, top, width) - 6
+        top = _paragraph(canvas, _("存在隐患：%(text)s") % {"text": _cut(entry.hazard, TEXT_CHARS)}, _style(10.5),
+                         MARGIN, top, width) - 2
+        top = _paragraph(canvas, _("整改情况：%(text)s") % {"text": _cut(entry.rectification, TEXT_CHARS)},
+                         _style(10.5), MARGIN, top, width) - 2
+        top = _paragraph(canvas, _("单位评价得分 D：%(d)s") % {"d": d_text(entry.d)}, _style(10.5), MARGIN, top,
+                         width) - 8
+        pairs = list(_pairs(entry))
+        self._photos(canvas, pairs[:ROWS_PER_PAGE], top)
+        self._new_page(canvas)
+        if len(pairs) > ROWS_PER_PAGE:
+            self._photos(canvas, pairs[ROWS_PER_PAGE:ROWS_PER_PAGE * 3], HEIGHT - MARGIN)
+            self._new_page(canvas)
+
+    def _photos(self, canvas: Canvas, pairs, top: float) -> None:
+        if not pairs:
+            return
+        gap = 0.4 * cm
+        cell_width = (WIDTH - 2 * MARGIN - gap) / 2
+        cell_height = min(cell_width * 0.75, (top - 2.2 * cm - 16 * len(pairs)) / len(pairs))
+        for row in pairs:
+            top -= 14
+            for column, (label, photo) in enumerate(row):
+                x = MARGIN + column * (cell_width + gap)
+                canvas.setFont(FONT, 9.5)
+                canvas.drawString(x, top + 2, label)
+                if photo is None:
+                    continue
+                data = photo_jpeg(photo, PHOTO_PIXELS)
+                if data is None:
+                    canvas.rect(x, top - cell_height, cell_width, cell_height)
+                    continue
+                w, h = jpeg_size(data)
+                scale = min(cell_width / w, cell_height / h)
+                path = os.path.join(self.scratch, f"{photo.pk}.jpg")
+                with open(path, "wb") as file:
+                    file.write(data)
+                try:
+                    canvas.drawImage(path, x + (cell_width - w * scale) / 2, top - h * scale, w * scale,
+                                     h * scale)
+                finally:
+                    os.remove(path)  # reportlab has read it
+            top -= cell_height + 6
+
+    def _awards(self, canvas: Canvas, awards) -> None:
+        rows = awards or [("", _("（无）"))]
+        for start in range(0, len(rows), AWARDS_LINES):
+            top = HEIGHT - MARGIN
+            if start == 0:
+                top = _paragraph(canvas, _("组织奖"), _style(20, centred=True), MARGIN, top, WIDTH - 2 * MARGIN) - 12
+            for award, union in rows[start:start + AWARDS_LINES]:
+                canvas.setFont(FONT, 12)
+                canvas.drawString(MARGIN, top - 12, award)
+                canvas.drawString(MARGIN + 5 * cm, top - 12, union)
+                top -= 20
+            self._new_page(canvas)
+
+
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
+def _pairs(entry: AlbumEntry):
+    """(整改前 n, photo), (整改后 n, photo) side by side, row by row."""
+    before, after = entry.hazard_photos, entry.rectified_photos
+    for index in range(max(len(before), len(after))):
+        yield [(f"{PHOTO_KIND_FILE_LABEL[PhotoKind.HAZARD]}{index + 1}" if index < len(before) else "",
+                before[index] if index < len(before) else None),
+               (f"{PHOTO_KIND_FILE_LABEL[PhotoKind.RECTIFIED]}{index + 1}" if index < len(after) else "",
+                after[index] if index < len(after) else None)]
+
+
+def write_album_pdf(campaign, out: BinaryIO, *, names: bool, progress=lambda done, total: None) -> None:
+    """Write the album of `campaign` (locked, published) as PDF into `out`."""
+    AlbumPdf(campaign, names=names).write(out, progress)
