@@ -83,7 +83,7 @@ def propose(request, competition, pk):
         nomination = services.propose_nomination(competition, unit, _input(request.POST), actor=request.user,
                                                  request=request)
     except Refused as refusal:
-        messages.error(request, refusal_message(refusal))
+        refusal_message(request, refusal)
         return redirect("ankang:nominations", pk=competition.pk)
     messages.success(request, _("已推荐。"))
     return redirect("ankang:nomination", pk=nomination.pk)
@@ -119,7 +119,7 @@ def act(request, nomination, pk):
             raise Refused(_("未知操作。"), code="bad_action")
         action(nomination, request)
     except Refused as refusal:
-        messages.error(request, refusal_message(refusal))
+        refusal_message(request, refusal)
     else:
         messages.success(request, _("已完成。"))
     return redirect("ankang:nomination", pk=nomination.pk)
@@ -147,7 +147,7 @@ def commend(request, competition, pk):
             services.fix_commendation(competition, actor=request.user, title=request.POST.get("title", ""),
                                       note=request.POST.get("note", ""), request=request)
     except Refused as refusal:
-        messages.error(request, refusal_message(refusal))
+        refusal_message(request, refusal)
     else:
         messages.success(request, _("已完成。"))
     return redirect("ankang:nominations", pk=competition.pk)

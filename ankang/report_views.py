@@ -53,7 +53,7 @@ def draft(request, competition, pk):
             raise Refused.permission_denied()
         report = services.draft_report(competition, union, actor=request.user, request=request)
     except Refused as refusal:
-        messages.error(request, refusal_message(refusal))
+        refusal_message(request, refusal)
         return redirect("ankang:reports", pk=competition.pk)
     messages.success(request, _("已根据数据生成草稿，请修改完善。"))
     return redirect("ankang:report", pk=report.pk)
@@ -69,7 +69,7 @@ def report(request, report, pk):
             if request.POST.get("step") == "submit":
                 services.submit_report(report, actor=request.user, request=request)
         except Refused as refusal:
-            messages.error(request, refusal_message(refusal))
+            refusal_message(request, refusal)
         else:
             messages.success(request, _("已保存。"))
         return redirect("ankang:report", pk=report.pk)
