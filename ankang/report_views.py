@@ -64,10 +64,11 @@ def report(request, report, pk):
     can_edit = request.user.has_perm("ankang.edit_report", report)
     if request.method == "POST" and can_edit:
         try:
-            services.save_report(report, {name: request.POST.get(name, "") for name in services.SECTIONS},
-                                 request.POST.getlist("highlight"), actor=request.user, request=request)
             if request.POST.get("step") == "submit":
                 services.submit_report(report, actor=request.user, request=request)
+            else:
+                services.save_report(report, {name: request.POST.get(name, "") for name in services.SECTIONS},
+                                     request.POST.getlist("highlight"), actor=request.user, request=request)
         except Refused as refusal:
             refusal_message(request, refusal)
         else:
