@@ -176,3 +176,4 @@ class SheetScoreAdmin(ScopedReadOnlyAdmin):
 class SheetVetoAdmin(ScopedReadOnlyAdmin):
     unit_field = "sheet__unit"
     list_display = ["sheet", "veto", "self_declared", "review_found"]
+import ankang.nomination_admin  # noqa: E402,F401  (nominations and annual reports)

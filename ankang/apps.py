@@ -7,4 +7,5 @@ class AnkangConfig(AppConfig):
     verbose_name = _("“安康杯”竞赛")
 
     def ready(self):
+        import ankang.report_tasks  # noqa: F401, PLC0415 - registers the report reminder task
         from ankang import files  # noqa: F401, PLC0415 - registers the "ankang_evidence" file kind on app load

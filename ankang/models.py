@@ -441,3 +441,4 @@ class SheetVeto(models.Model):
     def applies(self) -> bool:
         """The reviewer's finding once given, the unit's declaration before."""
         return self.review_found if self.review_found is not None else self.self_declared
+from ankang.nomination_models import AnnualReport, Commendation, Nomination, NominationQuota, NominationStep, NominationTally  # noqa: E402, F401, I001

@@ -24,3 +24,20 @@ urlpatterns = [
     path("sheets/<int:pk>/return/", views.return_sheet, name="return_sheet"),
     path("sheets/<int:pk>/sheet.xlsx", views.export_sheet, name="export_sheet"),
 ]
+
+# Nominations and the year's report (ankang/nomination_views.py, ankang/report_views.py).
+from ankang import nomination_views, report_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/nominations/", nomination_views.nomination_list, name="nominations"),
+    path("<int:pk>/nominations/propose/", nomination_views.propose, name="propose"),
+    path("<int:pk>/nominations.xlsx", nomination_views.export_nominations, name="export_nominations"),
+    path("<int:pk>/commendation/", nomination_views.commend, name="commend"),
+    path("<int:pk>/commendation/public/", nomination_views.public_commendation, name="public_commendation"),
+    path("nominations/<int:pk>/", nomination_views.nomination, name="nomination"),
+    path("nominations/<int:pk>/act/", nomination_views.act, name="act"),
+    path("<int:pk>/reports/", report_views.report_list, name="reports"),
+    path("<int:pk>/reports/draft/", report_views.draft, name="draft_report"),
+    path("reports/<int:pk>/", report_views.report, name="report"),
+    path("reports/<int:pk>/report.docx", report_views.report_docx, name="report_docx"),
+]

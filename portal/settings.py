@@ -354,6 +354,8 @@ CELERY_BEAT_SCHEDULE = {
     "hazard-digest": {"task": "hazards.tasks.send_hazard_digest", "schedule": crontab(hour=7, minute=30)},
     "tip-clocks": {"task": "tips.tasks.task_check_tip_clocks", "schedule": crontab(hour=7, minute=0)},
     "remind-returns": {"task": "returns.tasks.task_remind_returns", "schedule": crontab(hour=9, minute=30)},
+    "remind-ankang-reports": {"task": "ankang.report_tasks.task_remind_ankang_reports",
+                              "schedule": crontab(hour=9, minute=45)},
 }
 # --- end of Redis, cache and Celery ------------------------------------------------------------------------
 

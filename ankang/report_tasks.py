@@ -1,0 +1,12 @@
+"""Periodic job of the year's 活动开展情况 report (a leaf: it calls the service). Imported from
+AnkangConfig.ready, since Celery's autodiscovery only looks for `tasks` modules."""
+
+from celery import shared_task
+
+from ankang import report
+
+
+@shared_task(name="ankang.report_tasks.task_remind_ankang_reports")
+def task_remind_ankang_reports() -> int:
+    """Daily: remind the unions whose report is due within the competition's reminder days."""
+    return report.remind_reports()
