@@ -15,6 +15,16 @@
       return;
     }
     form.dataset.submitted = "1";
+    // A disabled button is left out of the submitted data: keep the clicked button's name and value (e.g.
+    // 保存并提交 name=submit value=1) in a hidden field before disabling it, so the server sees which was pressed.
+    var submitter = event.submitter;
+    if (submitter && submitter.name) {
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = submitter.name;
+      carried.value = submitter.value;
+      form.appendChild(carried);
+    }
     form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
   });
 })();
