@@ -107,7 +107,9 @@ def images_loaded(page) -> bool:
 
 def forgive_refused_uploads(person, count=1):
     """A refused photo answers 400 on purpose; the phone fixture fails on any other failed request."""
-    refused = [error for error in person.errors if error.startswith("HTTP 400: ") and "/photos/" in error]
+    # Photos go up through the resumable (tus) endpoint, or the one-shot POST without JavaScript.
+    refused = [error for error in person.errors
+               if error.startswith("HTTP 400: ") and ("/photos/" in error or "/tus/" in error)]
     assert len(refused) == count, person.errors
     for error in refused:
         person.errors.remove(error)
@@ -491,7 +493,10 @@ def test_the_whole_campaign_from_a_phone_to_the_exhibition(phone, cast, demo, ji
         sheet = load_workbook(io.BytesIO(export_and_download(committee, "fujian3"))).active
         headers = [cell.value for cell in sheet[3]]
         rows = {row[1]: dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=4, values_only=True)}
-        assert (rows[CITY]["发现隐患数"], rows[CITY]["整改隐患数"]) == (4, 4)
+        # 整改隐患数 counts from the ledger (hazards.campaign_counts): the entry this test's worker submitted is
+        # in its unit's ledger, registered but not yet verified (已验收) there, so it is found, not yet rectified;
+        # entries outside the ledger count by their rectification photos.
+        assert (rows[CITY]["发现隐患数"], rows[CITY]["整改隐患数"]) == (4, 3)
         assert rows[CITY]["职工参与数"] == 4 and rows[CITY]["参加单位数"] == 4
         assert "合计" in rows
 
