@@ -95,7 +95,7 @@ def test_edits_typed_before_submit_are_saved_and_leaving_with_them_warns(phone, 
     assert (entry.state, entry.title, entry.contact_phone) == (EntryState.SUBMITTED, "现场改过的名称", "13900001111")
 
 
-def test_upload_cut_by_a_reload_warns_and_is_reported_as_not_stored(phone, demo, tmp_path):
+def test_upload_cut_by_a_reload_warns_and_is_reported_as_interrupted_and_resumable(phone, demo, tmp_path):
     page = phone.page
     entry = worker_draft(demo, photo=False)
     photo = tmp_path / "IMG_0002.jpg"
@@ -105,16 +105,20 @@ def test_upload_cut_by_a_reload_warns_and_is_reported_as_not_stored(phone, demo,
     phone.goto(f"/submissions/{entry.pk}/edit/")
     touch(page)
 
-    # The upload never gets an answer (a slow mobile connection), and the user reloads meanwhile.
-    page.route(re.compile(r"/submissions/\d+/photos/$"), lambda route: None)
+    # The upload never gets an answer (a slow mobile connection), and the user reloads meanwhile. Photos go
+    # up through the resumable (tus) endpoint, or the one-shot POST: neither answers.
+    uploads = re.compile(r"/submissions/(\d+/photos/|tus/)")
+    page.route(uploads, lambda route: None)
     page.locator("#file-hazard").set_input_files(str(photo))
     expect(page.locator("[data-upload-status] .progress")).to_have_count(1)
     page.reload()
     assert "beforeunload" in dialogs.kinds()
-    page.unroute(re.compile(r"/submissions/\d+/photos/$"))
+    page.unroute(uploads)
     notice = page.locator("[data-photo-group-wrapper] .upload-interrupted")
     expect(notice).to_contain_text("IMG_0002.jpg")
-    expect(notice).to_contain_text("没有保存")
+    # Nothing stored yet, and choosing the same photo again resumes where it stopped (tus).
+    expect(notice).to_contain_text("上传被中断")
+    expect(notice).to_contain_text("从中断处继续上传")
     phone.step("interrupted-upload-reported")
     assert not Photo.objects.filter(entry=entry).exists()
     # Reported once: the next visit is clean.
