@@ -5,7 +5,6 @@ reasons a unit is not eligible."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from portal.exports.base import (
     NO_BORDER,
     TITLE_FONT,
     CellStyle,
-    FormExporter,
+    LayoutsExporter,
     SheetLayout,
     row_height,
 )
@@ -103,15 +102,7 @@ def sheet_layout(sheet: ScoreSheet) -> SheetLayout:
     return layout
 
 
-class ScoreSheetExporter(FormExporter):
+class ScoreSheetExporter(LayoutsExporter):
     """One sheet per unit's 考核评分表."""
 
-    def __init__(self, sheets: list[ScoreSheet]):
-        self.sheets_ = sheets
-
-    def total(self) -> int:
-        return len(self.sheets_)
-
-    def sheets(self) -> Iterator[SheetLayout]:
-        for sheet in self.sheets_:
-            yield sheet_layout(sheet)
+    layout = staticmethod(sheet_layout)

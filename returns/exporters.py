@@ -6,7 +6,6 @@ a value the filer changed from the computed one is shaded and listed with its re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from portal.exports.base import (
     NO_BORDER,
     TITLE_FONT,
     CellStyle,
-    FormExporter,
+    LayoutsExporter,
     SheetLayout,
     row_height,
 )
@@ -127,29 +126,13 @@ def checklist_sheet(report: Return) -> SheetLayout:
     return layout
 
 
-class StatSheetExporter(FormExporter):
+class StatSheetExporter(LayoutsExporter):
     """附件1 of each return (a filer's, with its roll-up)."""
 
-    def __init__(self, reports: list[Return]):
-        self.reports = reports
-
-    def total(self) -> int:
-        return len(self.reports)
-
-    def sheets(self) -> Iterator[SheetLayout]:
-        for report in self.reports:
-            yield stat_sheet(report)
+    layout = staticmethod(stat_sheet)
 
 
-class ChecklistExporter(FormExporter):
+class ChecklistExporter(LayoutsExporter):
     """附件2 of each enterprise union's return."""
 
-    def __init__(self, reports: list[Return]):
-        self.reports = reports
-
-    def total(self) -> int:
-        return len(self.reports)
-
-    def sheets(self) -> Iterator[SheetLayout]:
-        for report in self.reports:
-            yield checklist_sheet(report)
+    layout = staticmethod(checklist_sheet)

@@ -456,6 +456,23 @@ class FormExporter(ABC):
         return "（无）"
 
 
+class LayoutsExporter(FormExporter):
+    """A form export of records already loaded: one sheet per record, laid out by the subclass's `layout`
+    (a function of one record returning its SheetLayout, set as `layout = staticmethod(...)`)."""
+
+    layout: Callable[[Any], SheetLayout]
+
+    def __init__(self, records: Iterable[Any]):
+        self.records = list(records)
+
+    def total(self) -> int:
+        return len(self.records)
+
+    def sheets(self) -> Iterator[SheetLayout]:
+        for record in self.records:
+            yield self.layout(record)
+
+
 def set_print_layout(sheet, *, landscape: bool = False, one_page: bool = False, footer: bool = True) -> None:
     """A4, fitted to the page width (as many pages down as needed, or exactly one page with `one_page`),
     1.5 cm side margins, centred, "第N页 共M页" in the footer unless `footer` is False."""
