@@ -312,13 +312,7 @@ def score_self(report: Return, scores: dict[int, tuple[str | None, str]], *, act
     report = Return.objects.select_for_update().get(pk=report.pk)
     _require_filer(report, actor)
     _require_editable(report)
-    rows = list(report.scores.select_related("criterion"))
-    for row in rows:
-        if row.criterion_id in scores:
-            raw, note = scores[row.criterion_id]
-            row.self_score, row.note = _score(row.criterion, raw), note.strip()
-    CriterionScore.objects.bulk_update(rows, ["self_score", "note"])
-    report.self_total = _sum(rows, "self_score")
+    report.self_total = _apply_scores(report, scores, "self_score", "note")
     report.save(update_fields=["self_total", "updated_at"])
     record_audit(actor, "returns.score_self", report, summary=_("自查打分，总得分%(t)s") % {
         "t": _shown(report.self_total or ZERO)}, request=request)
@@ -334,17 +328,25 @@ def review_scores(report: Return, scores: dict[int, tuple[str | None, str]], *, 
         raise Refused.permission_denied()
     if report.state not in FILED_STATES:
         raise Refused(_("自查表报送后才能审核评分。"), code="not_filed")
-    rows = list(report.scores.select_related("criterion"))
-    for row in rows:
-        if row.criterion_id in scores:
-            raw, comment = scores[row.criterion_id]
-            row.review_score, row.review_comment = _score(row.criterion, raw), comment.strip()
-    CriterionScore.objects.bulk_update(rows, ["review_score", "review_comment"])
-    report.review_total = _sum(rows, "review_score")
+    report.review_total = _apply_scores(report, scores, "review_score", "review_comment")
     report.save(update_fields=["review_total", "updated_at"])
     record_audit(actor, "returns.review_scores", report, summary=_("审核评分，总得分%(t)s") % {
         "t": _shown(report.review_total or ZERO)}, request=request)
     return report
+
+
+def _apply_scores(report: Return, scores: dict[int, tuple[str | None, str]], score_field: str,
+                  text_field: str):
+    """Write (score, text) per criterion id of `scores` into the return's criterion rows (the self-scores or
+    the review's), each score checked against its criterion; the total of that score column."""
+    rows = list(report.scores.select_related("criterion"))
+    for row in rows:
+        if row.criterion_id in scores:
+            raw, text = scores[row.criterion_id]
+            setattr(row, score_field, _score(row.criterion, raw))
+            setattr(row, text_field, text.strip())
+    CriterionScore.objects.bulk_update(rows, [score_field, text_field])
+    return _sum(rows, score_field)
 
 
 def _store_file(report: Return, upload, *, actor, criterion=None, caption: str = "") -> ReturnScan:
