@@ -69,3 +69,12 @@ class Indicator(models.TextChoices):
     RETURNS_ON_TIME = "returns_on_time", _("查保促报表按时报送")
     RETURN_SELF_SCORE = "return_self_score", _("查保促自查表得分")
     ACTIVITY_COVERAGE = "activity_coverage", _("系列活动覆盖")
+
+
+class ActivityCount(models.TextChoices):
+    """What an activity type counts as in the 查保促 returns (ankang/returns_hooks.py): 附件2 item 4's 应急演练,
+    附件1's 企业组织开展安全生产培训次数 / 接受安全培训职工人数."""
+
+    NONE = "", _("不计入")
+    DRILL = "drill", _("应急演练")
+    TRAINING = "training", _("安全生产培训")

@@ -43,6 +43,8 @@ class CellSource(models.TextChoices):
     COUNTY_FUND_SET = "county_fund_set", _("本级设立专项奖励资金（计1）")
     REWARDED_WORKERS = "rewarded_workers", _("有奖举报：已发放奖励人数")
     REWARDS_PAID = "rewards_paid", _("有奖举报：已发放奖励金额（万元）")
+    ACTIVITY_TRAININGS = "activity_trainings", _("安康杯活动记录：安全生产培训次数")
+    ACTIVITY_TRAINEES = "activity_trainees", _("安康杯活动记录：参加培训职工人次")
 
 
 # Sources computed from the records (the page says so and lets them be opened or overridden).

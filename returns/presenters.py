@@ -16,6 +16,7 @@ class CellView:
     source: str
     total: Decimal | None
     derived: bool  # an enterprise's 化工 sub-count, following its total
+    typed: bool  # the filer types the value (services.typed_here)
     field: object = None  # the bound input of an editable cell (set by the page)
     reason_field: object = None
 
@@ -29,11 +30,7 @@ class CellView:
 
     @property
     def computed(self) -> bool:
-        return self.source in COMPUTED_SOURCES or self.derived
-
-    @property
-    def typed(self) -> bool:
-        return self.source == CellSource.TYPED and not self.derived
+        return (self.source in COMPUTED_SOURCES and not self.typed) or self.derived
 
     @property
     def own(self) -> bool:
@@ -62,7 +59,8 @@ def stat_rows(report: Return) -> list[StatRow]:
         source = row.cell.source_for(level)
         derived = services.derived_chemical(row, level)
         rows.setdefault(row.cell.row, StatRow()).cells.append(
-            CellView(row=row, source=source, total=totals.get(row.cell.code), derived=derived))
+            CellView(row=row, source=source, total=totals.get(row.cell.code), derived=derived,
+                     typed=services.typed_here(row, level)))
     return list(rows.values())
 
 

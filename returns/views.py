@@ -18,8 +18,9 @@ from portal.files.responses import content_disposition
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 from returns import exporters, selectors, services
-from returns.enums import FILED_STATES, CriterionHint
+from returns.enums import FILED_STATES
 from returns.forms import CellsForm, EvidenceForm, FileForm, ReasonForm, ReturnFilterForm, ScoresForm
+from returns.hints import checklist_hints
 from returns.models import ChecklistCriterion, Return, ReturnPeriod
 from returns.presenters import checklist_rows, stat_rows
 from returns.roles import ALL_FILER_ROLES, files_for
@@ -202,21 +203,6 @@ def cell(request, report, pk, code):
     return render(request, "returns/cell.html", {"report": report, "row": row, "page": page})
 
 
-def _hints(report) -> dict[str, str]:
-    """What the portal sees for the criteria with a hint, in the return's period and the unit's subtree."""
-    node, window = report.filer.node, selectors.Window.of(report.period, report.year)
-    found = selectors.hazards_found(node, window)
-    count = found.count()
-    archive = found.exclude(team=None).exclude(workshop=None).count()
-    rewards, _amount = selectors.paid_rewards(node, window)
-    return {
-        CriterionHint.LEDGER_ACTIVITY: _("本期台账登记隐患%(n)s条（含随手拍、职工报告、巡查、举报）。") % {"n": count},
-        CriterionHint.HAZARD_ARCHIVE: _("本期%(n)s条隐患记录了班组和车间（三级档案）。") % {"n": archive},
-        CriterionHint.REWARDS: _("本期已发放举报奖励%(n)s笔。") % {"n": rewards},
-        CriterionHint.DRILLS: _("门户尚无应急演练记录，请上传演练记录作为佐证。"),
-    }
-
-
 def _checklist_context(request, report, *, form=None):
     user = request.user
     can_edit = rules.has_perm("returns.edit_return", user, report)
@@ -228,7 +214,8 @@ def _checklist_context(request, report, *, form=None):
         files.setdefault(scan.criterion_id, []).append(scan)
     if form is None and (can_edit or can_review):
         form = ScoresForm(scores=scores, review=not can_edit)
-    return {"report": report, "items": items, "files": files, "hints": _hints(report), "form": form,
+    hints = checklist_hints(report, [score.criterion for score in scores])
+    return {"report": report, "items": items, "files": files, "hints": hints, "form": form,
             "can_edit": can_edit, "can_review": can_review, "evidence_form": EvidenceForm(),
             "max_points": report.period.programme.checklist_template.max_points}
 
