@@ -159,6 +159,16 @@ def refresh_computed(report: Return) -> None:
     ReturnCell.objects.bulk_update(rows, ["computed", "value", "override_reason"])
 
 
+@transaction.atomic
+def refresh_return(report: Return) -> Return:
+    """The computed cells of an editable return brought up to the records before it is shown (the ledger
+    or the activity records may have changed since the last save). Not audited: nothing the filer wrote
+    changes, and the values are computed again (and recorded) whenever the return is saved or filed."""
+    report = Return.objects.select_for_update().get(pk=report.pk)
+    refresh_computed(report)
+    return report
+
+
 def _set_fund_counts(rows: list[ReturnCell], level: str) -> None:
     """设立专项奖励资金县级总工会数量 of a county union: 1 when its own fund (the 万元 cell it
     follows from the template's order: the typed 万元 cell of its level) is above zero."""

@@ -18,7 +18,7 @@ from portal.files.responses import content_disposition
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 from returns import exporters, selectors, services
-from returns.enums import FILED_STATES
+from returns.enums import EDITABLE_STATES, FILED_STATES, FilerLevel, ReturnState
 from returns.forms import CellsForm, EvidenceForm, FileForm, ReasonForm, ReturnFilterForm, ScoresForm
 from returns.hints import checklist_hints
 from returns.models import ChecklistCriterion, Return, ReturnPeriod
@@ -111,6 +111,8 @@ def _detail_context(request, report, *, cells_form=None, file_form=None):
 
 @permission_required("returns.view_return", load=_load)
 def detail(request, report, pk):
+    if report.state in EDITABLE_STATES:
+        services.refresh_return(report)
     return render(request, "returns/detail.html", _detail_context(request, report))
 
 
@@ -304,10 +306,19 @@ def export_stat(request, report, pk):
 
 @permission_required("returns.view_return", load=_load)
 def export_checklist(request, report, pk):
-    if not report.scores.exists():
-        raise Http404
-    return _xlsx(exporters.ChecklistExporter([report]),
-                 f"{report.filer.node.name}-{report.period.name}-附件2.xlsx")
+    """An enterprise's 附件2; for a county or city union, the 附件2 of every accepted enterprise return of
+    the period in its area (those the viewer may see), one sheet each."""
+    if report.scores.exists():
+        reports = [report]
+    else:
+        reports = list(returns_for_user(request.user).filter(
+            period=report.period, state=ReturnState.ACCEPTED, filer__level=FilerLevel.ENTERPRISE,
+            filer__node__path__startswith=report.filer.node.path).select_related(
+            "filer__node", "period__programme").order_by("filer__node__path"))
+        if not reports:
+            messages.info(request, _("本期尚无已接收的企业自查表。"))
+            return redirect("returns:detail", pk=report.pk)
+    return _xlsx(exporters.ChecklistExporter(reports), f"{report.filer.node.name}-{report.period.name}-附件2.xlsx")
 
 
 @require_http_methods(["GET"])

@@ -102,3 +102,22 @@ def test_county_export_adds_a_sheet_per_accepted_return(client, org, programme, 
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.worksheets) == 2
     assert book.worksheets[1]["A3"].value == f"填报单位（章）：{org.unit_a1a.name}"
+
+
+def test_county_checklist_export_has_its_accepted_enterprises(client, org, programme, staff):
+    filed_enterprise(programme, org.unit_a1a, staff["unit"], staff["county"])
+    filed_enterprise(programme, org.unit_a1b, staff["unit_b"])  # not accepted: no sheet
+    county = services.start_return(period(programme), filer(programme, org.county_a1), actor=staff["county"])
+    client.force_login(staff["county"])
+    response = client.get(reverse("returns:export_checklist", args=[county.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    assert [sheet["A3"].value for sheet in book.worksheets] == [f"企业工会：{org.unit_a1a.name}"]
+    assert book.worksheets[0].cell(16, 3).value == 57
+
+
+def test_county_checklist_export_without_accepted_returns_says_so(client, org, programme, staff):
+    county = services.start_return(period(programme), filer(programme, org.county_a1), actor=staff["county"])
+    client.force_login(staff["county"])
+    response = client.get(reverse("returns:export_checklist", args=[county.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("returns:detail", args=[county.pk])
+    assert "本期尚无已接收的企业自查表" in response.content.decode()
