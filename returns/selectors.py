@@ -22,7 +22,7 @@ from hazards.models import Hazard
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from returns import hints_registry
-from returns.enums import CellSource, ReturnState
+from returns.enums import CellSource, FilerLevel, ReturnState
 from returns.models import Filer, Return, ReturnPeriod
 from tips.scoping import tips_under
 from tips.statistics import Period, tip_figures
@@ -109,7 +109,7 @@ def computed_value(source: str, filer: Filer, window: Window, *, chemical: bool 
     """The value of a computed cell source for `filer` in `window` (None for typed or empty sources).
     `chemical`: the 其中化工行业 count (for an enterprise: all or nothing, by the filer's industry)."""
     node = filer.node
-    if chemical and filer.level == "enterprise" and not filer.is_chemical:
+    if chemical and filer.level == FilerLevel.ENTERPRISE and not filer.is_chemical:
         return Decimal(0)
     value = _plain_value(source, filer, node, window, chemical)
     return None if value is None else Decimal(value)
