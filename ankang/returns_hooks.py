@@ -9,10 +9,11 @@ returns fall back to what the filer types."""
 import datetime
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 
 from ankang.enums import ActivityCount, EnrolmentState
 from ankang.models import ActivityRecord, Enrolment
-from returns.hints_registry import ActivityFigures, register
+from returns.hints_registry import ActivityFigures, ActivityHooks, ActivityRow, register
 
 
 def activity_figures(node, first: datetime.date, last: datetime.date) -> ActivityFigures | None:
@@ -31,4 +32,14 @@ def activity_figures(node, first: datetime.date, last: datetime.date) -> Activit
                            trainees=figures["trainees"] or 0)
 
 
-register(activity_figures)
+def training_records(node, first: datetime.date, last: datetime.date) -> list[ActivityRow]:
+    """The training records counted by `activity_figures`, in date order (a training cell's drill-down)."""
+    records = (ActivityRecord.objects.filter(unit__path__startswith=node.path, held_on__gte=first, held_on__lte=last,
+                                             activity_type__counts_as=ActivityCount.TRAINING)
+               .select_related("unit", "activity_type").order_by("held_on", "id"))
+    return [ActivityRow(held_on=record.held_on, unit=record.unit.name, activity=record.activity_type.name,
+                        participants=record.participants, url=reverse("ankang:record", args=[record.pk]))
+            for record in records]
+
+
+register(ActivityHooks(figures=activity_figures, trainings=training_records))

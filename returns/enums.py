@@ -51,6 +51,8 @@ class CellSource(models.TextChoices):
 COMPUTED_SOURCES = tuple(value for value in CellSource.values if value not in (CellSource.NONE, CellSource.TYPED))
 # Computed sources whose records are hazards of the ledger (a cell can be opened down to them).
 HAZARD_SOURCES = (CellSource.PARTICIPANTS, CellSource.HAZARDS_FOUND, CellSource.HAZARDS_RECTIFIED)
+# Computed sources whose records are 安康杯 training records (returns.hints_registry.training_records).
+ACTIVITY_SOURCES = (CellSource.ACTIVITY_TRAININGS, CellSource.ACTIVITY_TRAINEES)
 
 
 class CriterionHint(models.TextChoices):

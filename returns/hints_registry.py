@@ -24,26 +24,53 @@ class ActivityFigures:
     trainees: int
 
 
-# (node, first day, last day) -> the figures, or None when the node's units keep no activity records then.
-ActivityCounting = Callable[[object, datetime.date, datetime.date], ActivityFigures | None]
+@dataclass(frozen=True)
+class ActivityRow:
+    """One activity record behind a training cell, as the cell's drill-down lists it."""
 
-_registered: list[ActivityCounting] = []
+    held_on: datetime.date
+    unit: str
+    activity: str
+    participants: int
+    url: str
 
 
-def register(counting: ActivityCounting) -> None:
-    """Count from `counting` from now on (the last registration wins)."""
-    _registered[:] = [counting]
+def _no_rows(node, first: datetime.date, last: datetime.date) -> list[ActivityRow]:
+    return []
+
+
+@dataclass(frozen=True)
+class ActivityHooks:
+    """What the app keeping the activity records answers for (node, first day, last day): `figures`, or
+    None when the node's units keep no activity records then; `trainings`, the training records counted."""
+
+    figures: Callable[[object, datetime.date, datetime.date], ActivityFigures | None]
+    trainings: Callable[[object, datetime.date, datetime.date], list[ActivityRow]] = _no_rows
+
+
+_registered: list[ActivityHooks] = []
+
+
+def register(hooks: ActivityHooks) -> None:
+    """Count from `hooks` from now on (the last registration wins)."""
+    _registered[:] = [hooks]
 
 
 def unregister() -> None:
     _registered.clear()
 
 
-def registered() -> ActivityCounting | None:
+def registered() -> ActivityHooks | None:
     return _registered[0] if _registered else None
 
 
 def activity_figures(node, first: datetime.date, last: datetime.date) -> ActivityFigures | None:
     """The activity figures of `node`'s subtree from `first` to `last` (both included), None when unknown."""
-    counting = registered()
-    return counting(node, first, last) if counting is not None else None
+    hooks = registered()
+    return hooks.figures(node, first, last) if hooks is not None else None
+
+
+def training_records(node, first: datetime.date, last: datetime.date) -> list[ActivityRow]:
+    """The training records behind 附件1's training cells for `node`'s subtree and those dates."""
+    hooks = registered()
+    return hooks.trainings(node, first, last) if hooks is not None else []

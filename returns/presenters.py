@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from returns import services
-from returns.enums import COMPUTED_SOURCES, HAZARD_SOURCES, CellSource, CellUnit
+from returns.enums import ACTIVITY_SOURCES, COMPUTED_SOURCES, HAZARD_SOURCES, CellSource, CellUnit
 from returns.models import Return, ReturnCell
 
 
@@ -38,7 +38,12 @@ class CellView:
 
     @property
     def drillable(self) -> bool:
-        return self.source in HAZARD_SOURCES
+        return self.source in HAZARD_SOURCES or self.opens_activities
+
+    @property
+    def opens_activities(self) -> bool:
+        """A training cell proposed from the 安康杯 activity records (opened down to them)."""
+        return self.source in ACTIVITY_SOURCES and self.row.computed is not None
 
     @property
     def is_money(self) -> bool:

@@ -17,8 +17,8 @@ from portal.exports.base import XLSX_CONTENT_TYPE
 from portal.files.responses import content_disposition
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
-from returns import exporters, selectors, services
-from returns.enums import EDITABLE_STATES, FILED_STATES, FilerLevel, ReturnState
+from returns import exporters, hints_registry, selectors, services
+from returns.enums import ACTIVITY_SOURCES, EDITABLE_STATES, FILED_STATES, FilerLevel, ReturnState
 from returns.forms import CellsForm, EvidenceForm, FileForm, ReasonForm, ReturnFilterForm, ScoresForm
 from returns.hints import checklist_hints
 from returns.models import ChecklistCriterion, Return, ReturnPeriod
@@ -196,7 +196,13 @@ def cell(request, report, pk, code):
     if row is None:
         raise Http404
     source = row.cell.source_for(report.filer.level)
-    hazards = selectors.cell_hazards(source, report.filer, selectors.Window.of(report.period, report.year))
+    window = selectors.Window.of(report.period, report.year)
+    if source in ACTIVITY_SOURCES and row.computed is not None:
+        # The records behind a proposed training figure: dates, types and numbers only (no names).
+        records = hints_registry.training_records(report.filer.node, window.first, window.last)
+        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "returns/cell_activities.html", {"report": report, "row": row, "page": page})
+    hazards = selectors.cell_hazards(source, report.filer, window)
     if hazards is None:
         raise Http404
     visible = (hazards.filter(pk__in=hazards_for_user(request.user).values("pk"))

@@ -48,7 +48,8 @@ def unit_a1a(year_competition, org, people):
 
 
 def test_returns_hooks_registered_when_ankang_loads():
-    assert hints_registry.registered() is returns_hooks.activity_figures
+    hooks = hints_registry.registered()
+    assert (hooks.figures, hooks.trainings) == (returns_hooks.activity_figures, returns_hooks.training_records)
 
 
 def test_returns_hooks_seed_flags_the_drill_and_training_types(year_competition):
@@ -161,3 +162,22 @@ def test_training_cells_typed_without_training_records(year_competition, unit_a1
     return_services.save_cells(report, {"trainings": return_services.CellInput("2")}, actor=people["unit"])
     row = report.cells.get(cell__code="trainings")
     assert (row.value, row.computed, row.overridden) == (2, None, False)
+
+
+def test_training_cell_opens_down_to_its_records(client, year_competition, unit_a1a, org, people, programme):
+    held(year_competition, unit_a1a, people["unit"], "training", 3, participants=40)
+    held(year_competition, unit_a1a, people["unit"], "training", 8, participants=99)  # second half-year
+    held(year_competition, unit_a1a, people["unit"], "drill", 3)
+    report = return_services.start_return(period(programme), filer(programme, org.unit_a1a), actor=people["unit"])
+    client.force_login(people["county"])
+    detail = client.get(f"/returns/{report.pk}/").content.decode()
+    assert f'href="/returns/{report.pk}/cells/trainings/">查看活动记录' in detail
+    response = client.get(f"/returns/{report.pk}/cells/trainings/")
+    assert [(row.held_on.month, row.participants) for row in response.context["page"].object_list] == [(3, 40)]
+    assert 'data-activity-record' in response.content.decode()
+
+
+def test_training_cell_typed_has_nothing_to_open(client, year_competition, unit_a1a, org, people, programme):
+    report = return_services.start_return(period(programme), filer(programme, org.unit_a1a), actor=people["unit"])
+    client.force_login(people["unit"])
+    assert client.get(f"/returns/{report.pk}/cells/trainings/").status_code == 404

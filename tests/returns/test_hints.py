@@ -7,7 +7,7 @@ import pytest
 
 from returns import hints_registry, services
 from returns.hints import checklist_hints
-from returns.hints_registry import ActivityFigures
+from returns.hints_registry import ActivityFigures, ActivityHooks
 from returns.models import ChecklistCriterion
 from tests.factories.returns import filer, period
 
@@ -26,7 +26,7 @@ def counting():
 
     count.figures = None
     count.asked = asked
-    hints_registry.register(count)
+    hints_registry.register(ActivityHooks(figures=count))
     yield count
     hints_registry.unregister()
     if saved is not None:
