@@ -5,6 +5,11 @@ and it embeds a subset of a TrueType CJK font from Debian (fonts-wqy-microhei), 
 same everywhere. Without such a font the export is refused with a Chinese message instead of printing
 boxes. Photos go in as the re-encoded JPEGs themselves (no decoding by reportlab): a page holds the text
 and up to four photos (整改前 left, 整改后 right); an entry with more photos takes a second page.
+
+Bounded memory (issue 20): each photo is re-encoded from its original at 300 dpi for its frame, one at a
+time, into a scratch file that the PDF reads and deletes while it is written (review.exhibition.pdf_stream),
+and the PDF goes object by object into `out`. Memory holds one decoded photo and the pages' text, whatever
+the number of entries (bench/bench_album.py, docs/perf/album.md).
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ from review.exhibition.album import (
     d_text,
     organisation_awards,
     photo_jpeg,
+    print_pixels,
 )
+from review.exhibition.pdf_stream import StreamingCanvas
 from submissions.enums import PHOTO_KIND_FILE_LABEL, PhotoKind
 
 FONT = "AlbumCJK"
@@ -44,7 +51,8 @@ MARGIN = 2 * cm
 ROWS_PER_PAGE = 2          # photo rows (one 整改前 and one 整改后 photo each) on an entry's page
 CONTENTS_LINES = 32        # lines of the contents per page
 AWARDS_LINES = 34          # lines of the 组织奖 list per page
-PHOTO_PIXELS = 1000        # a photo cell is ~8 cm wide: 1000 px is ~320 dpi (print quality, ≥ 300 dpi)
+GAP = 0.4 * cm             # between the 整改前 and 整改后 columns
+CELL_WIDTH = (WIDTH - 2 * MARGIN - GAP) / 2
 TEXT_CHARS = 260           # what one page holds of the hazard and of the rectification
 
 # Binary streams (a PDF is a binary file): ASCII85 would make every embedded JPEG 25 % larger in memory
@@ -88,6 +96,7 @@ class AlbumPdf:
     def __init__(self, campaign, *, names: bool):
         self.campaign = campaign
         self.names = names
+        self.photos = 0
         register_font()
 
     def _footer(self, canvas: Canvas) -> None:
@@ -110,9 +119,9 @@ class AlbumPdf:
         for number, *_rest, pages in outline:
             starts[number] = page
             page += pages
-        canvas = Canvas(out, pagesize=A4, pageCompression=1)
-        # Photos reach reportlab as files: given a file name it embeds the JPEG bytes as they are (read
-        # once, never decoded), whereas an ImageReader is decoded to RGB and kept (~4 MB a photo).
+        # Photos reach reportlab as files it reads while writing (never an ImageReader, which would be
+        # decoded to RGB and kept, ~4 MB a photo), and the file is written into `out` as it is formatted.
+        canvas = StreamingCanvas(out, pagesize=A4, pageCompression=1)
         canvas.setTitle(album_title(self.campaign))
         canvas.setAuthor(_("省活动组委会办公室"))
         canvas.setCreator("")
@@ -182,31 +191,29 @@ class AlbumPdf:
     def _photos(self, canvas: Canvas, pairs, top: float) -> None:
         if not pairs:
             return
-        gap = 0.4 * cm
-        cell_width = (WIDTH - 2 * MARGIN - gap) / 2
+        cell_width = CELL_WIDTH
         cell_height = min(cell_width * 0.75, (top - 2.2 * cm - 16 * len(pairs)) / len(pairs))
         for row in pairs:
             top -= 14
             for column, (label, photo) in enumerate(row):
-                x = MARGIN + column * (cell_width + gap)
+                x = MARGIN + column * (cell_width + GAP)
                 canvas.setFont(FONT, 9.5)
                 canvas.drawString(x, top + 2, label)
                 if photo is None:
                     continue
-                data = photo_jpeg(photo, PHOTO_PIXELS)
+                data = photo_jpeg(photo, print_pixels(photo, cell_width, cell_height))
                 if data is None:
                     canvas.rect(x, top - cell_height, cell_width, cell_height)
                     continue
                 w, h = jpeg_size(data)
                 scale = min(cell_width / w, cell_height / h)
-                path = os.path.join(self.scratch, f"{photo.pk}.jpg")
+                self.photos += 1
+                path = os.path.join(self.scratch, f"{self.photos}.jpg")
                 with open(path, "wb") as file:
                     file.write(data)
-                try:
-                    canvas.drawImage(path, x + (cell_width - w * scale) / 2, top - h * scale, w * scale,
-                                     h * scale)
-                finally:
-                    os.remove(path)  # reportlab has read it
+                del data  # from here on only the scratch file holds the photo, until the PDF is written
+                canvas.draw_jpeg_file(path, x + (cell_width - w * scale) / 2, top - h * scale, w * scale,
+                                      h * scale)
             top -= cell_height + 6
 
     def _awards(self, canvas: Canvas, awards) -> None:
