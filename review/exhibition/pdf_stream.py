@@ -15,9 +15,10 @@ per indirect object, in object-number order, while the file is being written):
   it hands what was collected so far to the output stream and makes reportlab's collector write every
   further object straight into the stream. The final join then joins nothing.
 
-Offsets (the cross-reference table) are still counted by reportlab, so the file is the same byte for byte
-as the one reportlab would have joined in memory. tests/review/exhibition/test_pdf_stream.py holds both
-to it, so an upgrade of reportlab that changes these internals fails a test instead of the album.
+Offsets (the cross-reference table) are still counted by reportlab, so the file is the one reportlab
+would have joined in memory, plus one `null` object. tests/review/exhibition/test_pdf_stream.py reads the
+file back and measures the memory, so an upgrade of reportlab that changes these internals fails a test
+instead of the album.
 """
 
 from __future__ import annotations

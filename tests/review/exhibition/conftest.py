@@ -16,3 +16,25 @@ def campaign(small_campaign):
 def people(expert_people):
     """The expert tests' people (the `shown` fixture's published entries use them)."""
     return expert_people
+
+
+@pytest.fixture
+def noise_jpegs(tmp_path):
+    """make(count) → paths of `count` different 400×300 JPEGs of noise (~200 KB each: noise does not
+    compress, so a photo kept in memory shows in the measurements)."""
+    import random
+
+    from PIL import Image
+
+    def make(count: int) -> list:
+        folder = tmp_path / "photos"
+        folder.mkdir(exist_ok=True)
+        paths = []
+        for index in range(count):
+            path = folder / f"{index}.jpg"
+            noise = random.Random(index).randbytes(400 * 300 * 3)
+            Image.frombytes("RGB", (400, 300), noise).save(path, "JPEG", quality=95)
+            paths.append(path)
+        return paths
+
+    return make

@@ -13,11 +13,12 @@ from portal.exports.models import ExportJob
 from portal.exports.registry import get_export_kind
 from portal.exports.services import request_export
 from portal.refusals import Refused
-from review.exhibition import album
+from review.exhibition import album, album_docx, album_pdf
 from review.exhibition.album_docx import write_album_docx
 from review.exhibition.album_pdf import write_album_pdf
 from review.exhibition.media_package import write_media_package
 from tests.factories.exhibition import ADDRESS, AUTHOR, EMAIL, PHONE
+from submissions.models import Photo
 from tests.factories.reports import workbook, zip_of
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,41 @@ def test_the_committee_downloads_through_an_export_job(client, people, campaign,
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.status == ExportStatus.DONE, job.error
     assert job.download_name.endswith(extension) and job.size > 0
+
+
+def awarded_photos(shown) -> int:
+    return Photo.objects.filter(entry__in=[shown["star"], shown["second"], shown["third"]]).count()
+
+
+def test_the_pdf_holds_every_awarded_photo_and_no_other(campaign, shown):
+    assert Photo.objects.filter(entry=shown["hidden"]).exists()  # the unawarded entry's would show
+    reader = PdfReader(io.BytesIO(pdf_of(campaign)))
+    assert sum(len(page.images) for page in reader.pages) == awarded_photos(shown) > 2
+
+
+def test_the_word_album_is_a4_with_page_numbers_and_every_photo(campaign, shown):
+    out = io.BytesIO()
+    write_album_docx(campaign, out, names=True)
+    document = Document(io.BytesIO(out.getvalue()))
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    assert "PAGE" in section.footer._element.xml and "fldChar" in section.footer._element.xml
+    assert len(document.inline_shapes) == awarded_photos(shown)
+    archive = zip_of(out.getvalue())
+    assert archive.testzip() is None
+    for name in archive.namelist():
+        for contact in CONTACTS:
+            assert contact.encode() not in archive.read(name), name
+
+
+@pytest.mark.parametrize(("size", "frame", "expected"), [
+    ((4000, 3000), (album_pdf.CELL_WIDTH, album_pdf.CELL_WIDTH * 0.75), 981),  # the PDF's cell: 8.3 cm wide
+    ((3000, 4000), (album_pdf.CELL_WIDTH, album_pdf.CELL_WIDTH * 0.75), 736),  # portrait: 6.2 cm tall
+    ((3000, 4000), (album_docx.PHOTO_WIDTH.pt, None), 1182),                   # Word: 7.5 cm wide, 10 cm tall
+])
+def test_photos_are_sized_for_300_dpi_in_their_frame(size, frame, expected):
+    photo = Photo(width=size[0], height=size[1])
+    pixels = album.print_pixels(photo, *frame)
+    assert pixels == expected
+    long_side_inches = max(size) * min(frame[0] / size[0], (frame[1] or 1e9) / size[1]) / 72
+    assert pixels / long_side_inches >= album.PRINT_DPI

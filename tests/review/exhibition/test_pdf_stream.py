@@ -1,0 +1,54 @@
+"""The streaming reportlab canvas of the 作品集: photos read from files while the PDF is written, and the
+PDF written object by object into the output (bounded memory for 200 entries)."""
+
+import tracemalloc
+
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+
+from review.exhibition.pdf_stream import StreamingCanvas
+
+
+def draw(paths, target):
+    with target.open("wb") as out:
+        canvas = StreamingCanvas(out, pagesize=A4)
+        for path in paths:
+            canvas.draw_jpeg_file(str(path), 100, 400, 400, 300)
+            canvas.showPage()
+        canvas.save()
+
+
+def test_the_streamed_pdf_reads_back_with_every_photo_and_the_files_are_gone(noise_jpegs, tmp_path):
+    paths = noise_jpegs(3)
+    originals = [path.read_bytes() for path in paths]
+    target = tmp_path / "album.pdf"
+    draw(paths, target)
+    reader = PdfReader(str(target))
+    assert len(reader.pages) == 3
+    for page in reader.pages:
+        (image,) = page.images
+        assert image.image.size == (400, 300)
+        assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
+    data = target.read_bytes()
+    assert all(original in data for original in originals)  # the JPEGs as they were, never re-encoded
+    assert not any(path.exists() for path in paths)
+
+
+def peak_memory(paths, target) -> int:
+    tracemalloc.start()
+    try:
+        draw(paths, target)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_peak_memory_does_not_grow_with_the_photos(noise_jpegs, tmp_path):
+    paths = noise_jpegs(33)
+    one_photo = max(path.stat().st_size for path in paths)
+    few = peak_memory(paths[:3], tmp_path / "few.pdf")
+    many = peak_memory(paths[3:], tmp_path / "many.pdf")
+    # Kept until save (reportlab's own drawImage), 30 photos instead of 3 would add 27 photos, twice over
+    # when the file is joined in memory.
+    assert (tmp_path / "many.pdf").stat().st_size > 30 * one_photo
+    assert many - few < 2 * one_photo, (few, many, one_photo)
