@@ -50,6 +50,8 @@ WIDTH, HEIGHT = A4
 MARGIN = 2 * cm
 ROWS_PER_PAGE = 2          # photo rows (one 整改前 and one 整改后 photo each) on an entry's page
 CONTENTS_LINES = 32        # lines of the contents per page
+CONTENTS_SIZE = 10.5       # points, an entry's line of the contents
+UNIT_COLUMN = WIDTH * 0.6  # where the contents' unit column starts (the title's ends 8 pt before)
 AWARDS_LINES = 34          # lines of the 组织奖 list per page
 GAP = 0.4 * cm             # between the 整改前 and 整改后 columns
 CELL_WIDTH = (WIDTH - 2 * MARGIN - GAP) / 2
@@ -78,6 +80,16 @@ def _paragraph(canvas: Canvas, text: str, style, x: float, top: float, width: fl
     _w, height = paragraph.wrapOn(canvas, width, HEIGHT)
     paragraph.drawOn(canvas, x, top - height)
     return top - height
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    """`text` on one line of `width` points at `size`, cut with "…" when longer (contents columns)."""
+    text = " ".join((text or "").split())
+    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -148,7 +160,8 @@ class AlbumPdf:
         lines: list[tuple[str, str, str]] = []
         for level in levels:
             lines.append((level, "", ""))
-            lines += [(f"{number}. {_cut(title, 30)}", _cut(unit, 18), str(starts[number]))
+            lines += [(_fit(f"{number}. {title}", CONTENTS_SIZE, UNIT_COLUMN - MARGIN - 12 - 8),
+                       _fit(unit, CONTENTS_SIZE, WIDTH - MARGIN - UNIT_COLUMN - 24), str(starts[number]))
                       for number, award, title, unit, _pages in outline if award == level]
         lines.append((_("组织奖"), "", str(awards_page)))
         for start in range(0, len(lines), CONTENTS_LINES):
@@ -157,9 +170,9 @@ class AlbumPdf:
                 top = _paragraph(canvas, _("目录"), _style(20, centred=True), MARGIN, top, WIDTH - 2 * MARGIN) - 12
             for left, middle, right in lines[start:start + CONTENTS_LINES]:
                 heading = not middle and left in levels
-                canvas.setFont(FONT, 12 if heading else 10.5)
+                canvas.setFont(FONT, 12 if heading else CONTENTS_SIZE)
                 canvas.drawString(MARGIN + (0 if heading or not middle else 12), top - 12, left)
-                canvas.drawString(WIDTH * 0.62, top - 12, middle)
+                canvas.drawString(UNIT_COLUMN, top - 12, middle)
                 canvas.drawRightString(WIDTH - MARGIN, top - 12, right)
                 top -= 20
             self._new_page(canvas)

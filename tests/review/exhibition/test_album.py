@@ -7,6 +7,7 @@ from django.urls import reverse
 from docx import Document
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
@@ -180,3 +181,13 @@ def test_photos_are_sized_for_300_dpi_in_their_frame(size, frame, expected):
     assert pixels == expected
     long_side_inches = max(size) * min(frame[0] / size[0], (frame[1] or 1e9) / size[1]) / 72
     assert pixels / long_side_inches >= album.PRINT_DPI
+
+
+def test_a_long_title_or_unit_is_cut_to_its_column_of_the_contents():
+    album_pdf.register_font()
+    width = album_pdf.UNIT_COLUMN - album_pdf.MARGIN - 20
+    long = "太原市第一热电有限责任公司配电室高压开关柜前绝缘垫破损老化未及时更换存在触电风险"
+    cut = album_pdf._fit(long, album_pdf.CONTENTS_SIZE, width)
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and len(cut) > 10
+    assert pdfmetrics.stringWidth(cut, album_pdf.FONT, album_pdf.CONTENTS_SIZE) <= width
+    assert album_pdf._fit("短标题", album_pdf.CONTENTS_SIZE, width) == "短标题"
