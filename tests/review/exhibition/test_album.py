@@ -18,8 +18,8 @@ from review.exhibition import album, album_docx, album_pdf
 from review.exhibition.album_docx import write_album_docx
 from review.exhibition.album_pdf import write_album_pdf
 from review.exhibition.media_package import write_media_package
-from tests.factories.exhibition import ADDRESS, AUTHOR, EMAIL, PHONE
 from submissions.models import Photo
+from tests.factories.exhibition import ADDRESS, AUTHOR, EMAIL, PHONE
 from tests.factories.reports import workbook, zip_of
 
 pytestmark = pytest.mark.django_db

@@ -18,18 +18,31 @@ def draw(paths, target):
         canvas.save()
 
 
+def assert_cross_references_point_at_their_objects(data: bytes) -> None:
+    """Every offset of the xref table is where its object starts (readers repair silently otherwise)."""
+    start = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    lines = data[start:].split(b"\n")
+    assert lines[0].strip() == b"xref"
+    first, count = map(int, lines[1].split())
+    assert first == 0 and count > 3
+    for number, line in enumerate(lines[3:2 + count], start=1):
+        offset = int(line[:10])
+        assert data[offset:].startswith(b"%d 0 obj" % number), number
+
+
 def test_the_streamed_pdf_reads_back_with_every_photo_and_the_files_are_gone(noise_jpegs, tmp_path):
     paths = noise_jpegs(3)
     originals = [path.read_bytes() for path in paths]
     target = tmp_path / "album.pdf"
     draw(paths, target)
+    data = target.read_bytes()
+    assert_cross_references_point_at_their_objects(data)
     reader = PdfReader(str(target))
     assert len(reader.pages) == 3
     for page in reader.pages:
         (image,) = page.images
         assert image.image.size == (400, 300)
         assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
-    data = target.read_bytes()
     assert all(original in data for original in originals)  # the JPEGs as they were, never re-encoded
     assert not any(path.exists() for path in paths)
 
