@@ -9,7 +9,7 @@ size, ~0.7 s of CPU per photo: not in the defaults.)
 Everything happens in a throw-away SQLite database and media folder under /tmp/bench_album (or in the
 database DATABASE_URL names, which must be a scratch one: the script migrates and fills it). One campaign
 per size, locked, every entry awarded and published, `--photos` photos each (half 整改前, half 整改后). The
-photos are 4000×3000 JPEGs (~3.5 MB, bench_exports' texture) generated once; every entry's photos are
+photos are 4000×3000 JPEGs (~3.5 MB, bench_exports' photos) generated once; every entry's photos are
 copies that differ in a few low-frequency quantisation values, so that no two photos of the album are the
 same picture (python-docx would store identical pictures once, and the figures would not be those of real
 entries). The n-th entry of every size shares its files: 200 × `--photos` files on disk (~2.8 GB).
@@ -33,35 +33,14 @@ from pathlib import Path
 
 ROOT = Path(os.environ.get("BENCH_ALBUM_ROOT") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_exports import PHOTO_SIZE, _status_kib, _texture, machine  # noqa: E402
+import bench_exports  # noqa: E402
+from bench_exports import PHOTO_SIZE, _status_kib, ensure_photos, machine  # noqa: E402
 
 WORK = Path("/tmp/bench_album")
-PHOTOS = WORK / "photos"
+PHOTOS = WORK / "photos"  # the variants; the generated photos are bench_exports' (/tmp/bench_exports/photos)
 MEDIA = WORK / "media"
-ENVIRONMENT = {
-    "PORTAL_DEBUG": "1",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "PORTAL_MEDIA_ROOT": str(MEDIA),
-    "DJANGO_SETTINGS_MODULE": "portal.settings",
-}
-
-
-def _django():
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def ensure_photos(count: int) -> list[Path]:
-    PHOTOS.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for index in range(count):
-        path = PHOTOS / f"photo_{index}.jpg"
-        if not path.exists():
-            _texture(100 + index).save(path, "JPEG", quality=92, dpi=(300, 300))
-        paths.append(path)
-    return paths
+ENVIRONMENT = {**bench_exports.ENVIRONMENT, "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
+               "PORTAL_MEDIA_ROOT": str(MEDIA)}
 
 
 def variant(source: Path, index: int, number: int) -> Path:
@@ -205,7 +184,10 @@ def main() -> int:
     parser.add_argument("--worker", nargs="+")
     args = parser.parse_args()
     if args.worker:
-        _django()
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
         mode, *rest = args.worker
         if mode == "setup":
             result = worker_setup(args.sizes, args.photos)

@@ -38,3 +38,24 @@ def noise_jpegs(tmp_path):
         return paths
 
     return make
+
+
+@pytest.fixture
+def growth_with_the_photos():
+    """growth(write, paths, target) → how much more Python memory (tracemalloc's peak) write(photos, target)
+    needs for all `paths` but the first three than for those three (`target` then holds the larger file)."""
+    import tracemalloc
+
+    def peak(write, paths, target) -> int:
+        tracemalloc.start()
+        try:
+            write(paths, target)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    def growth(write, paths, target) -> int:
+        few = peak(write, paths[:3], target)
+        return peak(write, paths[3:], target) - few
+
+    return growth

@@ -1,7 +1,6 @@
 """The streaming reportlab canvas of the 作品集: photos read from files while the PDF is written, and the
 PDF written object by object into the output (bounded memory for 200 entries)."""
 
-import tracemalloc
 
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
@@ -47,21 +46,11 @@ def test_the_streamed_pdf_reads_back_with_every_photo_and_the_files_are_gone(noi
     assert not any(path.exists() for path in paths)
 
 
-def peak_memory(paths, target) -> int:
-    tracemalloc.start()
-    try:
-        draw(paths, target)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def test_the_peak_memory_does_not_grow_with_the_photos(noise_jpegs, tmp_path):
+def test_the_peak_memory_does_not_grow_with_the_photos(noise_jpegs, tmp_path, growth_with_the_photos):
     paths = noise_jpegs(33)
     one_photo = max(path.stat().st_size for path in paths)
-    few = peak_memory(paths[:3], tmp_path / "few.pdf")
-    many = peak_memory(paths[3:], tmp_path / "many.pdf")
+    growth = growth_with_the_photos(draw, paths, tmp_path / "album.pdf")
     # Kept until save (reportlab's own drawImage), 30 photos instead of 3 would add 27 photos, twice over
     # when the file is joined in memory.
-    assert (tmp_path / "many.pdf").stat().st_size > 30 * one_photo
-    assert many - few < 2 * one_photo, (few, many, one_photo)
+    assert (tmp_path / "album.pdf").stat().st_size > 30 * one_photo
+    assert growth < 2 * one_photo, (growth, one_photo)
