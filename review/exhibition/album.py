@@ -11,6 +11,7 @@ so memory holds at most one decoded photo besides what the document itself keeps
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -115,6 +116,17 @@ def organisation_awards(campaign) -> list[tuple[str, str]]:
 
 def album_title(campaign) -> str:
     return _("%(campaign)s获奖作品集") % {"campaign": campaign.title}
+
+
+PRINT_DPI = 300  # print quality: a photo is re-encoded with 300 pixels per inch of the size it prints at
+
+
+def print_pixels(photo: Photo, frame_width: float, frame_height: float | None = None) -> int:
+    """The long side in pixels `photo` needs to print at PRINT_DPI when fitted into a frame of
+    frame_width × frame_height points (height None: only the width bounds it), from its upright size."""
+    width, height = photo.width or 4, photo.height or 3
+    scale = frame_width / width if frame_height is None else min(frame_width / width, frame_height / height)
+    return max(1, math.ceil(max(width, height) * scale / 72 * PRINT_DPI))
 
 
 def photo_jpeg(photo: Photo, pixels: int, quality: int = 88) -> bytes | None:

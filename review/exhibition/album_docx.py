@@ -1,9 +1,15 @@
 """The 作品集 as a Word file in the official style (review.reports.official_docx): a cover, the contents by
-award level, each entry on its own page with its photos side by side, then the 组织奖 list."""
+award level, each entry on its own page with its photos side by side, then the 组织奖 list.
+
+Bounded memory (issue 20): each photo is re-encoded at 300 dpi for its 7.5 cm wide frame, one at a time, into
+a scratch file; the document keeps only a marker for it and the file is streamed into the .docx when it
+is written (review.exhibition.docx_stream).
+"""
 
 from __future__ import annotations
 
-import io
+import os
+import tempfile
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
@@ -17,7 +23,9 @@ from review.exhibition.album import (
     d_text,
     organisation_awards,
     photo_jpeg,
+    print_pixels,
 )
+from review.exhibition.docx_stream import DeferredPictures
 from review.reports.official_docx import (
     BODY_FONT,
     HEADING_FONT,
@@ -31,7 +39,6 @@ from review.reports.official_docx import (
 from submissions.enums import PHOTO_KIND_FILE_LABEL, PhotoKind
 
 PHOTO_WIDTH = Cm(7.5)
-PHOTO_PIXELS = 1000  # 7.5 cm at ~340 dpi
 
 
 def _page_break(document) -> None:
@@ -45,7 +52,7 @@ def _line(document, text: str, *, font=BODY_FONT, size=SMALL_SIZE, centred: bool
     set_font(paragraph.add_run(text), font, size)
 
 
-def _photo_table(document, entry: AlbumEntry) -> None:
+def _photo_table(document, entry: AlbumEntry, pictures: DeferredPictures, scratch: str) -> None:
     before, after = entry.hazard_photos, entry.rectified_photos
     rows = max(len(before), len(after))
     if not rows:
@@ -58,14 +65,24 @@ def _photo_table(document, entry: AlbumEntry) -> None:
             cell = table.cell(index, column)
             paragraph = cell.paragraphs[0]
             set_font(paragraph.add_run(f"{PHOTO_KIND_FILE_LABEL[kind]}{index + 1}"), BODY_FONT, Pt(10.5))
-            data = photo_jpeg(photos[index], PHOTO_PIXELS)
+            data = photo_jpeg(photos[index], print_pixels(photos[index], PHOTO_WIDTH.pt))
             if data:
-                cell.add_paragraph().add_run().add_picture(io.BytesIO(data), width=PHOTO_WIDTH)
+                path = os.path.join(scratch, f"{len(pictures.files) + 1}.jpg")
+                with open(path, "wb") as file:
+                    file.write(data)
+                pictures.add(cell.add_paragraph().add_run(), path, width=PHOTO_WIDTH)
 
 
 def write_album_docx(campaign, out: BinaryIO, *, names: bool, progress=lambda done, total: None) -> None:
     """Write the album of `campaign` (locked, published) as .docx into `out`."""
-    document = new_document()
+    with tempfile.TemporaryDirectory(prefix="album-docx-") as scratch:
+        document = new_document()
+        pictures = DeferredPictures(document)
+        _write(document, campaign, pictures, scratch, names=names, progress=progress)
+        pictures.write(out)
+
+
+def _write(document, campaign, pictures: DeferredPictures, scratch: str, *, names: bool, progress) -> None:
     for _index in range(6):
         document.add_paragraph()
     _line(document, campaign.title, font=TITLE_FONT, size=TITLE_SIZE, centred=True)
@@ -95,7 +112,7 @@ def write_album_docx(campaign, out: BinaryIO, *, names: bool, progress=lambda do
         _line(document, _("存在隐患：%(text)s") % {"text": entry.hazard})
         _line(document, _("整改情况：%(text)s") % {"text": entry.rectification})
         _line(document, _("单位评价得分 D：%(d)s") % {"d": d_text(entry.d)})
-        _photo_table(document, entry)
+        _photo_table(document, entry, pictures, scratch)
         progress(done, total)
     _page_break(document)
     _line(document, _("组织奖"), font=HEADING_FONT, size=Pt(16), centred=True)
@@ -105,4 +122,3 @@ def write_album_docx(campaign, out: BinaryIO, *, names: bool, progress=lambda do
     document.core_properties.author = _("省活动组委会办公室")
     document.core_properties.last_modified_by = ""
     document.core_properties.comments = ""
-    document.save(out)

@@ -5,6 +5,11 @@ and it embeds a subset of a TrueType CJK font from Debian (fonts-wqy-microhei), 
 same everywhere. Without such a font the export is refused with a Chinese message instead of printing
 boxes. Photos go in as the re-encoded JPEGs themselves (no decoding by reportlab): a page holds the text
 and up to four photos (整改前 left, 整改后 right); an entry with more photos takes a second page.
+
+Bounded memory (issue 20): each photo is re-encoded from its original at 300 dpi for its frame, one at a
+time, into a scratch file that the PDF reads and deletes while it is written (review.exhibition.pdf_stream),
+and the PDF goes object by object into `out`. Memory holds one decoded photo and the pages' text, whatever
+the number of entries (bench/bench_album.py, docs/perf/album.md).
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ from review.exhibition.album import (
     d_text,
     organisation_awards,
     photo_jpeg,
+    print_pixels,
 )
+from review.exhibition.pdf_stream import StreamingCanvas
 from submissions.enums import PHOTO_KIND_FILE_LABEL, PhotoKind
 
 FONT = "AlbumCJK"
@@ -43,8 +50,11 @@ WIDTH, HEIGHT = A4
 MARGIN = 2 * cm
 ROWS_PER_PAGE = 2          # photo rows (one 整改前 and one 整改后 photo each) on an entry's page
 CONTENTS_LINES = 32        # lines of the contents per page
+CONTENTS_SIZE = 10.5       # points, an entry's line of the contents
+UNIT_COLUMN = WIDTH * 0.6  # where the contents' unit column starts (the title's ends 8 pt before)
 AWARDS_LINES = 34          # lines of the 组织奖 list per page
-PHOTO_PIXELS = 1000        # a photo cell is ~8 cm wide: 1000 px is ~320 dpi (print quality, ≥ 300 dpi)
+GAP = 0.4 * cm             # between the 整改前 and 整改后 columns
+CELL_WIDTH = (WIDTH - 2 * MARGIN - GAP) / 2
 TEXT_CHARS = 260           # what one page holds of the hazard and of the rectification
 
 # Binary streams (a PDF is a binary file): ASCII85 would make every embedded JPEG 25 % larger in memory
@@ -72,6 +82,16 @@ def _paragraph(canvas: Canvas, text: str, style, x: float, top: float, width: fl
     return top - height
 
 
+def _fit(text: str, size: float, width: float) -> str:
+    """`text` on one line of `width` points at `size`, cut with "…" when longer (contents columns)."""
+    text = " ".join((text or "").split())
+    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _cut(text: str, limit: int) -> str:
     text = (text or "").strip()
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -88,6 +108,7 @@ class AlbumPdf:
     def __init__(self, campaign, *, names: bool):
         self.campaign = campaign
         self.names = names
+        self.photos = 0
         register_font()
 
     def _footer(self, canvas: Canvas) -> None:
@@ -110,9 +131,9 @@ class AlbumPdf:
         for number, *_rest, pages in outline:
             starts[number] = page
             page += pages
-        canvas = Canvas(out, pagesize=A4, pageCompression=1)
-        # Photos reach reportlab as files: given a file name it embeds the JPEG bytes as they are (read
-        # once, never decoded), whereas an ImageReader is decoded to RGB and kept (~4 MB a photo).
+        # Photos reach reportlab as files it reads while writing (never an ImageReader, which would be
+        # decoded to RGB and kept, ~4 MB a photo), and the file is written into `out` as it is formatted.
+        canvas = StreamingCanvas(out, pagesize=A4, pageCompression=1)
         canvas.setTitle(album_title(self.campaign))
         canvas.setAuthor(_("省活动组委会办公室"))
         canvas.setCreator("")
@@ -139,7 +160,8 @@ class AlbumPdf:
         lines: list[tuple[str, str, str]] = []
         for level in levels:
             lines.append((level, "", ""))
-            lines += [(f"{number}. {_cut(title, 30)}", _cut(unit, 18), str(starts[number]))
+            lines += [(_fit(f"{number}. {title}", CONTENTS_SIZE, UNIT_COLUMN - MARGIN - 12 - 8),
+                       _fit(unit, CONTENTS_SIZE, WIDTH - MARGIN - UNIT_COLUMN - 24), str(starts[number]))
                       for number, award, title, unit, _pages in outline if award == level]
         lines.append((_("组织奖"), "", str(awards_page)))
         for start in range(0, len(lines), CONTENTS_LINES):
@@ -148,9 +170,9 @@ class AlbumPdf:
                 top = _paragraph(canvas, _("目录"), _style(20, centred=True), MARGIN, top, WIDTH - 2 * MARGIN) - 12
             for left, middle, right in lines[start:start + CONTENTS_LINES]:
                 heading = not middle and left in levels
-                canvas.setFont(FONT, 12 if heading else 10.5)
+                canvas.setFont(FONT, 12 if heading else CONTENTS_SIZE)
                 canvas.drawString(MARGIN + (0 if heading or not middle else 12), top - 12, left)
-                canvas.drawString(WIDTH * 0.62, top - 12, middle)
+                canvas.drawString(UNIT_COLUMN, top - 12, middle)
                 canvas.drawRightString(WIDTH - MARGIN, top - 12, right)
                 top -= 20
             self._new_page(canvas)
@@ -182,31 +204,29 @@ class AlbumPdf:
     def _photos(self, canvas: Canvas, pairs, top: float) -> None:
         if not pairs:
             return
-        gap = 0.4 * cm
-        cell_width = (WIDTH - 2 * MARGIN - gap) / 2
+        cell_width = CELL_WIDTH
         cell_height = min(cell_width * 0.75, (top - 2.2 * cm - 16 * len(pairs)) / len(pairs))
         for row in pairs:
             top -= 14
             for column, (label, photo) in enumerate(row):
-                x = MARGIN + column * (cell_width + gap)
+                x = MARGIN + column * (cell_width + GAP)
                 canvas.setFont(FONT, 9.5)
                 canvas.drawString(x, top + 2, label)
                 if photo is None:
                     continue
-                data = photo_jpeg(photo, PHOTO_PIXELS)
+                data = photo_jpeg(photo, print_pixels(photo, cell_width, cell_height))
                 if data is None:
                     canvas.rect(x, top - cell_height, cell_width, cell_height)
                     continue
                 w, h = jpeg_size(data)
                 scale = min(cell_width / w, cell_height / h)
-                path = os.path.join(self.scratch, f"{photo.pk}.jpg")
+                self.photos += 1
+                path = os.path.join(self.scratch, f"{self.photos}.jpg")
                 with open(path, "wb") as file:
                     file.write(data)
-                try:
-                    canvas.drawImage(path, x + (cell_width - w * scale) / 2, top - h * scale, w * scale,
-                                     h * scale)
-                finally:
-                    os.remove(path)  # reportlab has read it
+                del data  # from here on only the scratch file holds the photo, until the PDF is written
+                canvas.draw_jpeg_file(path, x + (cell_width - w * scale) / 2, top - h * scale, w * scale,
+                                      h * scale)
             top -= cell_height + 6
 
     def _awards(self, canvas: Canvas, awards) -> None:

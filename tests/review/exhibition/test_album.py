@@ -7,16 +7,18 @@ from django.urls import reverse
 from docx import Document
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from portal.exports.enums import ExportStatus
 from portal.exports.models import ExportJob
 from portal.exports.registry import get_export_kind
 from portal.exports.services import request_export
 from portal.refusals import Refused
-from review.exhibition import album
+from review.exhibition import album, album_docx, album_pdf
 from review.exhibition.album_docx import write_album_docx
 from review.exhibition.album_pdf import write_album_pdf
 from review.exhibition.media_package import write_media_package
+from submissions.models import Photo
 from tests.factories.exhibition import ADDRESS, AUTHOR, EMAIL, PHONE
 from tests.factories.reports import workbook, zip_of
 
@@ -141,3 +143,51 @@ def test_the_committee_downloads_through_an_export_job(client, people, campaign,
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.status == ExportStatus.DONE, job.error
     assert job.download_name.endswith(extension) and job.size > 0
+
+
+def awarded_photos(shown) -> int:
+    return Photo.objects.filter(entry__in=[shown["star"], shown["second"], shown["third"]]).count()
+
+
+def test_the_pdf_holds_every_awarded_photo_and_no_other(campaign, shown):
+    assert Photo.objects.filter(entry=shown["hidden"]).exists()  # the unawarded entry's would show
+    reader = PdfReader(io.BytesIO(pdf_of(campaign)))
+    assert sum(len(page.images) for page in reader.pages) == awarded_photos(shown) > 2
+
+
+def test_the_word_album_is_a4_with_page_numbers_and_every_photo(campaign, shown):
+    out = io.BytesIO()
+    write_album_docx(campaign, out, names=True)
+    document = Document(io.BytesIO(out.getvalue()))
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    assert "PAGE" in section.footer._element.xml and "fldChar" in section.footer._element.xml
+    assert len(document.inline_shapes) == awarded_photos(shown)
+    archive = zip_of(out.getvalue())
+    assert archive.testzip() is None
+    for name in archive.namelist():
+        for contact in CONTACTS:
+            assert contact.encode() not in archive.read(name), name
+
+
+@pytest.mark.parametrize(("size", "frame", "expected"), [
+    ((4000, 3000), (album_pdf.CELL_WIDTH, album_pdf.CELL_WIDTH * 0.75), 981),  # the PDF's cell: 8.3 cm wide
+    ((3000, 4000), (album_pdf.CELL_WIDTH, album_pdf.CELL_WIDTH * 0.75), 736),  # portrait: 6.2 cm tall
+    ((3000, 4000), (album_docx.PHOTO_WIDTH.pt, None), 1182),                   # Word: 7.5 cm wide, 10 cm tall
+])
+def test_photos_are_sized_for_300_dpi_in_their_frame(size, frame, expected):
+    photo = Photo(width=size[0], height=size[1])
+    pixels = album.print_pixels(photo, *frame)
+    assert pixels == expected
+    long_side_inches = max(size) * min(frame[0] / size[0], (frame[1] or 1e9) / size[1]) / 72
+    assert pixels / long_side_inches >= album.PRINT_DPI
+
+
+def test_a_long_title_or_unit_is_cut_to_its_column_of_the_contents():
+    album_pdf.register_font()
+    width = album_pdf.UNIT_COLUMN - album_pdf.MARGIN - 20
+    long = "太原市第一热电有限责任公司配电室高压开关柜前绝缘垫破损老化未及时更换存在触电风险"
+    cut = album_pdf._fit(long, album_pdf.CONTENTS_SIZE, width)
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and len(cut) > 10
+    assert pdfmetrics.stringWidth(cut, album_pdf.FONT, album_pdf.CONTENTS_SIZE) <= width
+    assert album_pdf._fit("短标题", album_pdf.CONTENTS_SIZE, width) == "短标题"
