@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -152,13 +151,7 @@ def worker_album(campaign_id: int, kind: str) -> dict:
 
 
 def run_worker(*args: str) -> dict:
-    env = {**os.environ, **{key: value for key, value in ENVIRONMENT.items() if key not in os.environ}}
-    out = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True, env=env,
-                         check=False, cwd=ROOT)
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr)
-        raise SystemExit(f"worker {args[0]} failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return bench_exports.run_worker(*args, script=__file__, environment=ENVIRONMENT, root=ROOT)
 
 
 def count_pages_and_images(path: str, kind: str) -> tuple[int, int]:

@@ -241,10 +241,14 @@ def worker_archive(ids: dict) -> dict:
 # --- orchestrator (no Django) -----------------------------------------------------------------------
 
 
-def run_worker(*args: str) -> dict:
-    env = {**os.environ, **{key: value for key, value in ENVIRONMENT.items() if key not in os.environ}}
-    out = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True, env=env,
-                         check=False, cwd=ROOT)
+def run_worker(*args: str, script: str = __file__, environment: dict | None = None, root: Path = ROOT) -> dict:
+    """Runs `script --worker args` in a fresh process (its own peak memory) and returns its last JSON line.
+
+    bench_album reuses it with its own script, environment and checkout."""
+    defaults = ENVIRONMENT if environment is None else environment
+    env = {**os.environ, **{key: value for key, value in defaults.items() if key not in os.environ}}
+    out = subprocess.run([sys.executable, script, "--worker", *args], capture_output=True, text=True, env=env,
+                         check=False, cwd=root)
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
         raise SystemExit(f"worker {args[0]} failed")
