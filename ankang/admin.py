@@ -119,7 +119,7 @@ class ScopedReadOnlyAdmin(ReadOnlyAdmin):
 class EnrolmentAdmin(ScopedReadOnlyAdmin):
     list_display = ["unit", "kind", "team", "competition", "state", "proposed_at", "decided_at"]
     list_filter = ["competition", "kind", "state"]
-    search_fields = ["unit__name", "team"]
+    search_fields = ["unit__name", "team__name"]
 
 
 class ActivityEvidenceInline(admin.TabularInline):

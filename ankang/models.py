@@ -26,6 +26,7 @@ from ankang.enums import (
     ScoreItemKind,
     SheetState,
 )
+from portal.directory.enums import NodeKind
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 
@@ -257,8 +258,11 @@ class Enrolment(models.Model):
     unit = models.ForeignKey("directory.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="ankang_enrolments")
     kind = models.CharField(_("参赛类别"), max_length=8, choices=EnrolmentKind.choices, default=EnrolmentKind.UNIT)
-    workshop = models.CharField(_("车间"), max_length=60, blank=True)
-    team = models.CharField(_("班组"), max_length=60, blank=True, help_text=_("班组参赛时填写班组名称。"))
+    workshop = models.ForeignKey("directory.OrgNode", verbose_name=_("车间"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.WORKSHOP})
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="ankang_team_enrolments",
+                             limit_choices_to={"kind": NodeKind.TEAM}, help_text=_("班组参赛时选择本单位的班组。"))
     members = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     contact = models.CharField(_("联系人"), max_length=40, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=EnrolmentState.choices,
@@ -275,17 +279,23 @@ class Enrolment(models.Model):
         verbose_name = _("参赛报名")
         verbose_name_plural = _("参赛报名")
         ordering = ["competition", "unit__path", "kind", "team"]
-        constraints = [models.UniqueConstraint(fields=["competition", "unit", "kind", "team"],
-                                               name="unique_ankang_enrolment")]
+        # One enrolment of the unit itself, and one of each 班组 (a NULL team never collides in a plain
+        # unique constraint, hence one condition per kind).
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "unit"], condition=models.Q(kind=EnrolmentKind.UNIT),
+                                    name="unique_ankang_unit_enrolment"),
+            models.UniqueConstraint(fields=["competition", "team"], condition=models.Q(kind=EnrolmentKind.TEAM),
+                                    name="unique_ankang_team_enrolment"),
+        ]
         indexes = [models.Index(fields=["competition", "state"])]
 
     def __str__(self):
-        return f"{self.unit} {self.team}".strip()
+        return self.label
 
     @property
     def label(self) -> str:
         if self.kind == EnrolmentKind.TEAM:
-            return " ".join(part for part in (self.unit.name, self.workshop, self.team) if part)
+            return " ".join(str(part) for part in (self.unit.name, self.workshop, self.team) if part)
         return self.unit.name
 
 
@@ -300,8 +310,10 @@ class ActivityRecord(models.Model):
     enrolment = models.ForeignKey(Enrolment, verbose_name=_("参赛单位/班组"), on_delete=models.PROTECT,
                                   related_name="records")
     level = models.CharField(_("开展范围"), max_length=10, choices=RecordLevel.choices, default=RecordLevel.UNIT)
-    workshop = models.CharField(_("车间"), max_length=60, blank=True)
-    team = models.CharField(_("班组"), max_length=60, blank=True)
+    workshop = models.ForeignKey("directory.OrgNode", verbose_name=_("车间"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.WORKSHOP})
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.TEAM})
     held_on = models.DateField(_("开展日期"))
     place = models.CharField(_("地点"), max_length=200)
     participants = models.PositiveIntegerField(_("参加人数"), validators=[MinValueValidator(1)])

@@ -22,6 +22,7 @@ from ankang.models import ActivityType, CalendarTemplate, Competition, ScoreTemp
 from ankang.nomination_enums import AwardKind, NominationLevel
 from ankang.seed_data import CALENDAR, SCORE_TEMPLATE
 from ankang.setup import set_quotas
+from demo.inspections import workplace_node
 from demo.returns import _jpeg, _staff  # the demo's shared helpers: a labelled JPEG, a demo account at a node
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import User
@@ -32,7 +33,7 @@ from portal.directory.models import OrgNode
 UNIT1_RECORDS = [
     ("training", 80, "公司培训中心", 120, "新《安全生产法》全员培训，重点岗位职工全覆盖。", 2),
     ("cooling", 120, "炼钢车间", 60, "为高温岗位职工送清凉物资和健康体检。", 1),
-    ("drill", 40, "二号车间", 35, "组织一次有限空间作业应急演练。", 1),
+    ("drill", 40, "二车间", 35, "组织一次有限空间作业应急演练。", 1),
 ]
 OTHER_RECORDS = [
     ("wujin", 100, "厂区广场", 200, "安全生产宣传“五进”活动月：安全挂图、宣传手册、签名活动。", 1),
@@ -129,11 +130,12 @@ def seed_ankang(stdout=None) -> Competition | None:
         competition = _competition(province, committee)
         mine = services.enrol(competition, unit_node, actor=unit1, members=860, contact="工会主席")
         services.decide_enrolment(mine, actor=county1, confirm=True)
-        team = services.enrol(competition, unit_node, actor=unit1, kind=EnrolmentKind.TEAM, workshop="二号车间",
-                              team="电工班", members=18)
+        workshop = workplace_node(unit_node, "二车间", NodeKind.WORKSHOP)[0]
+        team = services.enrol(competition, unit_node, actor=unit1, kind=EnrolmentKind.TEAM,
+                              team=workplace_node(workshop, "电工班", NodeKind.TEAM)[0], members=18)
         services.decide_enrolment(team, actor=county1, confirm=True)
         _records(competition, mine, unit1, UNIT1_RECORDS)
-        _records(competition, team, unit1, [("violation", 20, "二号车间配电室", 18, "班组安全员纠正一次违章行为。", 0)])
+        _records(competition, team, unit1, [("violation", 20, "二车间配电室", 18, "班组安全员纠正一次违章行为。", 0)])
         _reviewed_sheet(competition, mine, unit1, county1, scale="0.9", veto=False)
         for index, node in enumerate(others):
             actor = _staff(f"demo-q-{node.pk}", RoleKind.UNIT, node)
@@ -142,7 +144,7 @@ def seed_ankang(stdout=None) -> Competition | None:
             if index == 0:  # the second unit runs activities and is vetoed; the third has none yet
                 _records(competition, enrolment, actor, OTHER_RECORDS)
                 _reviewed_sheet(competition, enrolment, actor, county1, scale="0.85", veto=True)
-        _nominations(competition, unit_node, team.team, {"unit": unit1, "county": county1, "city": city1,
+        _nominations(competition, unit_node, team.team.short_name, {"unit": unit1, "county": county1, "city": city1,
                                                          "committee": committee})
     if stdout:
         stdout.write(f"安康杯：{competition.name}已生成（unit1 登记活动、自评和推荐，county1 确认报名、评审和审核推荐，city1 审核推荐，committee 列入表彰名单并发布）")

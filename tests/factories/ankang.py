@@ -53,7 +53,7 @@ def make_competition(place, **dates) -> Competition:
         **values)
 
 
-def confirmed(competition, unit, unit_user, county_user, *, kind=EnrolmentKind.UNIT, team: str = ""):
+def confirmed(competition, unit, unit_user, county_user, *, kind=EnrolmentKind.UNIT, team=None):
     enrolment = services.enrol(competition, unit, actor=unit_user, kind=kind, team=team)
     return services.decide_enrolment(enrolment, actor=county_user, confirm=True)
 

@@ -1,0 +1,71 @@
+"""Migration ankang/0004: the enrolments' and records' 车间/班组 texts become directory nodes under the unit,
+an existing node of that name reused."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from ankang.seed_data import seed
+
+BEFORE = [("ankang", "0003_nominations")]
+AFTER = [("ankang", "0004_enrolment_team_nodes")]
+
+
+def _node(OrgNode, name, kind, parent=None, short_name=""):
+    node = OrgNode.objects.create(name=name, short_name=short_name, kind=kind, parent=parent, channel="territorial")
+    node.path = f"{parent.path if parent else '/'}{node.pk}/"
+    node.depth = node.path.count("/") - 2
+    node.save()
+    return node
+
+
+def _old_rows(apps):
+    OrgNode = apps.get_model("directory", "OrgNode")
+    seed(apps)  # (again: an earlier transactional test may have flushed the data migration's rows)
+    province = _node(OrgNode, "甲省总工会", "province")
+    unit = _node(OrgNode, "甲省安泰机械有限公司", "unit", province)
+    workshop = _node(OrgNode, "甲省安泰机械有限公司机加工车间", "workshop", unit, "机加工车间")
+    day = datetime.date(2026, 6, 1)
+    competition = apps.get_model("ankang", "Competition").objects.create(
+        name="竞赛", cycle="2026年度", year=2026, place=province, organisers="省总工会", theme="主题",
+        calendar=apps.get_model("ankang", "CalendarTemplate").objects.first(),
+        score_template=apps.get_model("ankang", "ScoreTemplate").objects.first(), starts_on=day, ends_on=day,
+        enrol_closes_on=day, records_close_on=day, self_score_closes_on=day, review_closes_on=day, report_due_on=day)
+    Enrolment = apps.get_model("ankang", "Enrolment")
+    unit_row = Enrolment.objects.create(competition=competition, unit=unit, kind="unit")
+    team_row = Enrolment.objects.create(competition=competition, unit=unit, kind="team", workshop="机加工车间",
+                                        team="甲班")
+    apps.get_model("ankang", "ActivityRecord").objects.create(
+        competition=competition, unit=unit, enrolment=unit_row, level="workshop", workshop=" 机加工车间", team="",
+        activity_type=apps.get_model("ankang", "ActivityType").objects.first(), held_on=day, place="车间",
+        participants=3, description="x")
+    return workshop, team_row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_turns_texts_into_nodes_and_back():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    workshop, team_row = _old_rows(executor.loader.project_state(BEFORE).apps)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    apps = executor.loader.project_state(AFTER).apps
+    enrolment = apps.get_model("ankang", "Enrolment").objects.select_related("team").get(pk=team_row.pk)
+    assert enrolment.workshop_id == workshop.pk  # the existing 车间 node, matched by its name
+    assert (enrolment.team.short_name, enrolment.team.kind, enrolment.team.parent_id) == ("甲班", "team", workshop.pk)
+    assert enrolment.team.path == f"{workshop.path}{enrolment.team.pk}/"
+    row = apps.get_model("ankang", "ActivityRecord").objects.get()
+    assert (row.workshop_id, row.team_id) == (workshop.pk, None)
+    assert apps.get_model("ankang", "Enrolment").objects.get(kind="unit").team_id is None
+    assert apps.get_model("directory", "OrgNode").objects.filter(kind__in=("workshop", "team")).count() == 2
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    Enrolment = executor.loader.project_state(BEFORE).apps.get_model("ankang", "Enrolment")
+    assert (Enrolment.objects.get(pk=team_row.pk).workshop, Enrolment.objects.get(pk=team_row.pk).team) == (
+        "机加工车间", "甲班")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
