@@ -2,6 +2,7 @@
 committee; enrolments, records, evidence and score sheets change only through the services and are read
 here, scoped like the site (ankang.scoping)."""
 
+from django.apps import apps
 from django.contrib import admin
 
 from ankang.models import (
@@ -21,6 +22,7 @@ from ankang.models import (
     VetoItem,
 )
 from ankang.scoping import unit_scope
+from ankang.seed_data import seed_grades
 from portal.readonly_admin import ReadOnlyAdmin
 
 
@@ -103,6 +105,11 @@ class CompetitionAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["name", "theme"]
     autocomplete_fields = ["place"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new competition starts with the default 等次 (editable under 表彰等次)
+            seed_grades(apps, obj)
 
 
 class ScopedReadOnlyAdmin(ReadOnlyAdmin):

@@ -7,6 +7,7 @@ from django.contrib import admin
 from ankang.admin import ScopedReadOnlyAdmin
 from ankang.nomination_models import (
     AnnualReport,
+    AwardGrade,
     Commendation,
     Nomination,
     NominationQuota,
@@ -14,6 +15,12 @@ from ankang.nomination_models import (
     NominationTally,
 )
 from portal.readonly_admin import ReadOnlyAdmin
+
+
+@admin.register(AwardGrade)
+class AwardGradeAdmin(admin.ModelAdmin):
+    list_display = ["competition", "rank", "name", "code"]
+    list_filter = ["competition"]
 
 
 @admin.register(NominationQuota)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from ankang.nomination_enums import (
     AwardKind,
     NominationAction,
-    NominationGrade,
     NominationLevel,
     NominationState,
     ReportState,
@@ -39,6 +38,25 @@ class NominationQuota(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_kind_display()} {self.cap}"
+
+
+class AwardGrade(models.Model):
+    """等次 the province may give a listed nomination (e.g. 一等, 二等, 三等): data of each competition, started
+    from ankang.seed_data.GRADES and editable in the admin."""
+
+    competition = models.ForeignKey("ankang.Competition", on_delete=models.CASCADE, related_name="grades")
+    code = models.SlugField(_("代码"), max_length=20)
+    rank = models.PositiveSmallIntegerField(_("排序"), help_text=_("小的在前。"))
+    name = models.CharField(_("等次"), max_length=20)
+
+    class Meta:
+        verbose_name = _("表彰等次")
+        verbose_name_plural = _("表彰等次")
+        ordering = ["competition", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["competition", "code"], name="unique_ankang_grade_code")]
+
+    def __str__(self):
+        return self.name
 
 
 class NominationTally(models.Model):
@@ -85,7 +103,8 @@ class Nomination(models.Model):
     level = models.CharField(_("所在层级"), max_length=10, choices=NominationLevel.choices)
     state = models.CharField(_("状态"), max_length=10, choices=NominationState.choices,
                              default=NominationState.PENDING)
-    grade = models.CharField(_("等次"), max_length=10, choices=NominationGrade.choices, blank=True)
+    grade = models.ForeignKey(AwardGrade, verbose_name=_("等次"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

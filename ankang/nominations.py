@@ -23,11 +23,11 @@ from ankang.models import Enrolment, ScoreSheet
 from ankang.nomination_enums import (
     AwardKind,
     NominationAction,
-    NominationGrade,
     NominationLevel,
     NominationState,
 )
 from ankang.nomination_models import (
+    AwardGrade,
     Commendation,
     Nomination,
     NominationQuota,
@@ -304,7 +304,8 @@ def forward_nomination(nomination: Nomination, *, actor, comment: str = "", requ
 
 @transaction.atomic
 def list_nomination(nomination: Nomination, *, actor, grade: str = "", comment: str = "", request=None) -> Nomination:
-    """列入表彰名单: the province puts a nomination on the list, within its quota for the award kind."""
+    """列入表彰名单: the province puts a nomination on the list, within its quota for the award kind, with one
+    of the competition's 等次 (by its code) or none."""
     nomination = _locked(nomination)
     if nomination.level != NominationLevel.PROVINCE:
         if decides_at(actor, nomination, NominationLevel.PROVINCE):
@@ -312,12 +313,15 @@ def list_nomination(nomination: Nomination, *, actor, grade: str = "", comment: 
         raise Refused.permission_denied()
     _check_pending_here(nomination, actor)
     _check_not_fixed(nomination.competition)
-    if grade and grade not in NominationGrade.values:
-        raise Refused(_("请选择有效的等次。"), code="bad_grade")
+    grade_row = None
+    if grade:
+        grade_row = AwardGrade.objects.filter(competition=nomination.competition_id, code=grade).first()
+        if grade_row is None:
+            raise Refused(_("请选择有效的等次。"), code="bad_grade")
     if nomination.kind == AwardKind.UNIT:
         check_unit_eligible(nomination.competition, nomination.unit)
     _take_quota(nomination, NominationLevel.PROVINCE)
-    nomination.state, nomination.grade = NominationState.LISTED, grade
+    nomination.state, nomination.grade = NominationState.LISTED, grade_row
     nomination.save(update_fields=["state", "grade", "updated_at"])
     _step(nomination, NominationAction.LIST, actor=actor, level=NominationLevel.PROVINCE,
           node=nomination.competition.place, comment=comment.strip(), request=request)

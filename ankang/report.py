@@ -267,5 +267,6 @@ class NominationListExporter(Exporter):
             nomination: Nomination = item
             yield [number, nomination.get_kind_display(), nomination.unit.name, nomination.team,
                    nomination.person_name, nomination.person_post, nomination.deeds,
-                   nomination.get_level_display(), nomination.get_state_display(), nomination.get_grade_display()]
+                   nomination.get_level_display(), nomination.get_state_display(),
+                   nomination.grade.name if nomination.grade else ""]
 

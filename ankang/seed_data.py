@@ -82,11 +82,24 @@ VETOES = [
 ]
 CONDITIONS = [(ConditionKind.TOTAL_MIN, 80), (ConditionKind.SECTION_SHARE_MIN, 80)]
 
+# 等次 a competition starts with (the province may give one when listing; editable per competition). Seed 003
+# names no grades of its own: these are the 随手拍 campaign's tier grades, which the first version used.
+GRADES = [("first", 1, "一等"), ("second", 2, "二等"), ("third", 3, "三等")]
+
 
 def seed(apps, schema_editor=None) -> None:
     """Create the calendar and the default score template unless they exist (idempotent)."""
     seed_calendar(apps)
     seed_score_template(apps)
+
+
+def seed_grades(apps, competition) -> None:
+    """Give `competition` the default 等次 unless it has some (the migration, new competitions, the demo)."""
+    AwardGrade = apps.get_model("ankang", "AwardGrade")
+    if AwardGrade.objects.filter(competition=competition).exists():
+        return
+    AwardGrade.objects.bulk_create([AwardGrade(competition_id=competition.pk, code=code, rank=rank, name=name)
+                                    for code, rank, name in GRADES])
 
 
 def seed_calendar(apps) -> None:

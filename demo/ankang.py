@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.test import override_settings
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from ankang import nominations, services
 from ankang.enums import EnrolmentKind
 from ankang.models import ActivityType, CalendarTemplate, Competition, ScoreTemplate
 from ankang.nomination_enums import AwardKind, NominationLevel
-from ankang.seed_data import CALENDAR, SCORE_TEMPLATE
+from ankang.seed_data import CALENDAR, SCORE_TEMPLATE, seed_grades
 from ankang.setup import set_quotas
 from demo.inspections import workplace_node
 from demo.returns import _jpeg, _staff  # the demo's shared helpers: a labelled JPEG, a demo account at a node
@@ -128,6 +129,7 @@ def seed_ankang(stdout=None) -> Competition | None:
     others = list(unit_node.parent.children.filter(kind=NodeKind.UNIT).exclude(pk=unit_node.pk).order_by("pk")[:2])
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         competition = _competition(province, committee)
+        seed_grades(apps, competition)
         mine = services.enrol(competition, unit_node, actor=unit1, members=860, contact="工会主席")
         services.decide_enrolment(mine, actor=county1, confirm=True)
         workshop = workplace_node(unit_node, "二车间", NodeKind.WORKSHOP)[0]
