@@ -201,6 +201,22 @@ class BaseCondition(models.Model):
 
 # --- the competition -------------------------------------------------------------------------------------
 
+def parse_reminder_days(text: str) -> list[int]:
+    """"7,3,1" → [7, 3, 1] (unique, largest first); ValueError on anything else."""
+    parts = [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+    days = sorted({int(part) for part in parts}, reverse=True)
+    if any(day < 0 or day > 366 for day in days):
+        raise ValueError(text)
+    return days
+
+
+def validate_reminder_days(text: str) -> None:
+    try:
+        parse_reminder_days(text)
+    except ValueError:
+        raise ValidationError(_("请填写0到366之间的天数，用逗号分隔，如“7,3,1”。")) from None
+
+
 class Competition(models.Model):
     """One 安康杯 cycle (e.g. 2025–2026年度, or a local year) at an organising union, with its theme, organisers,
     window and deadlines, and the calendar and score-sheet versions it uses."""
@@ -227,7 +243,9 @@ class Competition(models.Model):
     review_closes_on = models.DateField(_("评审截止日期"))
     report_due_on = models.DateField(_("开展情况报送截止日期"),
                                      help_text=_("“安康杯”竞赛活动开展情况，请于12月15日前报市总劳动和经济工作部。"))
-    remind_days = models.PositiveSmallIntegerField(_("截止前提醒天数"), default=7)
+    reminder_days = models.CharField(_("截止前第几天提醒"), max_length=40, default="7,3,1",
+                                     validators=[validate_reminder_days],
+                                     help_text=_("逗号分隔的天数，如“7,3,1”：截止前第7、3、1天各提醒一次未报送的工会。"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -249,6 +267,16 @@ class Competition(models.Model):
 
     def in_window(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """The days before report_due_on on which the unions are reminded, largest first."""
+        return parse_reminder_days(self.reminder_days)
+
+    @property
+    def reminders_from(self) -> int:
+        """How many days before the due date the reminders start (the page turns to a warning then)."""
+        return max(self.reminder_offsets, default=0)
 
 
 class Enrolment(models.Model):

@@ -13,6 +13,7 @@ from ankang.nomination_models import (
     NominationQuota,
     NominationStep,
     NominationTally,
+    ReportReminder,
 )
 from portal.readonly_admin import ReadOnlyAdmin
 
@@ -69,3 +70,10 @@ class AnnualReportAdmin(ScopedReadOnlyAdmin):
     unit_field = "union"
     list_display = ["competition", "union", "state", "submitted_at"]
     search_fields = ["union__name"]
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ScopedReadOnlyAdmin):
+    unit_field = "union"
+    list_display = ["competition", "union", "scheduled_on", "recipients", "sent_at"]
+    list_filter = ["competition"]

@@ -185,7 +185,6 @@ class AnnualReport(models.Model):
     figures = models.JSONField(_("生成时的数据"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -196,3 +195,24 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"{self.union} {self.competition}"
+
+
+class ReportReminder(models.Model):
+    """One reminder of the report sent to a union for one configured reminder day (competition.reminder_days):
+    the unique row makes it once per union and day even when the daily task runs twice or a day late."""
+
+    competition = models.ForeignKey("ankang.Competition", on_delete=models.CASCADE, related_name="report_reminders")
+    union = models.ForeignKey("directory.OrgNode", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+")
+    scheduled_on = models.DateField(_("提醒日"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("报告催报记录")
+        verbose_name_plural = _("报告催报记录")
+        ordering = ["competition", "scheduled_on", "union__path"]
+        constraints = [models.UniqueConstraint(fields=["competition", "union", "scheduled_on"],
+                                               name="one_ankang_report_reminder_per_day")]
+
+    def __str__(self):
+        return f"{self.union} {self.scheduled_on}"
