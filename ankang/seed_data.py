@@ -40,6 +40,10 @@ TEN_ONES = [
     ("method", "提一条安全生产特色工作法", "特色工作法"),
 ]
 
+# Seed 003: "“安康杯”竞赛活动开展情况，请于12月15日前报市总劳动和经济工作部" — the report's default due day
+# (month, day) when the province opens a competition without an earlier one to copy.
+REPORT_DUE = (12, 15)
+
 SCORE_TEMPLATE = {"name": "“安康杯”竞赛考核评分表", "version": "默认",
                   "title": "“安康杯”竞赛考核评分表",
                   "note": "默认版本：考核部分按竞赛系列活动安排和平台已有数据设置，组委会可在后台修改或另建版本。"}
