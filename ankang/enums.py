@@ -69,3 +69,10 @@ class Indicator(models.TextChoices):
     RETURNS_ON_TIME = "returns_on_time", _("查保促报表按时报送")
     RETURN_SELF_SCORE = "return_self_score", _("查保促自查表得分")
     ACTIVITY_COVERAGE = "activity_coverage", _("系列活动覆盖")
+
+
+class EvidenceKind(models.TextChoices):
+    """A photo (JPEG, or a PNG re-encoded as JPEG) with its preview, or a PDF document (download only)."""
+
+    PHOTO = "photo", _("照片")
+    PDF = "pdf", _("PDF文件")

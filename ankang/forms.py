@@ -15,9 +15,10 @@ TEXT = {"rows": 3}
 
 
 def photos_field(required: bool = False) -> MultipleJpegField:
-    return MultipleJpegField(label=_("活动照片"), required=required,
-                             help_text=_("可直接拍照，JPEG格式，每条记录最多9张。"),
-                             widget=MultipleFileInput(attrs={"accept": "image/jpeg"}))
+    # Several files of any accepted kind; ankang.evidence judges each by its bytes.
+    return MultipleJpegField(label=_("活动照片或文件"), required=required,
+                             help_text=_("可直接拍照；JPEG、PNG 照片或 PDF 文件，每条记录最多9个。"),
+                             widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
 
 
 class FilterForm(forms.Form):

@@ -21,6 +21,7 @@ from ankang.enums import (
     ConditionKind,
     EnrolmentKind,
     EnrolmentState,
+    EvidenceKind,
     Indicator,
     RecordLevel,
     ScoreItemKind,
@@ -363,18 +364,22 @@ class ActivityRecord(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    # A generated name: the user's file name never reaches the file system.
-    return f"ankang/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.jpg"
+    # A generated name: the user's file name never reaches the file system (the services pass "original.pdf"
+    # for a cleaned PDF, a .jpg name otherwise).
+    extension = "pdf" if filename.endswith(".pdf") else "jpg"
+    return f"ankang/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class ActivityEvidence(models.Model):
-    """A photo or scan (JPEG) of an activity, cleaned by the ledger's photo defences (hazards.photos); served
-    only through portal/files to those who may see the record."""
+    """A photo (JPEG or PNG, stored as a cleaned JPEG with its preview) or a PDF document (rewritten without
+    scripts or attachments, no preview) of an activity, through ankang.evidence; served only through
+    portal/files to those who may see the record."""
 
     record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("类型"), max_length=8, choices=EvidenceKind.choices, default=EvidenceKind.PHOTO)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     original = models.FileField(upload_to=evidence_upload_to, max_length=200)
-    preview = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    preview = models.FileField(upload_to=evidence_upload_to, max_length=200, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

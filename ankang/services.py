@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankang import indicators
+from ankang import evidence, indicators
 from ankang.eligibility import evaluate
 from ankang.enums import (
     SHEET_EDITABLE_STATES,
     EnrolmentKind,
     EnrolmentState,
+    EvidenceKind,
     RecordLevel,
     ScoreItemKind,
     SheetState,
@@ -213,20 +215,39 @@ def _record_place(enrolment: Enrolment, data: RecordInput) -> tuple[str, OrgNode
 
 
 def _store_evidence(record: ActivityRecord, upload, *, actor, caption: str = "") -> ActivityEvidence:
-    """A JPEG through the ledger's photo defences (hazards.photos): nothing stored when it is refused, and no
-    file left behind when the row cannot be written."""
+    """A JPEG or PNG photo through the ledger's photo defences (hazards.photos; a PNG re-encoded first), or a
+    PDF rewritten by ankang.evidence: nothing stored when it is refused, and no file left behind when the row
+    cannot be written."""
     programme = HazardProgramme.objects.for_unit(record.unit, record.competition.year)
+    found = evidence.evidence_format(upload)
     stored: list[str] = []
     try:
-        with cleaned_hazard_upload(upload, programme) as cleaned:
-            evidence = ActivityEvidence(record=record, caption=caption[:100], sha256=cleaned.sha256,
-                                        size=cleaned.size, uploaded_by=actor)
-            store_cleaned(evidence, cleaned, stored)
-            evidence.save()
+        if found == "PDF":
+            row = _store_pdf(record, evidence.cleaned_pdf(upload, programme), stored, actor=actor, caption=caption)
+        else:
+            if found == "PNG":
+                upload = evidence.png_as_jpeg(upload, programme)
+            with cleaned_hazard_upload(upload, programme) as cleaned:
+                row = ActivityEvidence(record=record, caption=caption[:100], sha256=cleaned.sha256,
+                                       size=cleaned.size, uploaded_by=actor)
+                store_cleaned(row, cleaned, stored)
+                row.save()
     except BaseException:
         delete_stored(ActivityEvidence, stored)
         raise
-    return evidence
+    return row
+
+
+def _store_pdf(record, document, stored: list[str], *, actor, caption: str) -> ActivityEvidence:
+    row = ActivityEvidence(record=record, kind=EvidenceKind.PDF, caption=caption[:100], sha256=document.sha256,
+                           size=document.size, uploaded_by=actor)
+    field = ActivityEvidence._meta.get_field("original")
+    target = field.storage.get_available_name(field.generate_filename(row, "original.pdf"), max_length=200)
+    stored.append(target)
+    stored[-1] = field.storage.save(target, ContentFile(document.content), max_length=200)
+    row.original.name = stored[-1]
+    row.save()
+    return row
 
 
 def _store_all(record: ActivityRecord, uploads, *, actor) -> list[str]:
@@ -236,7 +257,8 @@ def _store_all(record: ActivityRecord, uploads, *, actor) -> list[str]:
         for upload in uploads:
             stored_rows.append(_store_evidence(record, upload, actor=actor))
     except BaseException:
-        delete_stored(ActivityEvidence, [name for row in stored_rows for name in (row.original.name, row.preview.name)])
+        delete_stored(ActivityEvidence, [name for row in stored_rows
+                                         for name in (row.original.name, row.preview.name) if name])
         raise
     return [row.pk for row in stored_rows]
 
@@ -288,7 +310,7 @@ def delete_record(record: ActivityRecord, *, actor, today=None, request=None) ->
     if _today(today) > record.competition.records_close_on:
         raise Refused(_("活动记录已于%(d)s截止，不能再登记或修改。") % {
             "d": _day(record.competition.records_close_on)}, code="records_closed")
-    names = [name for row in record.evidence.all() for name in (row.original.name, row.preview.name)]
+    names = [name for row in record.evidence.all() for name in (row.original.name, row.preview.name) if name]
     record_audit(actor, "ankang.delete_record", record, summary=str(record), request=request)
     record.delete()
     transaction.on_commit(lambda: delete_stored(ActivityEvidence, names))
