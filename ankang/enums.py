@@ -64,6 +64,7 @@ class Indicator(models.TextChoices):
     LEDGER_CLOSURE = "ledger_closure", _("隐患台账销号率")
     OVERDUE_HAZARDS = "overdue_hazards", _("逾期未整改隐患数")
     INSPECTION_FINDINGS = "inspection_findings", _("巡查及工会检查发现隐患数")
+    INSPECTION_COMPLIANCE = "inspection_compliance", _("四级巡查计划执行率")
     TIPS_VERIFIED = "tips_verified", _("举报核查属实数")
     TIP_REWARDS = "tip_rewards", _("举报奖励发放（件/元）")
     RETURNS_ON_TIME = "returns_on_time", _("查保促报表按时报送")

@@ -65,7 +65,7 @@ SECTIONS = [
         (8, "职工“随手拍”征集活动", "组织职工参与，报送作品。", 8, Indicator.ENTRIES),
         (9, "隐患台账整改销号", "按销号率计分。", 10, Indicator.LEDGER_CLOSURE),
         (10, "隐患按期整改", "每有一项逾期未整改的隐患扣2分，扣完为止。", 6, Indicator.OVERDUE_HAZARDS),
-        (11, "安全生产巡查和工会检查", "经常性巡查并向职代会报告。", 6, Indicator.INSPECTION_FINDINGS),
+        (11, "安全生产巡查和工会检查", "经常性巡查并向职代会报告。", 6, Indicator.INSPECTION_COMPLIANCE),
     ]),
     (4, "“查保促”与群众监督", [
         (12, "“查保促”报表按时报送", "按期报送得满分。", 6, Indicator.RETURNS_ON_TIME),
