@@ -119,7 +119,7 @@ def enrol(competition: Competition, unit, *, actor, kind: str = EnrolmentKind.UN
     else:
         team = None
     enrolment = (Enrolment.objects.select_for_update()
-                 .filter(competition=competition, unit=unit, kind=kind, team=team).first())
+                 .filter(competition=competition, unit=unit, kind=kind, team=team).order_by("pk").first())
     if enrolment is not None and enrolment.state in (EnrolmentState.PROPOSED, EnrolmentState.CONFIRMED):
         raise Refused(_("已经报名，无需重复报名。"), code="duplicate")
     enrolment = enrolment or Enrolment(competition=competition, unit=unit, kind=kind, team=team)

@@ -45,33 +45,34 @@ def new_competition(request):
     return render(request, "ankang/competition_form.html", {"form": form}, status=400)
 
 
+def _saved(request, call, message: str) -> bool:
+    """Run one ankang.setup call; a refusal becomes the page's message."""
+    try:
+        call()
+    except Refused as exc:
+        refusal_message(request, exc)
+        return False
+    messages.success(request, message)
+    return True
+
+
 @permission_required("ankang.configure_competition", load=_competition)
 def competition_settings(request, competition, pk):
     form = CompetitionForm(instance=competition)
     quota_form = QuotaForm(caps=_caps(competition))
     status = 200
-    if request.method == "POST" and "quotas" in request.POST:
-        quota_form = QuotaForm(request.POST, caps=_caps(competition))
-        if quota_form.is_valid():
-            try:
-                setup.set_quotas(competition, quota_form.caps(), actor=request.user, request=request)
-            except Refused as exc:
-                refusal_message(request, exc)
-            else:
-                messages.success(request, _("推荐名额已保存。"))
-                return redirect("ankang:competition_settings", pk=competition.pk)
+    if request.method == "POST":
         status = 400
-    elif request.method == "POST":
-        form = CompetitionForm(request.POST, instance=competition)
-        if form.is_valid():
-            try:
-                setup.update_competition(competition, form.cleaned_data, actor=request.user, request=request)
-            except Refused as exc:
-                refusal_message(request, exc)
-            else:
-                messages.success(request, _("竞赛设置已保存。"))
+        if "quotas" in request.POST:
+            quota_form = QuotaForm(request.POST, caps=_caps(competition))
+            if quota_form.is_valid() and _saved(request, lambda: setup.set_quotas(
+                    competition, quota_form.caps(), actor=request.user, request=request), _("推荐名额已保存。")):
                 return redirect("ankang:competition_settings", pk=competition.pk)
-        status = 400
+        else:
+            form = CompetitionForm(request.POST, instance=competition)
+            if form.is_valid() and _saved(request, lambda: setup.update_competition(
+                    competition, form.cleaned_data, actor=request.user, request=request), _("竞赛设置已保存。")):
+                return redirect("ankang:competition_settings", pk=competition.pk)
     if status == 400 and not messages.get_messages(request):
         messages.error(request, _("请检查填写的内容。"))
     competition.refresh_from_db()
