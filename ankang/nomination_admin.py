@@ -44,7 +44,7 @@ class NominationStepInline(admin.TabularInline):
 class NominationAdmin(ScopedReadOnlyAdmin):
     list_display = ["competition", "kind", "unit", "team", "person_name", "level", "state", "grade"]
     list_filter = ["competition", "kind", "level", "state"]
-    search_fields = ["unit__name", "person_name", "team"]
+    search_fields = ["unit__name", "person_name", "team__name"]
     inlines = [NominationStepInline]
 
 

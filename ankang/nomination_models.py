@@ -18,6 +18,7 @@ from ankang.nomination_enums import (
     NominationState,
     ReportState,
 )
+from portal.directory.enums import NodeKind
 
 
 class NominationQuota(models.Model):
@@ -92,7 +93,9 @@ class Nomination(models.Model):
     kind = models.CharField(_("表彰类别"), max_length=10, choices=AwardKind.choices)
     unit = models.ForeignKey("directory.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="ankang_nominations")
-    team = models.CharField(_("班组"), max_length=60, blank=True)
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.TEAM},
+                             help_text=_("优胜班组：已确认参赛的班组。"))
     person_name = models.CharField(_("姓名"), max_length=40, blank=True)
     person_post = models.CharField(_("职务/岗位"), max_length=60, blank=True)
     deeds = models.TextField(_("主要事迹"), blank=True)

@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ankang import nominations as services
+from ankang.enums import EnrolmentKind, EnrolmentState
 from ankang.models import Competition, Enrolment
 from ankang.nomination_enums import AwardKind, NominationLevel, NominationState
 from ankang.nomination_models import Commendation
 from ankang.nomination_scoping import nominations_for_user
 from ankang.report import NominationListExporter
 from ankang.scoping import competitions_for_user, unit_scope
+from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
 from portal.exports.base import XLSX_CONTENT_TYPE
 from portal.files.responses import content_disposition
 from portal.permissions import permission_required
@@ -47,9 +50,10 @@ def _my_quotas(user, competition) -> list[dict]:
     return tables
 
 
-def _proposable_units(user, competition):
-    return (Enrolment.objects.filter(unit_scope(user, "unit__"), competition=competition, kind="unit",
-                                     state="confirmed").select_related("unit").order_by("unit__path"))
+def _proposable_units(user, competition, kind: str = EnrolmentKind.UNIT):
+    return (Enrolment.objects.filter(unit_scope(user, "unit__"), competition=competition, kind=kind,
+                                     state=EnrolmentState.CONFIRMED)
+            .select_related("unit", "workshop", "team").order_by("unit__path", "team"))
 
 
 @permission_required("ankang.view_nominations", load=_competition)
@@ -62,12 +66,15 @@ def nomination_list(request, competition, pk):
     return render(request, "ankang/nominations/list.html", {
         "competition": competition, "page": page, "q": q, "quotas": _my_quotas(request.user, competition),
         "units": _proposable_units(request.user, competition), "kinds": AwardKind.choices,
+        "teams": _proposable_units(request.user, competition, EnrolmentKind.TEAM),
         "commendation": Commendation.objects.filter(competition=competition).first(),
         "is_province": request.user.has_perm("ankang.fix_commendation")})
 
 
 def _input(post) -> services.NominationInput:
-    return services.NominationInput(kind=post.get("kind", ""), team=post.get("team", ""),
+    team_id = post.get("team", "")
+    team = OrgNode.objects.filter(pk=team_id, kind=NodeKind.TEAM).first() if team_id.isdigit() else None
+    return services.NominationInput(kind=post.get("kind", ""), team=team,
                                     person_name=post.get("person_name", ""), person_post=post.get("person_post", ""),
                                     deeds=post.get("deeds", ""))
 

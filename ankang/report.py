@@ -288,7 +288,7 @@ class NominationListExporter(Exporter):
     def rows(self) -> Iterator[list]:
         for number, item in enumerate(self.nominations, start=1):
             nomination: Nomination = item
-            yield [number, nomination.get_kind_display(), nomination.unit.name, nomination.team,
+            yield [number, nomination.get_kind_display(), nomination.unit.name, str(nomination.team or ""),
                    nomination.person_name, nomination.person_post, nomination.deeds,
                    nomination.get_level_display(), nomination.get_state_display(),
                    nomination.grade.name if nomination.grade else ""]

@@ -146,7 +146,7 @@ def seed_ankang(stdout=None) -> Competition | None:
             if index == 0:  # the second unit runs activities and is vetoed; the third has none yet
                 _records(competition, enrolment, actor, OTHER_RECORDS)
                 _reviewed_sheet(competition, enrolment, actor, county1, scale="0.85", veto=True)
-        _nominations(competition, unit_node, team.team.short_name, {"unit": unit1, "county": county1, "city": city1,
+        _nominations(competition, unit_node, team.team, {"unit": unit1, "county": county1, "city": city1,
                                                          "committee": committee})
     if stdout:
         stdout.write(f"安康杯：{competition.name}已生成（unit1 登记活动、自评和推荐，county1 确认报名、评审和审核推荐，city1 审核推荐，committee 列入表彰名单并发布）")

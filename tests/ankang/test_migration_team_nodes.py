@@ -69,3 +69,33 @@ def test_migration_turns_texts_into_nodes_and_back():
         "机加工车间", "甲班")
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_links_the_nominated_teams_by_name():
+    before, after = [("ankang", "0008_inspection_compliance_indicator")], [("ankang", "0009_nomination_team_nodes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    _workshop, team_row = _old_rows(executor.loader.project_state(BEFORE).apps)
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Nomination = apps.get_model("ankang", "Nomination")
+    common = {"competition_id": team_row.competition_id, "unit_id": team_row.unit_id, "level": "county",
+              "kind": "team"}
+    known, new = Nomination.objects.create(team="甲班", **common), Nomination.objects.create(team="乙班", **common)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+    Nomination, Enrolment = apps.get_model("ankang", "Nomination"), apps.get_model("ankang", "Enrolment")
+    assert Nomination.objects.get(pk=known.pk).team_id == Enrolment.objects.get(pk=team_row.pk).team_id
+    created = Nomination.objects.select_related("team").get(pk=new.pk).team
+    assert (created.short_name, created.parent_id) == ("乙班", team_row.unit_id)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    Nomination = executor.loader.project_state(before).apps.get_model("ankang", "Nomination")
+    assert Nomination.objects.get(pk=new.pk).team == "乙班"
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
