@@ -13,6 +13,14 @@ BEFORE = [("ankang", "0003_nominations")]
 AFTER = [("ankang", "0004_enrolment_team_nodes")]
 
 
+def migrate_to(target):
+    """The historical apps after migrating the database to `target` (None: the latest migrations)."""
+    executor = MigrationExecutor(connection)
+    target = target or executor.loader.graph.leaf_nodes()
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
 def _node(OrgNode, name, kind, parent=None, short_name=""):
     node = OrgNode.objects.create(name=name, short_name=short_name, kind=kind, parent=parent, channel="territorial")
     node.path = f"{parent.path if parent else '/'}{node.pk}/"
@@ -46,13 +54,9 @@ def _old_rows(apps):
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_turns_texts_into_nodes_and_back():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    workshop, team_row = _old_rows(executor.loader.project_state(BEFORE).apps)
+    workshop, team_row = _old_rows(migrate_to(BEFORE))
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    apps = executor.loader.project_state(AFTER).apps
+    apps = migrate_to(AFTER)
     enrolment = apps.get_model("ankang", "Enrolment").objects.select_related("team").get(pk=team_row.pk)
     assert enrolment.workshop_id == workshop.pk  # the existing 车间 node, matched by its name
     assert (enrolment.team.short_name, enrolment.team.kind, enrolment.team.parent_id) == ("甲班", "team", workshop.pk)
@@ -62,40 +66,28 @@ def test_migration_turns_texts_into_nodes_and_back():
     assert apps.get_model("ankang", "Enrolment").objects.get(kind="unit").team_id is None
     assert apps.get_model("directory", "OrgNode").objects.filter(kind__in=("workshop", "team")).count() == 2
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    Enrolment = executor.loader.project_state(BEFORE).apps.get_model("ankang", "Enrolment")
+    Enrolment = migrate_to(BEFORE).get_model("ankang", "Enrolment")
     assert (Enrolment.objects.get(pk=team_row.pk).workshop, Enrolment.objects.get(pk=team_row.pk).team) == (
         "机加工车间", "甲班")
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to(None)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_links_the_nominated_teams_by_name():
     before, after = [("ankang", "0008_inspection_compliance_indicator")], [("ankang", "0009_nomination_team_nodes")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    _workshop, team_row = _old_rows(executor.loader.project_state(BEFORE).apps)
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    _workshop, team_row = _old_rows(migrate_to(BEFORE))
+    apps = migrate_to(before)
     Nomination = apps.get_model("ankang", "Nomination")
     common = {"competition_id": team_row.competition_id, "unit_id": team_row.unit_id, "level": "county",
               "kind": "team"}
     known, new = Nomination.objects.create(team="甲班", **common), Nomination.objects.create(team="乙班", **common)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    apps = executor.loader.project_state(after).apps
+    apps = migrate_to(after)
     Nomination, Enrolment = apps.get_model("ankang", "Nomination"), apps.get_model("ankang", "Enrolment")
     assert Nomination.objects.get(pk=known.pk).team_id == Enrolment.objects.get(pk=team_row.pk).team_id
     created = Nomination.objects.select_related("team").get(pk=new.pk).team
     assert (created.short_name, created.parent_id) == ("乙班", team_row.unit_id)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    Nomination = executor.loader.project_state(before).apps.get_model("ankang", "Nomination")
+    Nomination = migrate_to(before).get_model("ankang", "Nomination")
     assert Nomination.objects.get(pk=new.pk).team == "乙班"
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to(None)
