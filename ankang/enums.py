@@ -77,3 +77,12 @@ class EvidenceKind(models.TextChoices):
 
     PHOTO = "photo", _("照片")
     PDF = "pdf", _("PDF文件")
+
+
+class ActivityCount(models.TextChoices):
+    """What an activity type counts as in the 查保促 returns (ankang/returns_hooks.py): 附件2 item 4's 应急演练,
+    附件1's 企业组织开展安全生产培训次数 / 接受安全培训职工人数."""
+
+    NONE = "", _("不计入")
+    DRILL = "drill", _("应急演练")
+    TRAINING = "training", _("安全生产培训")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ankang.enums import (
+    ActivityCount,
     ActivityGroup,
     ConditionKind,
     EnrolmentKind,
@@ -67,6 +68,8 @@ class ActivityType(models.Model):
     end_month = models.PositiveSmallIntegerField(_("结束月"), null=True, blank=True, validators=MONTH_VALIDATORS,
                                                  help_text=_("起止月都留空：竞赛期内任何月份均可开展。"))
     description = models.TextField(_("活动内容"), blank=True)
+    counts_as = models.CharField(_("计入查保促报表"), max_length=10, choices=ActivityCount.choices, blank=True,
+                                 help_text=_("本类活动记录在“查保促”报表中计为应急演练次数或安全生产培训次数（人数）。"))
 
     class Meta:
         verbose_name = _("竞赛活动类型")

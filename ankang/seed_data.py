@@ -3,7 +3,7 @@ and a default 考核评分表 whose sections follow that calendar and the progra
 gives no score sheet: the committee edits or replaces this version in the admin). Loaded by the data
 migration (0002) and by the tests after a flush."""
 
-from ankang.enums import ActivityGroup, ConditionKind, Indicator, ScoreItemKind
+from ankang.enums import ActivityCount, ActivityGroup, ConditionKind, Indicator, ScoreItemKind
 
 CALENDAR = {"name": "石家庄市“安康杯”竞赛系列活动", "version": "2021",
             "basis": "石家庄市总工会办公室关于开展“安康杯”竞赛系列活动的意见（石工办字〔2021〕27号）"}
@@ -43,6 +43,10 @@ TEN_ONES = [
 # Seed 003: "“安康杯”竞赛活动开展情况，请于12月15日前报市总劳动和经济工作部" — the report's default due day
 # (month, day) when the province opens a competition without an earlier one to copy.
 REPORT_DUE = (12, 15)
+
+# What the calendar's activity types count as in the 查保促 returns (returns.hints_registry): the 十个一's
+# 组织一次应急演练 is 附件2 item 4's 应急演练, the 系列活动 安全生产知识和技能培训 is 附件1's 安全生产培训.
+COUNTS_AS = {"drill": ActivityCount.DRILL, "training": ActivityCount.TRAINING}
 
 SCORE_TEMPLATE = {"name": "“安康杯”竞赛考核评分表", "version": "默认",
                   "title": "“安康杯”竞赛考核评分表",
@@ -95,6 +99,9 @@ def seed(apps, schema_editor=None) -> None:
     """Create the calendar and the default score template unless they exist (idempotent)."""
     seed_calendar(apps)
     seed_score_template(apps)
+    # Migration 0002 runs this on the model as it was before the flag (0004 flags the types then).
+    if any(field.name == "counts_as" for field in apps.get_model("ankang", "ActivityType")._meta.get_fields()):
+        flag_counted_types(apps)
 
 
 def seed_grades(apps, competition) -> None:
@@ -123,6 +130,14 @@ def seed_calendar(apps) -> None:
         ActivityType.objects.create(template=calendar, code=code, number=number, group=ActivityGroup.TEN_ONES,
                                     parent=parent, name=name, short_name=short,
                                     description="“十个一”活动，结合实际需要开展。")
+
+
+def flag_counted_types(apps, schema_editor=None) -> None:
+    """Mark the seeded calendar's types that count in the 查保促 returns (COUNTS_AS), where still unmarked."""
+    ActivityType = apps.get_model("ankang", "ActivityType")
+    for code, counts_as in COUNTS_AS.items():
+        ActivityType.objects.filter(template__name=CALENDAR["name"], template__version=CALENDAR["version"], code=code,
+                                    counts_as="").update(counts_as=counts_as)
 
 
 def seed_score_template(apps) -> None:

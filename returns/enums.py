@@ -43,12 +43,16 @@ class CellSource(models.TextChoices):
     COUNTY_FUND_SET = "county_fund_set", _("本级设立专项奖励资金（计1）")
     REWARDED_WORKERS = "rewarded_workers", _("有奖举报：已发放奖励人数")
     REWARDS_PAID = "rewards_paid", _("有奖举报：已发放奖励金额（万元）")
+    ACTIVITY_TRAININGS = "activity_trainings", _("安康杯活动记录：安全生产培训次数")
+    ACTIVITY_TRAINEES = "activity_trainees", _("安康杯活动记录：参加培训职工人次")
 
 
 # Sources computed from the records (the page says so and lets them be opened or overridden).
 COMPUTED_SOURCES = tuple(value for value in CellSource.values if value not in (CellSource.NONE, CellSource.TYPED))
 # Computed sources whose records are hazards of the ledger (a cell can be opened down to them).
 HAZARD_SOURCES = (CellSource.PARTICIPANTS, CellSource.HAZARDS_FOUND, CellSource.HAZARDS_RECTIFIED)
+# Computed sources whose records are 安康杯 training records (returns.hints_registry.training_records).
+ACTIVITY_SOURCES = (CellSource.ACTIVITY_TRAININGS, CellSource.ACTIVITY_TRAINEES)
 
 
 class CriterionHint(models.TextChoices):

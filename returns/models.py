@@ -113,14 +113,16 @@ class ChecklistItem(models.Model):
 
 class ChecklistCriterion(models.Model):
     """One scored criterion of an item, with its points; `grades` lists the allowed scores with their
-    meaning when the score is graded (item 4: 2次及以上 2分, 1次 1分, 没有 0分)."""
+    meaning when the score is graded (item 4: 2次及以上 2分, 1次 1分, 没有 0分) and, for a hint that counts
+    records, the least count that earns each grade."""
 
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("顺序"), default=1)
     text = models.CharField(_("评分内容"), max_length=200)
     points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
     grades = models.JSONField(_("分档"), default=list, blank=True,
-                              help_text=_("分档评分时填写，如 [[\"2次及以上\", 2], [\"1次\", 1], [\"没有\", 0]]；留空为0至满分。"))
+                              help_text=_("分档评分时填写，如 [[\"2次及以上\", 2, 2], [\"1次\", 1, 1], [\"没有\", 0, 0]]"
+                                          "（档名、得分、系统提示按记录数给出该档的最少次数，可省略）；留空为0至满分。"))
     hint = models.CharField(_("系统提示来源"), max_length=20, choices=CriterionHint.choices, blank=True)
 
     class Meta:
@@ -135,7 +137,13 @@ class ChecklistCriterion(models.Model):
         """The graded scores, or None when any score from 0 to the points is allowed."""
         if not self.grades:
             return None
-        return [Decimal(str(points)) for _label, points in self.grades]
+        return [Decimal(str(grade[1])) for grade in self.grades]
+
+    def points_for_count(self, count: int) -> Decimal | None:
+        """The grade's points a hint's record count earns (the grade with the highest least count reached),
+        or None when the grades give no least counts."""
+        reached = [(grade[2], grade[1]) for grade in self.grades if len(grade) > 2 and grade[2] <= count]
+        return Decimal(str(max(reached)[1])) if reached else None
 
 
 class ReturnProgramme(models.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from returns import services
-from returns.enums import COMPUTED_SOURCES, HAZARD_SOURCES, CellSource, CellUnit
+from returns.enums import ACTIVITY_SOURCES, COMPUTED_SOURCES, HAZARD_SOURCES, CellSource, CellUnit
 from returns.models import Return, ReturnCell
 
 
@@ -16,6 +16,7 @@ class CellView:
     source: str
     total: Decimal | None
     derived: bool  # an enterprise's 化工 sub-count, following its total
+    typed: bool  # the filer types the value (services.typed_here)
     field: object = None  # the bound input of an editable cell (set by the page)
     reason_field: object = None
 
@@ -29,11 +30,7 @@ class CellView:
 
     @property
     def computed(self) -> bool:
-        return self.source in COMPUTED_SOURCES or self.derived
-
-    @property
-    def typed(self) -> bool:
-        return self.source == CellSource.TYPED and not self.derived
+        return (self.source in COMPUTED_SOURCES and not self.typed) or self.derived
 
     @property
     def own(self) -> bool:
@@ -41,7 +38,12 @@ class CellView:
 
     @property
     def drillable(self) -> bool:
-        return self.source in HAZARD_SOURCES
+        return self.source in HAZARD_SOURCES or self.opens_activities
+
+    @property
+    def opens_activities(self) -> bool:
+        """A training cell proposed from the 安康杯 activity records (opened down to them)."""
+        return self.source in ACTIVITY_SOURCES and self.row.computed is not None
 
     @property
     def is_money(self) -> bool:
@@ -62,7 +64,8 @@ def stat_rows(report: Return) -> list[StatRow]:
         source = row.cell.source_for(level)
         derived = services.derived_chemical(row, level)
         rows.setdefault(row.cell.row, StatRow()).cells.append(
-            CellView(row=row, source=source, total=totals.get(row.cell.code), derived=derived))
+            CellView(row=row, source=source, total=totals.get(row.cell.code), derived=derived,
+                     typed=services.typed_here(row, level)))
     return list(rows.values())
 
 

@@ -17,11 +17,12 @@ STAT_CELLS = [
     ("participants", "参与职工人数", 2, 1, CellUnit.COUNT, "", False, False, {E: S.PARTICIPANTS}),
     ("participants_chem", "其中化工行业参与职工人数", 2, 2, CellUnit.COUNT, "participants", True, False,
      {E: S.PARTICIPANTS}),
-    ("trainings", "企业组织开展安全生产培训次数", 3, 1, CellUnit.COUNT, "", False, False, {E: S.TYPED}),
+    ("trainings", "企业组织开展安全生产培训次数", 3, 1, CellUnit.COUNT, "", False, False, {E: S.ACTIVITY_TRAININGS}),
     ("trainings_chem", "其中化工行业的企业组织开展安全生产培训次数", 3, 2, CellUnit.COUNT, "trainings", True, False,
-     {E: S.TYPED}),
-    ("trainees", "接受安全培训职工人数", 4, 1, CellUnit.COUNT, "", False, False, {E: S.TYPED}),
-    ("trainees_chem", "其中化工行业接受安全培训职工人数", 4, 2, CellUnit.COUNT, "trainees", True, False, {E: S.TYPED}),
+     {E: S.ACTIVITY_TRAININGS}),
+    ("trainees", "接受安全培训职工人数", 4, 1, CellUnit.COUNT, "", False, False, {E: S.ACTIVITY_TRAINEES}),
+    ("trainees_chem", "其中化工行业接受安全培训职工人数", 4, 2, CellUnit.COUNT, "trainees", True, False,
+     {E: S.ACTIVITY_TRAINEES}),
     ("union_trainings", "县（市、区）以上总工会组织群众性安全生产工作培训次数", 5, 1, CellUnit.COUNT, "", False, False,
      {C: S.TYPED, Y: S.TYPED}),
     ("union_trainees", "参加培训的人数", 5, 2, CellUnit.COUNT, "", False, False, {C: S.TYPED, Y: S.TYPED}),
@@ -51,7 +52,8 @@ STAT_CELLS = [
 ]
 
 CHECKLIST_TEMPLATE = {"name": "威海市查保促", "version": "2020", "title": "企业工会开展“查保促”活动自查表"}
-_DRILL_GRADES = [["组织开展2次及以上", 2], ["组织开展1次", 1], ["没有组织开展", 0]]
+# [grade, points, least number of drills recorded for the hint (returns.hints)]
+_DRILL_GRADES = [["组织开展2次及以上", 2, 2], ["组织开展1次", 1, 1], ["没有组织开展", 0, 0]]
 # (number, section, item text, [(criterion, points, grades, hint)])
 CHECKLIST_ITEMS = [
     (1, "动员部署", "结合企业实际制定了本单位年度“查保促”行动方案（1分）；对“查保促”活动进行了动员部署（2分）。", [
@@ -137,3 +139,24 @@ def seed(apps, schema_editor=None) -> None:
             ReturnPeriod.objects.create(programme=programme, number=number, name=name, start_month=start[0],
                                         start_day=start[1], end_month=end[0], end_day=end[1],
                                         deadline_month=deadline[0], deadline_day=deadline[1])
+
+
+# The cells whose enterprise value became a proposal from the 安康杯 activity records (migration 0003).
+ACTIVITY_CELLS = {code: sources[E] for code, *_rest, sources in STAT_CELLS
+                  if sources.get(E) in (S.ACTIVITY_TRAININGS, S.ACTIVITY_TRAINEES)}
+
+
+def propose_from_activities(apps, schema_editor=None) -> None:
+    """The seeded 2020 forms, where not edited since: the training cells are computed from the activity
+    records at the enterprise level, and item 4's grades give the least number of drills of each grade."""
+    StatCell = apps.get_model("returns", "StatCell")
+    ChecklistCriterion = apps.get_model("returns", "ChecklistCriterion")
+    for code, source in ACTIVITY_CELLS.items():
+        StatCell.objects.filter(template__name=STAT_TEMPLATE["name"], template__version=STAT_TEMPLATE["version"],
+                                code=code, enterprise_source=S.TYPED).update(enterprise_source=source)
+    for criterion in ChecklistCriterion.objects.filter(
+            item__template__name=CHECKLIST_TEMPLATE["name"], item__template__version=CHECKLIST_TEMPLATE["version"],
+            hint=CriterionHint.DRILLS):
+        if [grade[:2] for grade in criterion.grades] == [grade[:2] for grade in _DRILL_GRADES]:
+            criterion.grades = _DRILL_GRADES
+            criterion.save(update_fields=["grades"])

@@ -3,8 +3,9 @@ of the lower apps, and the returns around a return (the filer above, the returns
 
 Hazards come from the ledger (hazards.models.Hazard: every source, 随手拍 entries, workers' reports,
 inspections, union checks and tips), read by the filer's subtree of the directory (the same
-materialised-path rule hazards.scoping uses for an area union); rewards from the rewarded-reports module
-in ONE function, `paid_rewards`, marked below.
+materialised-path rule hazards.scoping uses for an area union); rewards from the rewarded-reports module's
+public statistics (tips.statistics.tip_figures, the query behind the tips' own statistics page);
+trainings from the 安康杯 activity records through returns.hints_registry (ankang fills it).
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hazards.enums import HazardSource, HazardState
 from hazards.models import Hazard
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
-from returns.enums import CellSource, ReturnState
+from returns import hints_registry
+from returns.enums import CellSource, FilerLevel, ReturnState
 from returns.models import Filer, Return, ReturnPeriod
-from tips.enums import RewardState  # only for paid_rewards (below)
-from tips.models import Reward  # only for paid_rewards (below)
+from tips.scoping import tips_under
+from tips.statistics import Period, tip_figures
 
 WAN = Decimal(10000)
 
@@ -88,18 +90,15 @@ def county_unions(node: OrgNode) -> int:
     return OrgNode.objects.subtree(node).filter(kind=NodeKind.COUNTY, is_active=True).count()
 
 
-# --- rewards: the ONE place that reads the rewarded-reports module --------------------------------------
-# tips.statistics (being written in parallel) will answer this; point this function at it then.
 def paid_rewards(node: OrgNode, window: Window, *, unit_ids: list[int] | None = None) -> tuple[int, Decimal]:
-    """(rewarded reporters, amount in 万元) of the rewards paid in the period for tips about units in
-    `node`'s subtree (only those units when `unit_ids` is given): the rewards the reward review committee
-    (at the city) approved and paid."""
-    rewards = Reward.objects.filter(state=RewardState.PAID, paid_at__gte=window.first, paid_at__lte=window.last,
-                                    tip__unit__path__startswith=node.path)
+    """(rewarded reporters, amount in 万元) of the rewards paid in the period for tips about places in
+    `node`'s subtree (only tips about those units when `unit_ids` is given): tips.statistics' 奖励发放件数 /
+    金额, so the returns and the tips' statistics page count the same rewards."""
+    scope = tips_under(node)
     if unit_ids is not None:
-        rewards = rewards.filter(tip__unit_id__in=unit_ids)
-    totals = rewards.aggregate(count=Count("id"), amount=Sum("amount"))
-    return totals["count"], (totals["amount"] or Decimal(0)) / WAN
+        scope = scope.filter(unit_id__in=unit_ids)
+    total = tip_figures(scope, Period(window.first, window.last)).total
+    return total.rewards_paid, total.rewards_amount / WAN
 
 
 def chemical_unit_ids(programme) -> list[int]:
@@ -110,7 +109,7 @@ def computed_value(source: str, filer: Filer, window: Window, *, chemical: bool 
     """The value of a computed cell source for `filer` in `window` (None for typed or empty sources).
     `chemical`: the 其中化工行业 count (for an enterprise: all or nothing, by the filer's industry)."""
     node = filer.node
-    if chemical and filer.level == "enterprise" and not filer.is_chemical:
+    if chemical and filer.level == FilerLevel.ENTERPRISE and not filer.is_chemical:
         return Decimal(0)
     value = _plain_value(source, filer, node, window, chemical)
     return None if value is None else Decimal(value)
@@ -133,6 +132,13 @@ def _plain_value(source, filer, node, window, chemical):
         ids = chemical_unit_ids(filer.programme) if chemical else None
         count, amount = paid_rewards(node, window, unit_ids=ids)
         return count if source == CellSource.REWARDED_WORKERS else amount
+    if source in (CellSource.ACTIVITY_TRAININGS, CellSource.ACTIVITY_TRAINEES):
+        figures = hints_registry.activity_figures(node, window.first, window.last)
+        if figures is None or not figures.trainings:
+            # No training recorded in the period (trainings held outside the competition are not in the
+            # portal): nothing to propose, the filer types the figure.
+            return None
+        return figures.trainings if source == CellSource.ACTIVITY_TRAININGS else figures.trainees
     return None
 
 

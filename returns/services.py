@@ -124,6 +124,15 @@ def derived_chemical(row: ReturnCell, level: str) -> bool:
     return level == FilerLevel.ENTERPRISE and row.cell.chemical and row.cell.sub_of_id is not None
 
 
+def typed_here(row: ReturnCell, level: str) -> bool:
+    """Whether the filer types the cell's value: a typed cell, or a computed one the records say nothing
+    about (no training among the 安康杯 activity records of the period: no system value to override)."""
+    if derived_chemical(row, level):
+        return False
+    source = _source(row, level)
+    return source == CellSource.TYPED or (source in COMPUTED_SOURCES and row.computed is None)
+
+
 def refresh_computed(report: Return) -> None:
     """Recompute every computed cell of an editable return from the records (not overridden ones' values)."""
     if report.state not in EDITABLE_STATES:
@@ -137,14 +146,27 @@ def refresh_computed(report: Return) -> None:
         if source in COMPUTED_SOURCES and source != CellSource.COUNTY_FUND_SET:
             chemical = row.cell.chemical
             row.computed = selectors.computed_value(source, filer, window, chemical=chemical)
-            if not row.override_reason:
+            if row.computed is None:
+                row.override_reason = ""  # nothing to override: the filer's typed value stands
+            elif not row.override_reason:
                 row.value = row.computed
     for row in rows:
-        if derived_chemical(row, level) and _source(row, level) == CellSource.TYPED:
+        # After the totals, overrides included, so that a sub-count never exceeds its overridden total.
+        if derived_chemical(row, level):
             total = by_cell.get(row.cell.sub_of_id)
             row.value = row.computed = (total.value if filer.is_chemical else ZERO) if total else None
     _set_fund_counts(rows, level)
-    ReturnCell.objects.bulk_update(rows, ["computed", "value"])
+    ReturnCell.objects.bulk_update(rows, ["computed", "value", "override_reason"])
+
+
+@transaction.atomic
+def refresh_return(report: Return) -> Return:
+    """The computed cells of an editable return brought up to the records before it is shown (the ledger
+    or the activity records may have changed since the last save). Not audited: nothing the filer wrote
+    changes, and the values are computed again (and recorded) whenever the return is saved or filed."""
+    report = Return.objects.select_for_update().get(pk=report.pk)
+    refresh_computed(report)
+    return report
 
 
 def _set_fund_counts(rows: list[ReturnCell], level: str) -> None:
@@ -204,7 +226,7 @@ def save_cells(report: Return, inputs: dict[str, CellInput], *, actor, request=N
         if given is None or derived_chemical(row, level) or source == CellSource.NONE:
             continue
         value = _parse(row, given.value, decimals)
-        if source == CellSource.TYPED:
+        if typed_here(row, level):
             if value != row.value:
                 changes[row.cell.code] = [str(row.value), str(value)]
             row.value = value
@@ -387,7 +409,7 @@ def _missing(report: Return) -> list[str]:
     level = report.filer.level
     missing = [_("请填写“%(label)s”。") % {"label": row.cell.label}
                for row in report.cells.select_related("cell")
-               if _source(row, level) == CellSource.TYPED and not derived_chemical(row, level) and row.value is None]
+               if typed_here(row, level) and row.value is None]
     if level == FilerLevel.ENTERPRISE:
         missing += [_("自查表第%(n)s项“%(text)s”尚未打分。") % {"n": s.criterion.item.number, "text": s.criterion.text}
                     for s in report.scores.select_related("criterion__item") if s.self_score is None]

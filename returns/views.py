@@ -17,9 +17,10 @@ from portal.exports.base import XLSX_CONTENT_TYPE
 from portal.files.responses import content_disposition
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
-from returns import exporters, selectors, services
-from returns.enums import FILED_STATES, CriterionHint
+from returns import exporters, hints_registry, selectors, services
+from returns.enums import ACTIVITY_SOURCES, EDITABLE_STATES, FILED_STATES, FilerLevel, ReturnState
 from returns.forms import CellsForm, EvidenceForm, FileForm, ReasonForm, ReturnFilterForm, ScoresForm
+from returns.hints import checklist_hints
 from returns.models import ChecklistCriterion, Return, ReturnPeriod
 from returns.presenters import checklist_rows, stat_rows
 from returns.roles import ALL_FILER_ROLES, files_for
@@ -110,6 +111,8 @@ def _detail_context(request, report, *, cells_form=None, file_form=None):
 
 @permission_required("returns.view_return", load=_load)
 def detail(request, report, pk):
+    if report.state in EDITABLE_STATES:
+        services.refresh_return(report)
     return render(request, "returns/detail.html", _detail_context(request, report))
 
 
@@ -193,28 +196,19 @@ def cell(request, report, pk, code):
     if row is None:
         raise Http404
     source = row.cell.source_for(report.filer.level)
-    hazards = selectors.cell_hazards(source, report.filer, selectors.Window.of(report.period, report.year))
+    window = selectors.Window.of(report.period, report.year)
+    if source in ACTIVITY_SOURCES and row.computed is not None:
+        # The records behind a proposed training figure: dates, types and numbers only (no names).
+        records = hints_registry.training_records(report.filer.node, window.first, window.last)
+        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "returns/cell_activities.html", {"report": report, "row": row, "page": page})
+    hazards = selectors.cell_hazards(source, report.filer, window)
     if hazards is None:
         raise Http404
     visible = (hazards.filter(pk__in=hazards_for_user(request.user).values("pk"))
                .select_related("unit").order_by("-found_at", "-id"))
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "returns/cell.html", {"report": report, "row": row, "page": page})
-
-
-def _hints(report) -> dict[str, str]:
-    """What the portal sees for the criteria with a hint, in the return's period and the unit's subtree."""
-    node, window = report.filer.node, selectors.Window.of(report.period, report.year)
-    found = selectors.hazards_found(node, window)
-    count = found.count()
-    archive = found.exclude(team=None).exclude(workshop=None).count()
-    rewards, _amount = selectors.paid_rewards(node, window)
-    return {
-        CriterionHint.LEDGER_ACTIVITY: _("本期台账登记隐患%(n)s条（含随手拍、职工报告、巡查、举报）。") % {"n": count},
-        CriterionHint.HAZARD_ARCHIVE: _("本期%(n)s条隐患记录了班组和车间（三级档案）。") % {"n": archive},
-        CriterionHint.REWARDS: _("本期已发放举报奖励%(n)s笔。") % {"n": rewards},
-        CriterionHint.DRILLS: _("门户尚无应急演练记录，请上传演练记录作为佐证。"),
-    }
 
 
 def _checklist_context(request, report, *, form=None):
@@ -228,7 +222,8 @@ def _checklist_context(request, report, *, form=None):
         files.setdefault(scan.criterion_id, []).append(scan)
     if form is None and (can_edit or can_review):
         form = ScoresForm(scores=scores, review=not can_edit)
-    return {"report": report, "items": items, "files": files, "hints": _hints(report), "form": form,
+    hints = checklist_hints(report, [score.criterion for score in scores])
+    return {"report": report, "items": items, "files": files, "hints": hints, "form": form,
             "can_edit": can_edit, "can_review": can_review, "evidence_form": EvidenceForm(),
             "max_points": report.period.programme.checklist_template.max_points}
 
@@ -317,10 +312,19 @@ def export_stat(request, report, pk):
 
 @permission_required("returns.view_return", load=_load)
 def export_checklist(request, report, pk):
-    if not report.scores.exists():
-        raise Http404
-    return _xlsx(exporters.ChecklistExporter([report]),
-                 f"{report.filer.node.name}-{report.period.name}-附件2.xlsx")
+    """An enterprise's 附件2; for a county or city union, the 附件2 of every accepted enterprise return of
+    the period in its area (those the viewer may see), one sheet each."""
+    if report.scores.exists():
+        reports = [report]
+    else:
+        reports = list(returns_for_user(request.user).filter(
+            period=report.period, state=ReturnState.ACCEPTED, filer__level=FilerLevel.ENTERPRISE,
+            filer__node__path__startswith=report.filer.node.path).select_related(
+            "filer__node", "period__programme").order_by("filer__node__path"))
+        if not reports:
+            messages.info(request, _("本期尚无已接收的企业自查表。"))
+            return redirect("returns:detail", pk=report.pk)
+    return _xlsx(exporters.ChecklistExporter(reports), f"{report.filer.node.name}-{report.period.name}-附件2.xlsx")
 
 
 @require_http_methods(["GET"])

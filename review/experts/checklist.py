@@ -23,7 +23,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +36,8 @@ from scoring.formula import format_score
 
 # How many entry codes an item names before it says "…" (the dashboard's filter lists them all).
 NAMED_ENTRIES = 10
+
+_SHOWN, _SHOWN_CONTEXT = Decimal("0.001"), Context(prec=28)
 
 
 def _digest(payload) -> str:
@@ -129,15 +131,20 @@ def _level_name(level) -> str:
 
 def work_ties(rows: list[selectors.DashboardRow]) -> list[Tie]:
     """Entries with the same mean D (to 3 decimals) holding different award outcomes, best score first."""
-    groups: dict[str, list[selectors.DashboardRow]] = defaultdict(list)
+    # Grouped by the mean rounded as format_score rounds it (half up, 3 decimals; the 28 digits hold any
+    # mean of D): the whole review is grouped on each dashboard view, only the ties are formatted.
+    groups: dict[Decimal, list[selectors.DashboardRow]] = defaultdict(list)
     for row in rows:
         if row.count:
-            groups[format_score(row.summary.mean)].append(row)
+            groups[row.summary.mean.quantize(_SHOWN, rounding=ROUND_HALF_UP, context=_SHOWN_CONTEXT)].append(row)
     ties = []
-    for score, members in groups.items():
-        outcomes = {row.award.level_id if row.award is not None else None for row in members}
-        if len(members) < 2 or len(outcomes) < 2:
+    for shown, members in groups.items():
+        if len(members) < 2:
             continue
+        outcomes = {row.award.level_id if row.award is not None else None for row in members}
+        if len(outcomes) < 2:
+            continue
+        score = format_score(shown)
         members.sort(key=lambda row: (row.rank or 0, row.entry.pk))
         ties.append(Tie(kind=TieKind.WORK, score=score, members=[
             TieMember(pk=row.entry.pk, name=f"{row.entry.code} {row.entry.title}".strip(),

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -272,8 +273,9 @@ def dashboard_rows(entries: QuerySet[Entry], campaign: Campaign,
     return list(rows.values())
 
 
-@dataclass(frozen=True)
-class OverviewEntry:
+# The overview makes these for every entry of the review on each view of the dashboard: named tuples,
+# several times cheaper to make than frozen dataclasses.
+class OverviewEntry(NamedTuple):
     """What the dashboard's counters, filters and checklist read of an entry (no model loaded)."""
 
     pk: int
@@ -286,13 +288,11 @@ class OverviewEntry:
         return f"{self.year}-{self.pk:06d}"  # as Entry.code
 
 
-@dataclass(frozen=True)
-class OverviewMean:
+class OverviewMean(NamedTuple):
     mean: Decimal | None
 
 
-@dataclass(frozen=True)
-class OverviewAward:
+class OverviewAward(NamedTuple):
     level_id: int | None
     level: AwardLevel | None
 

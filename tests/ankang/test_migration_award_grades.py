@@ -1,16 +1,16 @@
-"""Migration ankang/0005: each competition gets the default 等次 and each nomination's grade code its row."""
+"""Migration ankang/0006: each competition gets the default 等次 and each nomination's grade code its row."""
 
 import pytest
 
 from tests.ankang.test_migration_team_nodes import _old_rows, migrate_to
 
-BEFORE = [("ankang", "0004_enrolment_team_nodes")]
-AFTER = [("ankang", "0005_award_grades")]
+BEFORE = [("ankang", "0005_enrolment_team_nodes")]
+AFTER = [("ankang", "0006_award_grades")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_turns_grade_codes_into_rows_and_back():
-    _workshop, team_row = _old_rows(migrate_to([("ankang", "0003_nominations")]))
+    _workshop, team_row = _old_rows(migrate_to([("ankang", "0004_activity_type_counts_as")]))
     apps = migrate_to(BEFORE)
     Nomination = apps.get_model("ankang", "Nomination")
     common = {"competition_id": team_row.competition_id, "unit_id": team_row.unit_id, "level": "province",

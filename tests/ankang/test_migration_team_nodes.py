@@ -1,4 +1,4 @@
-"""Migration ankang/0004: the enrolments' and records' 车间/班组 texts become directory nodes under the unit,
+"""Migration ankang/0005: the enrolments' and records' 车间/班组 texts become directory nodes under the unit,
 an existing node of that name reused."""
 
 import datetime
@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from ankang.seed_data import seed
 
-BEFORE = [("ankang", "0003_nominations")]
-AFTER = [("ankang", "0004_enrolment_team_nodes")]
+BEFORE = [("ankang", "0004_activity_type_counts_as")]
+AFTER = [("ankang", "0005_enrolment_team_nodes")]
 
 
 def migrate_to(target):
@@ -74,7 +74,7 @@ def test_migration_turns_texts_into_nodes_and_back():
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_links_the_nominated_teams_by_name():
-    before, after = [("ankang", "0008_inspection_compliance_indicator")], [("ankang", "0009_nomination_team_nodes")]
+    before, after = [("ankang", "0009_inspection_compliance_indicator")], [("ankang", "0010_nomination_team_nodes")]
     _workshop, team_row = _old_rows(migrate_to(BEFORE))
     apps = migrate_to(before)
     Nomination = apps.get_model("ankang", "Nomination")

@@ -93,12 +93,23 @@ def test_export_view_is_an_attachment(client, org, programme, staff):
     assert load_workbook(io.BytesIO(response.content)).active["A2"].value == "企业工会开展“查保促”活动自查表"
 
 
-def test_county_export_adds_a_sheet_per_accepted_return(client, org, programme, staff):
+@pytest.mark.parametrize(("name", "first_line"), [("returns:export_stat", "填报单位（章）：{}"),
+                                                   ("returns:export_checklist", "企业工会：{}")])
+def test_county_export_adds_a_sheet_per_accepted_return(client, org, programme, staff, name, first_line):
+    """附件1: the county's own sheet, then one per accepted return; 附件2: the accepted enterprises' 自查表."""
     filed_enterprise(programme, org.unit_a1a, staff["unit"], staff["county"])
     filed_enterprise(programme, org.unit_a1b, staff["unit_b"])  # not accepted: no sheet
     county = services.start_return(period(programme), filer(programme, org.county_a1), actor=staff["county"])
     client.force_login(staff["county"])
-    response = client.get(reverse("returns:export_stat", args=[county.pk]))
+    response = client.get(reverse(name, args=[county.pk]))
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.worksheets) == 2
-    assert book.worksheets[1]["A3"].value == f"填报单位（章）：{org.unit_a1a.name}"
+    assert book.worksheets[-1]["A3"].value == first_line.format(org.unit_a1a.name)
+    assert len(book.worksheets) == (2 if name == "returns:export_stat" else 1)
+
+
+def test_county_checklist_export_without_accepted_returns_says_so(client, org, programme, staff):
+    county = services.start_return(period(programme), filer(programme, org.county_a1), actor=staff["county"])
+    client.force_login(staff["county"])
+    response = client.get(reverse("returns:export_checklist", args=[county.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("returns:detail", args=[county.pk])
+    assert "本期尚无已接收的企业自查表" in response.content.decode()

@@ -270,3 +270,11 @@ def test_rewards_counted_for_the_city(org, programme, staff):
     assert values["city_rewarded"] == 1 and values["city_rewarded_chem"] == 1
     assert values["city_reward_paid"] == Decimal("0.05")
     assert StatCell.objects.filter(template=programme.stat_template, city_source="rewards_paid").count() == 1
+
+
+def test_save_cells_chemical_subcount_follows_an_overridden_total(org, programme, staff):
+    for _ in range(3):
+        HazardFactory(unit=org.unit_a1a, finder=make_user(None), found_at=in_period())
+    report = services.start_return(period(programme), filer(programme, org.unit_a1a), actor=staff["unit"])
+    services.save_cells(report, {"hazards_found": services.CellInput("2", "一条为重复登记")}, actor=staff["unit"])
+    assert (cells(report)["hazards_found"].value, cells(report)["hazards_found_chem"].value) == (2, 2)

@@ -219,3 +219,18 @@ def test_unit_review_score_by_reviewer_on_the_page(client, staff, filed):
     assert filed.review_total == 0
     client.force_login(staff["city"])
     assert client.post(reverse("returns:score", args=[filed.pk]), {}).status_code == 404
+
+
+def test_detail_draft_shows_the_ledger_as_it_is_now(client, org, staff, draft):
+    HazardFactory(unit=org.unit_a1a, found_at=in_period())  # found after the return was started
+    client.force_login(staff["county"])  # a reader refreshes it too: the figures are the records'
+    response = client.get(reverse("returns:detail", args=[draft.pk]))
+    assert response.context["rows"][5].cells[0].total == 1
+    assert draft.cells.get(cell__code="hazards_found").value == 1
+
+
+def test_detail_filed_return_keeps_its_frozen_figures(client, org, staff, filed):
+    HazardFactory(unit=org.unit_a1a, found_at=in_period())
+    client.force_login(staff["unit"])
+    client.get(reverse("returns:detail", args=[filed.pk]))
+    assert filed.cells.get(cell__code="hazards_found").value == 1

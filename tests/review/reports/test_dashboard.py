@@ -1,12 +1,14 @@
 """The statistics dashboard: figures aggregated in the database, per scope, in a constant number of queries."""
 
 import json
+import random
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -154,3 +156,33 @@ def test_the_page_names_the_withdrawn_entries_and_labels_every_figure_for_phones
     assert 'data-label="已提交，待单位审核"' in tier_row and 'data-label="截止时间"' in tier_row
     union_row = re.search(r"<tr data-union=\"\d+\">(.*?)</tr>", html, re.S)[1]
     assert 'data-label="整改率"' in union_row
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-pass totals are PostgreSQL's")
+def test_totals_of_the_one_pass_equal_the_aggregates_over_a_random_spread(people, campaign):
+    from review.reports.dashboard import _grouped_postgresql
+    from review.reports.hazard_counts import rectified_condition
+
+    rng = random.Random(14)
+    pairs = [("worker", "unit"), ("worker_a0", "unit_a0"), ("worker_b", "unit_b")]
+    states = [(EntryState.SUBMITTED, Tier.UNIT), (EntryState.UNIT_RECOMMENDED, Tier.SELECTION),
+              (EntryState.WITHDRAWN, Tier.UNIT), (EntryState.PROVINCE_RECOMMENDED, Tier.PROVINCE),
+              (EntryState.DRAFT, Tier.UNIT)]
+    # An author and a unit whose only entry is withdrawn: counted in neither `units` nor `authors`.
+    recommended_entry(people["worker_ga"], campaign, hazard_photos=0, rectified_photos=0,
+                      state=EntryState.WITHDRAWN, tier=Tier.UNIT)
+    for _ in range(14):
+        worker, unit = rng.choice(pairs)
+        state, tier = rng.choice(states)
+        assessed = state not in (EntryState.DRAFT, EntryState.WITHDRAWN) and rng.random() < 0.6
+        recommended_entry(people[worker], campaign, assessor=people[unit] if assessed else None,
+                          hazard_photos=0, rectified_photos=0, has_rectification_photos=rng.random() < 0.5,
+                          state=state, tier=tier)
+    for who in ("committee", "city", "county"):
+        visible = entries_for_user(people[who], campaign).exclude(state=EntryState.DRAFT)
+        totals, _grouped = _grouped_postgresql(visible)
+        expected = visible.exclude(state=EntryState.WITHDRAWN).aggregate(
+            entries=Count("id"), units=Count("unit", distinct=True), authors=Count("author", distinct=True),
+            rectified=Count("id", filter=rectified_condition()), scored=Count("unit_score"),
+            recommended=Count("id", filter=Q(tier__gte=Tier.PROVINCE)))
+        assert totals == expected, who

@@ -28,7 +28,7 @@ def rows_to_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ankang", "0004_enrolment_team_nodes")]
+    dependencies = [("ankang", "0005_enrolment_team_nodes")]
 
     operations = [
         migrations.CreateModel(

@@ -25,7 +25,7 @@ def schedule_to_days(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ankang", "0005_award_grades"),
+        ("ankang", "0006_award_grades"),
         ("directory", "0002_workshop_team_kinds"),
     ]
 

@@ -23,7 +23,7 @@ def to_findings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ankang', '0007_evidence_kind'),
+        ('ankang', '0008_evidence_kind'),
     ]
 
     operations = [

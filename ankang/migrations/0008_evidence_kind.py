@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ankang', '0006_report_reminder_days'),
+        ('ankang', '0007_report_reminder_days'),
     ]
 
     operations = [

@@ -34,7 +34,7 @@ def nodes_to_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ankang", "0008_inspection_compliance_indicator"),
+        ("ankang", "0009_inspection_compliance_indicator"),
         ("directory", "0002_workshop_team_kinds"),
         ("hazards", "0003_workshop_team_nodes"),
     ]

@@ -45,7 +45,7 @@ def _link(kind, related_name, label, help_text=""):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ankang", "0003_nominations"),
+        ("ankang", "0004_activity_type_counts_as"),
         ("directory", "0002_workshop_team_kinds"),
         ("hazards", "0003_workshop_team_nodes"),
     ]
