@@ -2,6 +2,7 @@
 committee; enrolments, records, evidence and score sheets change only through the services and are read
 here, scoped like the site (ankang.scoping)."""
 
+from django.apps import apps
 from django.contrib import admin
 
 from ankang.models import (
@@ -21,6 +22,7 @@ from ankang.models import (
     VetoItem,
 )
 from ankang.scoping import unit_scope
+from ankang.seed_data import seed_grades
 from portal.readonly_admin import ReadOnlyAdmin
 
 
@@ -104,6 +106,11 @@ class CompetitionAdmin(admin.ModelAdmin):
     search_fields = ["name", "theme"]
     autocomplete_fields = ["place"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new competition starts with the default 等次 (editable under 表彰等次)
+            seed_grades(apps, obj)
+
 
 class ScopedReadOnlyAdmin(ReadOnlyAdmin):
     """Read-only, and only the records of the user's scope (a superuser too: admin rights are not a union's
@@ -119,7 +126,7 @@ class ScopedReadOnlyAdmin(ReadOnlyAdmin):
 class EnrolmentAdmin(ScopedReadOnlyAdmin):
     list_display = ["unit", "kind", "team", "competition", "state", "proposed_at", "decided_at"]
     list_filter = ["competition", "kind", "state"]
-    search_fields = ["unit__name", "team"]
+    search_fields = ["unit__name", "team__name"]
 
 
 class ActivityEvidenceInline(admin.TabularInline):

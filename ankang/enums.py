@@ -64,11 +64,19 @@ class Indicator(models.TextChoices):
     LEDGER_CLOSURE = "ledger_closure", _("隐患台账销号率")
     OVERDUE_HAZARDS = "overdue_hazards", _("逾期未整改隐患数")
     INSPECTION_FINDINGS = "inspection_findings", _("巡查及工会检查发现隐患数")
+    INSPECTION_COMPLIANCE = "inspection_compliance", _("四级巡查计划执行率")
     TIPS_VERIFIED = "tips_verified", _("举报核查属实数")
     TIP_REWARDS = "tip_rewards", _("举报奖励发放（件/元）")
     RETURNS_ON_TIME = "returns_on_time", _("查保促报表按时报送")
     RETURN_SELF_SCORE = "return_self_score", _("查保促自查表得分")
     ACTIVITY_COVERAGE = "activity_coverage", _("系列活动覆盖")
+
+
+class EvidenceKind(models.TextChoices):
+    """A photo (JPEG, or a PNG re-encoded as JPEG) with its preview, or a PDF document (download only)."""
+
+    PHOTO = "photo", _("照片")
+    PDF = "pdf", _("PDF文件")
 
 
 class ActivityCount(models.TextChoices):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ankang.enums import ActivityGroup, Indicator
 from ankang.models import ActivityRecord, ActivityType, Competition
+from hazards import dashboards
 from hazards.enums import HazardSource, HazardState
 from portal.directory.models import OrgNode
 from returns.enums import FILED_STATES
@@ -91,6 +92,22 @@ def inspection_findings(unit: OrgNode, competition: Competition, today=None) -> 
     """巡查及工会检查发现隐患数: hazards of the window found by an inspection round or a union check."""
     count = hazards_found(unit, _window(competition, today)).filter(source__in=INSPECTION_SOURCES).count()
     return Figure(count, _("巡查和工会检查发现隐患%(n)s项") % {"n": count})
+
+
+def inspection_compliance(unit: OrgNode, competition: Competition, today=None) -> Figure:
+    """四级巡查计划执行率: of the inspection rounds the plans under the unit were due to hold (hazards.inspections,
+    through the dashboards' inspection_compliance, as of the last day counted), the share held; the
+    findings of those rounds and of the union's checks follow in the text."""
+    compliance = dashboards.inspection_compliance(None, unit, _last_day(competition, today))
+    findings = hazards_found(unit, _window(competition, today)).filter(source__in=INSPECTION_SOURCES).count()
+    if compliance is None:
+        return Figure(None, _("未建立巡查计划；巡查和工会检查发现隐患%(f)s项") % {"f": findings})
+    planned, done = compliance["planned"], compliance["done"]
+    rate = (Decimal(done) * 100 / planned).quantize(Decimal("0.1")) if planned else None
+    text = _("巡查计划%(p)s个，应巡查%(d)s次，已巡查%(n)s次，漏查%(m)s次%(r)s；发现隐患%(f)s项") % {
+        "p": compliance["plans"], "d": planned, "n": done, "m": compliance["missed"], "f": findings,
+        "r": _("（执行率%(r)s%%）") % {"r": rate} if rate is not None else ""}
+    return Figure(rate, text)
 
 
 def _tips(unit: OrgNode, competition: Competition, today):
@@ -174,6 +191,7 @@ INDICATORS: dict[str, Callable[..., Figure]] = {
     Indicator.LEDGER_CLOSURE: ledger_closure,
     Indicator.OVERDUE_HAZARDS: overdue_hazards,
     Indicator.INSPECTION_FINDINGS: inspection_findings,
+    Indicator.INSPECTION_COMPLIANCE: inspection_compliance,
     Indicator.TIPS_VERIFIED: tips_verified,
     Indicator.TIP_REWARDS: tip_rewards,
     Indicator.RETURNS_ON_TIME: returns_on_time,

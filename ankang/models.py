@@ -22,11 +22,13 @@ from ankang.enums import (
     ConditionKind,
     EnrolmentKind,
     EnrolmentState,
+    EvidenceKind,
     Indicator,
     RecordLevel,
     ScoreItemKind,
     SheetState,
 )
+from portal.directory.enums import NodeKind
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 
@@ -203,6 +205,22 @@ class BaseCondition(models.Model):
 
 # --- the competition -------------------------------------------------------------------------------------
 
+def parse_reminder_days(text: str) -> list[int]:
+    """"7,3,1" → [7, 3, 1] (unique, largest first); ValueError on anything else."""
+    parts = [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+    days = sorted({int(part) for part in parts}, reverse=True)
+    if any(day < 0 or day > 366 for day in days):
+        raise ValueError(text)
+    return days
+
+
+def validate_reminder_days(text: str) -> None:
+    try:
+        parse_reminder_days(text)
+    except ValueError:
+        raise ValidationError(_("请填写0到366之间的天数，用逗号分隔，如“7,3,1”。")) from None
+
+
 class Competition(models.Model):
     """One 安康杯 cycle (e.g. 2025–2026年度, or a local year) at an organising union, with its theme, organisers,
     window and deadlines, and the calendar and score-sheet versions it uses."""
@@ -229,7 +247,9 @@ class Competition(models.Model):
     review_closes_on = models.DateField(_("评审截止日期"))
     report_due_on = models.DateField(_("开展情况报送截止日期"),
                                      help_text=_("“安康杯”竞赛活动开展情况，请于12月15日前报市总劳动和经济工作部。"))
-    remind_days = models.PositiveSmallIntegerField(_("截止前提醒天数"), default=7)
+    reminder_days = models.CharField(_("截止前第几天提醒"), max_length=40, default="7,3,1",
+                                     validators=[validate_reminder_days],
+                                     help_text=_("逗号分隔的天数，如“7,3,1”：截止前第7、3、1天各提醒一次未报送的工会。"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -252,6 +272,16 @@ class Competition(models.Model):
     def in_window(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
 
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """The days before report_due_on on which the unions are reminded, largest first."""
+        return parse_reminder_days(self.reminder_days)
+
+    @property
+    def reminders_from(self) -> int:
+        """How many days before the due date the reminders start (the page turns to a warning then)."""
+        return max(self.reminder_offsets, default=0)
+
 
 class Enrolment(models.Model):
     """A unit or one of its 班组 taking part, enrolled by the unit union and confirmed by the county union."""
@@ -260,8 +290,11 @@ class Enrolment(models.Model):
     unit = models.ForeignKey("directory.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="ankang_enrolments")
     kind = models.CharField(_("参赛类别"), max_length=8, choices=EnrolmentKind.choices, default=EnrolmentKind.UNIT)
-    workshop = models.CharField(_("车间"), max_length=60, blank=True)
-    team = models.CharField(_("班组"), max_length=60, blank=True, help_text=_("班组参赛时填写班组名称。"))
+    workshop = models.ForeignKey("directory.OrgNode", verbose_name=_("车间"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.WORKSHOP})
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="ankang_team_enrolments",
+                             limit_choices_to={"kind": NodeKind.TEAM}, help_text=_("班组参赛时选择本单位的班组。"))
     members = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     contact = models.CharField(_("联系人"), max_length=40, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=EnrolmentState.choices,
@@ -278,17 +311,23 @@ class Enrolment(models.Model):
         verbose_name = _("参赛报名")
         verbose_name_plural = _("参赛报名")
         ordering = ["competition", "unit__path", "kind", "team"]
-        constraints = [models.UniqueConstraint(fields=["competition", "unit", "kind", "team"],
-                                               name="unique_ankang_enrolment")]
+        # One enrolment of the unit itself, and one of each 班组 (a NULL team never collides in a plain
+        # unique constraint, hence one condition per kind).
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "unit"], condition=models.Q(kind=EnrolmentKind.UNIT),
+                                    name="unique_ankang_unit_enrolment"),
+            models.UniqueConstraint(fields=["competition", "team"], condition=models.Q(kind=EnrolmentKind.TEAM),
+                                    name="unique_ankang_team_enrolment"),
+        ]
         indexes = [models.Index(fields=["competition", "state"])]
 
     def __str__(self):
-        return f"{self.unit} {self.team}".strip()
+        return self.label
 
     @property
     def label(self) -> str:
         if self.kind == EnrolmentKind.TEAM:
-            return " ".join(part for part in (self.unit.name, self.workshop, self.team) if part)
+            return " ".join(str(part) for part in (self.unit.name, self.workshop, self.team) if part)
         return self.unit.name
 
 
@@ -303,8 +342,10 @@ class ActivityRecord(models.Model):
     enrolment = models.ForeignKey(Enrolment, verbose_name=_("参赛单位/班组"), on_delete=models.PROTECT,
                                   related_name="records")
     level = models.CharField(_("开展范围"), max_length=10, choices=RecordLevel.choices, default=RecordLevel.UNIT)
-    workshop = models.CharField(_("车间"), max_length=60, blank=True)
-    team = models.CharField(_("班组"), max_length=60, blank=True)
+    workshop = models.ForeignKey("directory.OrgNode", verbose_name=_("车间"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.WORKSHOP})
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.TEAM})
     held_on = models.DateField(_("开展日期"))
     place = models.CharField(_("地点"), max_length=200)
     participants = models.PositiveIntegerField(_("参加人数"), validators=[MinValueValidator(1)])
@@ -326,18 +367,22 @@ class ActivityRecord(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    # A generated name: the user's file name never reaches the file system.
-    return f"ankang/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.jpg"
+    # A generated name: the user's file name never reaches the file system (the services pass "original.pdf"
+    # for a cleaned PDF, a .jpg name otherwise).
+    extension = "pdf" if filename.endswith(".pdf") else "jpg"
+    return f"ankang/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class ActivityEvidence(models.Model):
-    """A photo or scan (JPEG) of an activity, cleaned by the ledger's photo defences (hazards.photos); served
-    only through portal/files to those who may see the record."""
+    """A photo (JPEG or PNG, stored as a cleaned JPEG with its preview) or a PDF document (rewritten without
+    scripts or attachments, no preview) of an activity, through ankang.evidence; served only through
+    portal/files to those who may see the record."""
 
     record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("类型"), max_length=8, choices=EvidenceKind.choices, default=EvidenceKind.PHOTO)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     original = models.FileField(upload_to=evidence_upload_to, max_length=200)
-    preview = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    preview = models.FileField(upload_to=evidence_upload_to, max_length=200, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -7,13 +7,21 @@ from django.contrib import admin
 from ankang.admin import ScopedReadOnlyAdmin
 from ankang.nomination_models import (
     AnnualReport,
+    AwardGrade,
     Commendation,
     Nomination,
     NominationQuota,
     NominationStep,
     NominationTally,
+    ReportReminder,
 )
 from portal.readonly_admin import ReadOnlyAdmin
+
+
+@admin.register(AwardGrade)
+class AwardGradeAdmin(admin.ModelAdmin):
+    list_display = ["competition", "rank", "name", "code"]
+    list_filter = ["competition"]
 
 
 @admin.register(NominationQuota)
@@ -36,7 +44,7 @@ class NominationStepInline(admin.TabularInline):
 class NominationAdmin(ScopedReadOnlyAdmin):
     list_display = ["competition", "kind", "unit", "team", "person_name", "level", "state", "grade"]
     list_filter = ["competition", "kind", "level", "state"]
-    search_fields = ["unit__name", "person_name", "team"]
+    search_fields = ["unit__name", "person_name", "team__name"]
     inlines = [NominationStepInline]
 
 
@@ -62,3 +70,10 @@ class AnnualReportAdmin(ScopedReadOnlyAdmin):
     unit_field = "union"
     list_display = ["competition", "union", "state", "submitted_at"]
     search_fields = ["union__name"]
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ScopedReadOnlyAdmin):
+    unit_field = "union"
+    list_display = ["competition", "union", "scheduled_on", "recipients", "sent_at"]
+    list_filter = ["competition"]

@@ -42,14 +42,6 @@ class NominationAction(models.TextChoices):
     PUBLISH = "publish", _("发布表彰")
 
 
-class NominationGrade(models.TextChoices):
-    """等次 as in the 随手拍 campaign's tier grades, given by the level deciding (optional)."""
-
-    FIRST = "first", _("一等")
-    SECOND = "second", _("二等")
-    THIRD = "third", _("三等")
-
-
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已报送")

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from ankang.nomination_enums import (
     AwardKind,
     NominationAction,
-    NominationGrade,
     NominationLevel,
     NominationState,
     ReportState,
 )
+from portal.directory.enums import NodeKind
 
 
 class NominationQuota(models.Model):
@@ -39,6 +39,25 @@ class NominationQuota(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_kind_display()} {self.cap}"
+
+
+class AwardGrade(models.Model):
+    """等次 the province may give a listed nomination (e.g. 一等, 二等, 三等): data of each competition, started
+    from ankang.seed_data.GRADES and editable in the admin."""
+
+    competition = models.ForeignKey("ankang.Competition", on_delete=models.CASCADE, related_name="grades")
+    code = models.SlugField(_("代码"), max_length=20)
+    rank = models.PositiveSmallIntegerField(_("排序"), help_text=_("小的在前。"))
+    name = models.CharField(_("等次"), max_length=20)
+
+    class Meta:
+        verbose_name = _("表彰等次")
+        verbose_name_plural = _("表彰等次")
+        ordering = ["competition", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["competition", "code"], name="unique_ankang_grade_code")]
+
+    def __str__(self):
+        return self.name
 
 
 class NominationTally(models.Model):
@@ -74,7 +93,9 @@ class Nomination(models.Model):
     kind = models.CharField(_("表彰类别"), max_length=10, choices=AwardKind.choices)
     unit = models.ForeignKey("directory.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="ankang_nominations")
-    team = models.CharField(_("班组"), max_length=60, blank=True)
+    team = models.ForeignKey("directory.OrgNode", verbose_name=_("班组"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": NodeKind.TEAM},
+                             help_text=_("优胜班组：已确认参赛的班组。"))
     person_name = models.CharField(_("姓名"), max_length=40, blank=True)
     person_post = models.CharField(_("职务/岗位"), max_length=60, blank=True)
     deeds = models.TextField(_("主要事迹"), blank=True)
@@ -85,7 +106,8 @@ class Nomination(models.Model):
     level = models.CharField(_("所在层级"), max_length=10, choices=NominationLevel.choices)
     state = models.CharField(_("状态"), max_length=10, choices=NominationState.choices,
                              default=NominationState.PENDING)
-    grade = models.CharField(_("等次"), max_length=10, choices=NominationGrade.choices, blank=True)
+    grade = models.ForeignKey(AwardGrade, verbose_name=_("等次"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,7 +188,6 @@ class AnnualReport(models.Model):
     figures = models.JSONField(_("生成时的数据"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    reminded_on = models.DateField(_("最近提醒日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -177,3 +198,24 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"{self.union} {self.competition}"
+
+
+class ReportReminder(models.Model):
+    """One reminder of the report sent to a union for one configured reminder day (competition.reminder_days):
+    the unique row makes it once per union and day even when the daily task runs twice or a day late."""
+
+    competition = models.ForeignKey("ankang.Competition", on_delete=models.CASCADE, related_name="report_reminders")
+    union = models.ForeignKey("directory.OrgNode", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+")
+    scheduled_on = models.DateField(_("提醒日"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("报告催报记录")
+        verbose_name_plural = _("报告催报记录")
+        ordering = ["competition", "scheduled_on", "union__path"]
+        constraints = [models.UniqueConstraint(fields=["competition", "union", "scheduled_on"],
+                                               name="one_ankang_report_reminder_per_day")]
+
+    def __str__(self):
+        return f"{self.union} {self.scheduled_on}"

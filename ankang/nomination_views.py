@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ankang import nominations as services
+from ankang.enums import EnrolmentKind, EnrolmentState
 from ankang.models import Competition, Enrolment
-from ankang.nomination_enums import AwardKind, NominationGrade, NominationLevel, NominationState
+from ankang.nomination_enums import AwardKind, NominationLevel, NominationState
 from ankang.nomination_models import Commendation
 from ankang.nomination_scoping import nominations_for_user
 from ankang.report import NominationListExporter
 from ankang.scoping import competitions_for_user, unit_scope
+from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
 from portal.exports.base import XLSX_CONTENT_TYPE
 from portal.files.responses import content_disposition
 from portal.permissions import permission_required
@@ -31,7 +34,7 @@ def _competition(request, pk, **kwargs):
 
 def _nomination(request, pk, **kwargs):
     return get_object_or_404(nominations_for_user(request.user).select_related(
-        "competition__place", "unit", "county_union", "city_union"), pk=pk)
+        "grade", "competition__place", "unit", "county_union", "city_union"), pk=pk)
 
 
 def _my_quotas(user, competition) -> list[dict]:
@@ -47,14 +50,15 @@ def _my_quotas(user, competition) -> list[dict]:
     return tables
 
 
-def _proposable_units(user, competition):
-    return (Enrolment.objects.filter(unit_scope(user, "unit__"), competition=competition, kind="unit",
-                                     state="confirmed").select_related("unit").order_by("unit__path"))
+def _proposable_units(user, competition, kind: str = EnrolmentKind.UNIT):
+    return (Enrolment.objects.filter(unit_scope(user, "unit__"), competition=competition, kind=kind,
+                                     state=EnrolmentState.CONFIRMED)
+            .select_related("unit", "workshop", "team").order_by("unit__path", "team"))
 
 
 @permission_required("ankang.view_nominations", load=_competition)
 def nomination_list(request, competition, pk):
-    queryset = nominations_for_user(request.user).filter(competition=competition).select_related("unit")
+    queryset = nominations_for_user(request.user).filter(competition=competition).select_related("unit", "grade")
     q = request.GET.get("q", "").strip()
     if q:
         queryset = queryset.filter(unit__name__icontains=q)
@@ -62,12 +66,15 @@ def nomination_list(request, competition, pk):
     return render(request, "ankang/nominations/list.html", {
         "competition": competition, "page": page, "q": q, "quotas": _my_quotas(request.user, competition),
         "units": _proposable_units(request.user, competition), "kinds": AwardKind.choices,
+        "teams": _proposable_units(request.user, competition, EnrolmentKind.TEAM),
         "commendation": Commendation.objects.filter(competition=competition).first(),
         "is_province": request.user.has_perm("ankang.fix_commendation")})
 
 
 def _input(post) -> services.NominationInput:
-    return services.NominationInput(kind=post.get("kind", ""), team=post.get("team", ""),
+    team_id = post.get("team", "")
+    team = OrgNode.objects.filter(pk=team_id, kind=NodeKind.TEAM).first() if team_id.isdigit() else None
+    return services.NominationInput(kind=post.get("kind", ""), team=team,
                                     person_name=post.get("person_name", ""), person_post=post.get("person_post", ""),
                                     deeds=post.get("deeds", ""))
 
@@ -95,7 +102,8 @@ def nomination(request, nomination, pk):
         "nomination": nomination, "competition": nomination.competition,
         "steps": nomination.steps.select_related("actor", "node"),
         "can_decide": request.user.has_perm("ankang.decide_nomination", nomination),
-        "at_province": nomination.level == NominationLevel.PROVINCE, "grades": NominationGrade.choices,
+        "at_province": nomination.level == NominationLevel.PROVINCE,
+        "grades": nomination.competition.grades.values_list("code", "name"),
         "can_resubmit": request.user.has_perm("ankang.resubmit_nomination", nomination)})
 
 
@@ -127,7 +135,7 @@ def act(request, nomination, pk):
 
 @permission_required("ankang.view_nominations", load=_competition)
 def export_nominations(request, competition, pk):
-    rows = list(nominations_for_user(request.user).filter(competition=competition).select_related("unit")
+    rows = list(nominations_for_user(request.user).filter(competition=competition).select_related("unit", "grade")
                 .order_by("kind", "unit__path", "id"))
     response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
     NominationListExporter(competition, rows).write_xlsx(response)
@@ -159,8 +167,8 @@ def public_commendation(request, pk):
     commendation = Commendation.objects.filter(competition=competition, published_at__isnull=False).first()
     if commendation is None:
         raise Http404
-    listed = (competition.nominations.filter(state=NominationState.LISTED).select_related("unit")
-              .order_by("kind", "grade", "unit__path", "id"))
+    listed = (competition.nominations.filter(state=NominationState.LISTED).select_related("unit", "grade")
+              .order_by("kind", "grade__rank", "unit__path", "id"))
     groups = [(label, [n for n in listed if n.kind == value]) for value, label in AwardKind.choices]
     return render(request, "ankang/nominations/public.html", {
         "competition": competition, "commendation": commendation, "groups": [g for g in groups if g[1]]})

@@ -23,11 +23,11 @@ from ankang.models import Enrolment, ScoreSheet
 from ankang.nomination_enums import (
     AwardKind,
     NominationAction,
-    NominationGrade,
     NominationLevel,
     NominationState,
 )
 from ankang.nomination_models import (
+    AwardGrade,
     Commendation,
     Nomination,
     NominationQuota,
@@ -192,6 +192,13 @@ def check_unit_eligible(competition, unit: OrgNode) -> None:
                       details=sheet.reasons)
 
 
+def _check_team_enrolled(competition, unit: OrgNode, team: OrgNode | None) -> None:
+    """A 优胜班组 is one of the unit's 班组 whose own enrolment the county confirmed."""
+    if team is not None and not Enrolment.objects.filter(competition=competition, unit=unit, team=team,
+                                                         state=EnrolmentState.CONFIRMED).exists():
+        raise Refused(_("%(t)s未报名参赛或报名尚未确认，不能推荐为优胜班组。") % {"t": team}, code="team_not_enrolled")
+
+
 def _locked(nomination: Nomination) -> Nomination:
     return (Nomination.objects.select_for_update(of=("self",))
             .select_related("competition__place", "unit", "county_union", "city_union").get(pk=nomination.pk))
@@ -232,23 +239,23 @@ def _notify_proposer(nomination: Nomination, message: str) -> None:
 @dataclass
 class NominationInput:
     kind: str
-    team: str = ""
+    team: OrgNode | None = None  # a 班组 node (优胜班组)
     person_name: str = ""
     person_post: str = ""
     deeds: str = ""
 
 
 def _clean_input(data: NominationInput) -> NominationInput:
-    data = NominationInput(data.kind, data.team.strip()[:60], data.person_name.strip()[:40],
-                           data.person_post.strip()[:60], data.deeds.strip())
+    data = NominationInput(data.kind, data.team, data.person_name.strip()[:40], data.person_post.strip()[:60],
+                           data.deeds.strip())
     if data.kind not in AwardKind.values:
         raise Refused(_("请选择表彰类别。"), code="bad_kind")
     if data.kind == AwardKind.TEAM and not data.team:
-        raise Refused(_("推荐优胜班组请填写班组名称。"), code="team_missing")
+        raise Refused(_("推荐优胜班组请选择已确认参赛的班组。"), code="team_missing")
     if data.kind == AwardKind.PERSON and not (data.person_name and data.deeds):
         raise Refused(_("推荐先进个人请填写姓名和主要事迹。"), code="person_missing")
     if data.kind != AwardKind.TEAM:
-        data.team = ""
+        data.team = None
     if data.kind != AwardKind.PERSON:
         data.person_name = data.person_post = ""
     return data
@@ -266,6 +273,7 @@ def propose_nomination(competition, unit: OrgNode, data: NominationInput, *, act
         raise Refused(_("%(u)s未报名参赛或报名尚未确认，不能推荐。") % {"u": unit.name}, code="not_enrolled")
     if data.kind == AwardKind.UNIT:
         check_unit_eligible(competition, unit)
+    _check_team_enrolled(competition, unit, data.team)
     duplicate = Nomination.objects.filter(competition=competition, unit=unit, kind=data.kind, team=data.team,
                                           person_name=data.person_name, state__in=OPEN_STATES)
     if duplicate.exists():
@@ -304,7 +312,8 @@ def forward_nomination(nomination: Nomination, *, actor, comment: str = "", requ
 
 @transaction.atomic
 def list_nomination(nomination: Nomination, *, actor, grade: str = "", comment: str = "", request=None) -> Nomination:
-    """列入表彰名单: the province puts a nomination on the list, within its quota for the award kind."""
+    """列入表彰名单: the province puts a nomination on the list, within its quota for the award kind, with one
+    of the competition's 等次 (by its code) or none."""
     nomination = _locked(nomination)
     if nomination.level != NominationLevel.PROVINCE:
         if decides_at(actor, nomination, NominationLevel.PROVINCE):
@@ -312,12 +321,15 @@ def list_nomination(nomination: Nomination, *, actor, grade: str = "", comment: 
         raise Refused.permission_denied()
     _check_pending_here(nomination, actor)
     _check_not_fixed(nomination.competition)
-    if grade and grade not in NominationGrade.values:
-        raise Refused(_("请选择有效的等次。"), code="bad_grade")
+    grade_row = None
+    if grade:
+        grade_row = AwardGrade.objects.filter(competition=nomination.competition_id, code=grade).first()
+        if grade_row is None:
+            raise Refused(_("请选择有效的等次。"), code="bad_grade")
     if nomination.kind == AwardKind.UNIT:
         check_unit_eligible(nomination.competition, nomination.unit)
     _take_quota(nomination, NominationLevel.PROVINCE)
-    nomination.state, nomination.grade = NominationState.LISTED, grade
+    nomination.state, nomination.grade = NominationState.LISTED, grade_row
     nomination.save(update_fields=["state", "grade", "updated_at"])
     _step(nomination, NominationAction.LIST, actor=actor, level=NominationLevel.PROVINCE,
           node=nomination.competition.place, comment=comment.strip(), request=request)
@@ -368,6 +380,7 @@ def resubmit_nomination(nomination: Nomination, data: NominationInput, *, actor,
     data = _clean_input(NominationInput(nomination.kind, data.team, data.person_name, data.person_post, data.deeds))
     if nomination.kind == AwardKind.UNIT:
         check_unit_eligible(nomination.competition, nomination.unit)
+    _check_team_enrolled(nomination.competition, nomination.unit, data.team)
     nomination.team, nomination.person_name, nomination.person_post, nomination.deeds = (
         data.team, data.person_name, data.person_post, data.deeds)
     nomination.state, nomination.level = NominationState.PENDING, first_level(nomination)

@@ -25,7 +25,7 @@ from ankang import indicators
 from ankang.enums import EnrolmentState
 from ankang.models import ActivityRecord, Competition, Enrolment
 from ankang.nomination_enums import ReportState
-from ankang.nomination_models import AnnualReport, Nomination
+from ankang.nomination_models import AnnualReport, Nomination, ReportReminder
 from portal.accounts.enums import RoleKind
 from portal.audit.services import record_audit
 from portal.directory.models import OrgNode
@@ -219,26 +219,49 @@ def reporting_unions(competition: Competition) -> list[int]:
                   .exclude(pk=competition.place_id).values_list("pk", flat=True))
 
 
+def reminder_day(competition: Competition, today: datetime.date) -> datetime.date | None:
+    """The latest of the competition's reminder days (reminder_days before report_due_on) on or before
+    `today`, None before the first one or after the due date: a day the task missed is caught up once."""
+    if today > competition.report_due_on:
+        return None
+    days = [competition.report_due_on - datetime.timedelta(days=n) for n in competition.reminder_offsets]
+    return max((day for day in days if day <= today), default=None)
+
+
 def remind_reports(today: datetime.date | None = None) -> int:
-    """Notify (kind ANKANG) the staff of every union without a submitted report, from remind_days before the
-    due date until it; returns how many were notified."""
+    """Notify (kind ANKANG) the staff of every union without a submitted report, once per union and
+    configured reminder day (ReportReminder); returns how many people were notified."""
     today = today or timezone.localdate()
     sent = 0
-    for competition in Competition.objects.filter(report_due_on__gte=today):
-        if (competition.report_due_on - today).days > competition.remind_days:
+    for competition in Competition.objects.filter(report_due_on__gte=today).select_related("place"):
+        day = reminder_day(competition, today)
+        if day is None:
             continue
-        done = set(AnnualReport.objects.filter(competition=competition, state=ReportState.SUBMITTED)
+        skip = set(AnnualReport.objects.filter(competition=competition, state=ReportState.SUBMITTED)
                    .values_list("union_id", flat=True))
-        unions = [pk for pk in reporting_unions(competition) if pk not in done]
-        staff = (User.objects.filter(is_active=True, roles__kind__in=WRITER_ROLES, roles__node_id__in=unions)
-                 .distinct().values_list("pk", flat=True))
-        message = _("“安康杯”竞赛活动开展情况报告请于%(d)s前报送。") % {"d": competition.report_due_on.isoformat()}
-        batch = [(pk, message) for pk in staff]
-        if batch:
-            notify_users(batch, NotificationKind.ANKANG, subject=competition.name,
-                         target_url=reverse("ankang:reports", args=[competition.pk]))
-            sent += len(batch)
+        skip.update(ReportReminder.objects.filter(competition=competition, scheduled_on=day)
+                    .values_list("union_id", flat=True))
+        for union_id in reporting_unions(competition):
+            if union_id not in skip:
+                sent += _remind_union(competition, union_id, day)
     return sent
+
+
+@transaction.atomic
+def _remind_union(competition: Competition, union_id: int, day: datetime.date) -> int:
+    reminder, created = ReportReminder.objects.get_or_create(competition=competition, union_id=union_id,
+                                                             scheduled_on=day)
+    if not created:  # a concurrent run has reminded this union for this day
+        return 0
+    staff = list(User.objects.filter(is_active=True, roles__kind__in=WRITER_ROLES, roles__node_id=union_id)
+                 .distinct().values_list("pk", flat=True))
+    message = _("“安康杯”竞赛活动开展情况报告请于%(d)s前报送。") % {"d": competition.report_due_on.isoformat()}
+    if staff:
+        notify_users([(pk, message) for pk in staff], NotificationKind.ANKANG, subject=competition.name,
+                     target_url=reverse("ankang:reports", args=[competition.pk]))
+    reminder.recipients = len(staff)
+    reminder.save(update_fields=["recipients"])
+    return len(staff)
 
 
 # --- the nomination list as xlsx -------------------------------------------------------------------------------
@@ -265,7 +288,8 @@ class NominationListExporter(Exporter):
     def rows(self) -> Iterator[list]:
         for number, item in enumerate(self.nominations, start=1):
             nomination: Nomination = item
-            yield [number, nomination.get_kind_display(), nomination.unit.name, nomination.team,
+            yield [number, nomination.get_kind_display(), nomination.unit.name, str(nomination.team or ""),
                    nomination.person_name, nomination.person_post, nomination.deeds,
-                   nomination.get_level_display(), nomination.get_state_display(), nomination.get_grade_display()]
+                   nomination.get_level_display(), nomination.get_state_display(),
+                   nomination.grade.name if nomination.grade else ""]
 

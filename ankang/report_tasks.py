@@ -8,5 +8,5 @@ from ankang import report
 
 @shared_task(name="ankang.report_tasks.task_remind_ankang_reports")
 def task_remind_ankang_reports() -> int:
-    """Daily: remind the unions whose report is due within the competition's reminder days."""
+    """Daily: remind the unions without a submitted report, once on each of the competition's reminder days."""
     return report.remind_reports()

@@ -6,6 +6,7 @@ import rules
 
 from ankang.enums import SHEET_EDITABLE_STATES, SheetState
 from ankang.roles import AREA_ROLES, COVERAGE_ROLES, UNIT_ROLES, evaluator_of, unit_union_of
+from ankang.setup import CONFIGURING_ROLE
 
 
 def _holds(user, kinds) -> bool:
@@ -76,4 +77,21 @@ rules.add_perm("ankang.score_sheet", owns_unit & sheet_editable)
 rules.add_perm("ankang.review_sheet", evaluates_unit & sheet_reviewable)
 rules.add_perm("ankang.return_sheet", evaluates_unit & sheet_submitted)
 rules.add_perm("ankang.download_evidence", in_area)
+
+
+@rules.predicate
+def configures(user) -> bool:
+    """The province's committee opens and configures competitions (ankang.setup)."""
+    return _holds(user, (CONFIGURING_ROLE,))
+
+
+@rules.predicate
+def organises(user, competition) -> bool:
+    return competition is not None and any(
+        role.kind == CONFIGURING_ROLE and role.node_id is not None and competition.place.path.startswith(role.node.path)
+        for role in user.role_list)
+
+
+rules.add_perm("ankang.configure_competitions", configures)
+rules.add_perm("ankang.configure_competition", configures & organises)
 import ankang.nomination_rules  # noqa: E402,F401  (nominations and annual reports)

@@ -40,6 +40,10 @@ TEN_ONES = [
     ("method", "提一条安全生产特色工作法", "特色工作法"),
 ]
 
+# Seed 003: "“安康杯”竞赛活动开展情况，请于12月15日前报市总劳动和经济工作部" — the report's default due day
+# (month, day) when the province opens a competition without an earlier one to copy.
+REPORT_DUE = (12, 15)
+
 # What the calendar's activity types count as in the 查保促 returns (returns.hints_registry): the 十个一's
 # 组织一次应急演练 is 附件2 item 4's 应急演练, the 系列活动 安全生产知识和技能培训 is 附件1's 安全生产培训.
 COUNTS_AS = {"drill": ActivityCount.DRILL, "training": ActivityCount.TRAINING}
@@ -65,7 +69,7 @@ SECTIONS = [
         (8, "职工“随手拍”征集活动", "组织职工参与，报送作品。", 8, Indicator.ENTRIES),
         (9, "隐患台账整改销号", "按销号率计分。", 10, Indicator.LEDGER_CLOSURE),
         (10, "隐患按期整改", "每有一项逾期未整改的隐患扣2分，扣完为止。", 6, Indicator.OVERDUE_HAZARDS),
-        (11, "安全生产巡查和工会检查", "经常性巡查并向职代会报告。", 6, Indicator.INSPECTION_FINDINGS),
+        (11, "安全生产巡查和工会检查", "经常性巡查并向职代会报告。", 6, Indicator.INSPECTION_COMPLIANCE),
     ]),
     (4, "“查保促”与群众监督", [
         (12, "“查保促”报表按时报送", "按期报送得满分。", 6, Indicator.RETURNS_ON_TIME),
@@ -86,6 +90,10 @@ VETOES = [
 ]
 CONDITIONS = [(ConditionKind.TOTAL_MIN, 80), (ConditionKind.SECTION_SHARE_MIN, 80)]
 
+# 等次 a competition starts with (the province may give one when listing; editable per competition). Seed 003
+# names no grades of its own: these are the 随手拍 campaign's tier grades, which the first version used.
+GRADES = [("first", 1, "一等"), ("second", 2, "二等"), ("third", 3, "三等")]
+
 
 def seed(apps, schema_editor=None) -> None:
     """Create the calendar and the default score template unless they exist (idempotent)."""
@@ -94,6 +102,15 @@ def seed(apps, schema_editor=None) -> None:
     # Migration 0002 runs this on the model as it was before the flag (0004 flags the types then).
     if any(field.name == "counts_as" for field in apps.get_model("ankang", "ActivityType")._meta.get_fields()):
         flag_counted_types(apps)
+
+
+def seed_grades(apps, competition) -> None:
+    """Give `competition` the default 等次 unless it has some (the migration, new competitions, the demo)."""
+    AwardGrade = apps.get_model("ankang", "AwardGrade")
+    if AwardGrade.objects.filter(competition=competition).exists():
+        return
+    AwardGrade.objects.bulk_create([AwardGrade(competition_id=competition.pk, code=code, rank=rank, name=name)
+                                    for code, rank, name in GRADES])
 
 
 def seed_calendar(apps) -> None:

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankang import indicators
+from ankang import evidence, indicators
 from ankang.eligibility import evaluate
 from ankang.enums import (
     SHEET_EDITABLE_STATES,
     EnrolmentKind,
     EnrolmentState,
+    EvidenceKind,
     RecordLevel,
     ScoreItemKind,
     SheetState,
@@ -40,8 +42,10 @@ from ankang.models import (
 from ankang.roles import EVALUATOR_ROLES, UNIT_ROLES, evaluator_of, unit_union_of
 from hazards.models import HazardProgramme
 from hazards.photos import cleaned_hazard_upload, delete_stored, store_cleaned
+from hazards.workplaces import check_workplace
 from portal.audit.services import record_audit
 from portal.directory.enums import NodeKind
+from portal.directory.models import OrgNode
 from portal.refusals import Refused
 from review.enums import NotificationKind
 from review.notifications import notify_users
@@ -95,22 +99,27 @@ def _evaluator_staff(unit) -> list[int]:
 # --- enrolment -------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def enrol(competition: Competition, unit, *, actor, kind: str = EnrolmentKind.UNIT, workshop: str = "",
-          team: str = "", members: int | None = None, contact: str = "", today=None, request=None) -> Enrolment:
-    """报名: the unit union enrols its unit or one of its 班组; the county union then confirms it."""
+def enrol(competition: Competition, unit, *, actor, kind: str = EnrolmentKind.UNIT, team=None,
+          members: int | None = None, contact: str = "", today=None, request=None) -> Enrolment:
+    """报名: the unit union enrols its unit or one of its 班组 (a 班组 node of the directory under the unit;
+    its 车间 comes with it); the county union then confirms it."""
     _require_unit_union(unit, actor)
     today = _today(today)
     if unit.kind != NodeKind.UNIT or not unit.path.startswith(competition.place.path):
         raise Refused(_("本单位不在该竞赛的组织范围内。"), code="outside")
     if today > competition.enrol_closes_on:
         raise Refused(_("报名已于%(d)s截止。") % {"d": _day(competition.enrol_closes_on)}, code="enrol_closed")
-    team, workshop = team.strip(), workshop.strip()
-    if kind == EnrolmentKind.TEAM and not team:
-        raise Refused(_("班组参赛请填写班组名称。"), code="team_missing")
-    if kind == EnrolmentKind.UNIT:
-        team = workshop = ""
+    if kind not in EnrolmentKind.values:
+        raise Refused(_("请选择参赛类别。"), code="bad_kind")
+    if kind == EnrolmentKind.TEAM and team is None:
+        raise Refused(_("班组参赛请选择本单位的班组。"), code="team_missing")
+    workshop = None
+    if kind == EnrolmentKind.TEAM:
+        workshop, team = check_workplace(unit, team=team)
+    else:
+        team = None
     enrolment = (Enrolment.objects.select_for_update()
-                 .filter(competition=competition, unit=unit, kind=kind, team=team).first())
+                 .filter(competition=competition, unit=unit, kind=kind, team=team).order_by("pk").first())
     if enrolment is not None and enrolment.state in (EnrolmentState.PROPOSED, EnrolmentState.CONFIRMED):
         raise Refused(_("已经报名，无需重复报名。"), code="duplicate")
     enrolment = enrolment or Enrolment(competition=competition, unit=unit, kind=kind, team=team)
@@ -161,8 +170,8 @@ class RecordInput:
     participants: int
     description: str
     level: str = RecordLevel.UNIT
-    workshop: str = ""
-    team: str = ""
+    workshop: OrgNode | None = None
+    team: OrgNode | None = None
     participant_names: str = ""
 
 
@@ -183,27 +192,62 @@ def _check_record(competition: Competition, enrolment: Enrolment, data: RecordIn
         raise Refused(_("参加人数至少为1人。"), code="participants")
     if not data.place.strip() or not data.description.strip():
         raise Refused(_("请填写活动地点和活动情况。"), code="incomplete")
-    if data.level == RecordLevel.TEAM and not (data.team.strip() or enrolment.team):
-        raise Refused(_("班组开展的活动请填写班组名称。"), code="team_missing")
-    if data.level == RecordLevel.WORKSHOP and not data.workshop.strip():
-        raise Refused(_("车间开展的活动请填写车间名称。"), code="workshop_missing")
+    if data.level not in RecordLevel.values:
+        raise Refused(_("请选择开展范围。"), code="bad_level")
+    if data.level == RecordLevel.TEAM and not (data.team or enrolment.team):
+        raise Refused(_("班组开展的活动请选择班组。"), code="team_missing")
+    if data.level == RecordLevel.WORKSHOP and not data.workshop:
+        raise Refused(_("车间开展的活动请选择车间。"), code="workshop_missing")
+
+
+def _record_place(enrolment: Enrolment, data: RecordInput) -> tuple[str, OrgNode | None, OrgNode | None]:
+    """(level, 车间, 班组) of a record: a 班组's enrolment records for its 班组; a unit's records for the unit,
+    one of its 车间 or one of its 班组 (nodes under the unit, checked by the ledger's check_workplace)."""
+    if enrolment.kind == EnrolmentKind.TEAM:
+        return RecordLevel.TEAM, enrolment.workshop, enrolment.team
+    if data.level == RecordLevel.UNIT:
+        return RecordLevel.UNIT, None, None
+    if data.level == RecordLevel.WORKSHOP:
+        workshop, _team = check_workplace(enrolment.unit, workshop=data.workshop)
+        return RecordLevel.WORKSHOP, workshop, None
+    workshop, team = check_workplace(enrolment.unit, team=data.team)
+    return RecordLevel.TEAM, workshop, team
 
 
 def _store_evidence(record: ActivityRecord, upload, *, actor, caption: str = "") -> ActivityEvidence:
-    """A JPEG through the ledger's photo defences (hazards.photos): nothing stored when it is refused, and no
-    file left behind when the row cannot be written."""
+    """A JPEG or PNG photo through the ledger's photo defences (hazards.photos; a PNG re-encoded first), or a
+    PDF rewritten by ankang.evidence: nothing stored when it is refused, and no file left behind when the row
+    cannot be written."""
     programme = HazardProgramme.objects.for_unit(record.unit, record.competition.year)
+    found = evidence.evidence_format(upload)
     stored: list[str] = []
     try:
-        with cleaned_hazard_upload(upload, programme) as cleaned:
-            evidence = ActivityEvidence(record=record, caption=caption[:100], sha256=cleaned.sha256,
-                                        size=cleaned.size, uploaded_by=actor)
-            store_cleaned(evidence, cleaned, stored)
-            evidence.save()
+        if found == "PDF":
+            row = _store_pdf(record, evidence.cleaned_pdf(upload, programme), stored, actor=actor, caption=caption)
+        else:
+            if found == "PNG":
+                upload = evidence.png_as_jpeg(upload, programme)
+            with cleaned_hazard_upload(upload, programme) as cleaned:
+                row = ActivityEvidence(record=record, caption=caption[:100], sha256=cleaned.sha256,
+                                       size=cleaned.size, uploaded_by=actor)
+                store_cleaned(row, cleaned, stored)
+                row.save()
     except BaseException:
         delete_stored(ActivityEvidence, stored)
         raise
-    return evidence
+    return row
+
+
+def _store_pdf(record, document, stored: list[str], *, actor, caption: str) -> ActivityEvidence:
+    row = ActivityEvidence(record=record, kind=EvidenceKind.PDF, caption=caption[:100], sha256=document.sha256,
+                           size=document.size, uploaded_by=actor)
+    field = ActivityEvidence._meta.get_field("original")
+    target = field.storage.get_available_name(field.generate_filename(row, "original.pdf"), max_length=200)
+    stored.append(target)
+    stored[-1] = field.storage.save(target, ContentFile(document.content), max_length=200)
+    row.original.name = stored[-1]
+    row.save()
+    return row
 
 
 def _store_all(record: ActivityRecord, uploads, *, actor) -> list[str]:
@@ -213,7 +257,8 @@ def _store_all(record: ActivityRecord, uploads, *, actor) -> list[str]:
         for upload in uploads:
             stored_rows.append(_store_evidence(record, upload, actor=actor))
     except BaseException:
-        delete_stored(ActivityEvidence, [name for row in stored_rows for name in (row.original.name, row.preview.name)])
+        delete_stored(ActivityEvidence, [name for row in stored_rows
+                                         for name in (row.original.name, row.preview.name) if name])
         raise
     return [row.pk for row in stored_rows]
 
@@ -228,12 +273,10 @@ def record_activity(competition: Competition, enrolment: Enrolment, data: Record
     photos = list(photos)
     if len(photos) > MAX_EVIDENCE:
         raise Refused(_("每条活动记录最多上传%(n)s张照片。") % {"n": MAX_EVIDENCE}, code="too_many")
-    level = RecordLevel.TEAM if enrolment.kind == EnrolmentKind.TEAM else data.level
+    level, workshop, team = _record_place(enrolment, data)
     record = ActivityRecord.objects.create(
         competition=competition, activity_type=data.activity_type, unit=enrolment.unit, enrolment=enrolment,
-        level=level, workshop=(data.workshop.strip() or enrolment.workshop)[:60],
-        team=(enrolment.team or data.team.strip())[:60] if level == RecordLevel.TEAM else "",
-        held_on=data.held_on, place=data.place.strip()[:200], participants=data.participants,
+        level=level, workshop=workshop, team=team, held_on=data.held_on, place=data.place.strip()[:200], participants=data.participants,
         participant_names=data.participant_names.strip(), description=data.description.strip(), created_by=actor)
     _store_all(record, photos, actor=actor)
     record_audit(actor, "ankang.record_activity", record, summary=_("登记活动：%(t)s，%(d)s") % {
@@ -267,7 +310,7 @@ def delete_record(record: ActivityRecord, *, actor, today=None, request=None) ->
     if _today(today) > record.competition.records_close_on:
         raise Refused(_("活动记录已于%(d)s截止，不能再登记或修改。") % {
             "d": _day(record.competition.records_close_on)}, code="records_closed")
-    names = [name for row in record.evidence.all() for name in (row.original.name, row.preview.name)]
+    names = [name for row in record.evidence.all() for name in (row.original.name, row.preview.name) if name]
     record_audit(actor, "ankang.delete_record", record, summary=str(record), request=request)
     record.delete()
     transaction.on_commit(lambda: delete_stored(ActivityEvidence, names))

@@ -41,3 +41,11 @@ urlpatterns += [
     path("reports/<int:pk>/", report_views.report, name="report"),
     path("reports/<int:pk>/report.docx", report_views.report_docx, name="report_docx"),
 ]
+
+# The province opens and configures competitions (ankang/setup_views.py).
+from ankang import setup_views  # noqa: E402
+
+urlpatterns += [
+    path("new/", setup_views.new_competition, name="new_competition"),
+    path("<int:pk>/settings/", setup_views.competition_settings, name="competition_settings"),
+]

@@ -81,14 +81,14 @@ def competition(request, competition, pk):
     mine = _my_units(request.user)
     types = list(ActivityType.objects.filter(template=competition.calendar_id).order_by("group", "number"))
     own = list(enrolments_for_user(request.user).filter(competition=competition, unit_id__in=mine)
-               .select_related("unit").order_by("unit__path", "kind", "team"))
+               .select_related("unit", "workshop", "team").order_by("unit__path", "kind", "team"))
     sheets = {s.unit_id: s for s in sheets_for_user(request.user).filter(competition=competition, unit_id__in=mine)}
     return render(request, "ankang/competition.html", {
         "competition": competition, "series": [t for t in types if t.parent_id is None],
         "ten_ones": [t for t in types if t.parent_id is not None], "own": own, "sheets": sheets,
         "startable": [e for e in own if e.kind == EnrolmentKind.UNIT and e.state == EnrolmentState.CONFIRMED
                       and e.unit_id not in sheets],
-        "enrol_form": EnrolForm() if mine else None, "today": timezone.localdate(),
+        "enrol_form": EnrolForm(units=mine) if mine else None, "today": timezone.localdate(),
         "my_units": [role.node for role in request.user.role_list if role.node_id in mine],
         "can_cover": rules.has_perm("ankang.view_coverage", request.user)})
 
@@ -96,8 +96,8 @@ def competition(request, competition, pk):
 @require_POST
 @permission_required("ankang.enrol", load=_competition)
 def enrol(request, competition, pk):
-    form = EnrolForm(request.POST)
     mine = _my_units(request.user)
+    form = EnrolForm(request.POST, units=mine)
     unit_id = request.POST.get("unit") or (mine[0] if len(mine) == 1 else None)
     if not form.is_valid() or str(unit_id) not in {str(u) for u in mine}:
         messages.error(request, _("请检查报名信息。"))
@@ -105,8 +105,7 @@ def enrol(request, competition, pk):
     unit = next(role.node for role in request.user.role_list if str(role.node_id) == str(unit_id))
     data = form.cleaned_data
     try:
-        services.enrol(competition, unit, actor=request.user, kind=data["kind"], workshop=data["workshop"],
-                       team=data["team"], members=data["members"], contact=data["contact"], request=request)
+        services.enrol(competition, unit, actor=request.user, kind=data["kind"], team=data["team"], members=data["members"], contact=data["contact"], request=request)
     except Refused as exc:
         refusal_message(request, exc)
     else:
@@ -118,7 +117,7 @@ def enrol(request, competition, pk):
 def enrolments(request, competition, pk):
     form = EnrolmentFilterForm(request.GET or None)
     queryset = _search(form, enrolments_for_user(request.user).filter(competition=competition)
-                       .select_related("unit").order_by("state", "unit__path", "kind", "team"))
+                       .select_related("unit", "workshop", "team").order_by("state", "unit__path", "kind", "team"))
     page = _page(request, queryset)
     decidable = {e.pk for e in page.object_list if rules.has_perm("ankang.decide_enrolment", request.user, e)}
     return render(request, "ankang/enrolments.html", {"competition": competition, "form": form, "page": page,
@@ -146,7 +145,7 @@ def decide(request, enrolment, pk):
 def records(request, competition, pk):
     form = FilterForm(request.GET or None)
     queryset = _search(form, records_for_user(request.user).filter(competition=competition)
-                       .select_related("unit", "activity_type").order_by("-held_on", "-id"))
+                       .select_related("unit", "activity_type", "workshop", "team").order_by("-held_on", "-id"))
     return render(request, "ankang/records.html", {
         "competition": competition, "form": form, "page": _page(request, queryset),
         "can_record": bool(_my_units(request.user))})
@@ -155,7 +154,7 @@ def records(request, competition, pk):
 def _record_form(request, competition, data=None, files=None):
     enrolments = (enrolments_for_user(request.user).filter(competition=competition, state=EnrolmentState.CONFIRMED,
                                                            unit_id__in=_my_units(request.user))
-                  .select_related("unit").order_by("unit__path", "kind", "team"))
+                  .select_related("unit", "workshop", "team").order_by("unit__path", "kind", "team"))
     types = ActivityType.objects.filter(template=competition.calendar_id).order_by("group", "number")
     return RecordForm(data, files, enrolments=enrolments, types=types)
 

@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from ankang.enums import EnrolmentState, SheetState
 from ankang.models import ActivityEvidence, ActivityRecord, Competition, Enrolment, ScoreSheet
+from ankang.nomination_enums import NominationLevel, NominationState
+from ankang.nomination_models import Nomination, NominationQuota
 from demo.ankang import seed_ankang
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +40,13 @@ def test_seed_ankang_without_the_demo_says_so(db):
     out = io.StringIO()
     assert seed_ankang(stdout=out) is None
     assert "seed_demo" in out.getvalue()
+
+
+def test_seed_demo_nominations_wait_at_each_level_under_quotas(demo):
+    competition = Competition.objects.get()
+    assert NominationQuota.objects.filter(competition=competition).count() == 12
+    pending = Nomination.objects.filter(state=NominationState.PENDING)
+    assert {n.level for n in pending} == {NominationLevel.COUNTY, NominationLevel.CITY, NominationLevel.PROVINCE}
+    assert Nomination.objects.filter(state=NominationState.RETURNED).count() == 1
+    at_province = pending.get(level=NominationLevel.PROVINCE)
+    assert at_province.steps.filter(action="forward").count() == 2

@@ -8,13 +8,16 @@ from django.utils import timezone
 
 from ankang import indicators
 from ankang.enums import Indicator
+from ankang.models import ScoreItem
 from hazards.enums import HazardSource, HazardState
+from hazards.models import InspectionPlan
 from portal.accounts.enums import RoleKind
 from review.experts.models import FinalAward
 from review.models import TierGrade
 from submissions.enums import EntryState, Tier
 from tests.factories import AwardLevelFactory, EntryFactory, HazardFactory, make_user
 from tests.factories.ankang import confirmed, days, record
+from tests.factories.inspections import ensure_inspection_seed, workplaces
 from tests.factories.returns import filed_enterprise, programme_year
 from tests.factories.tips import file_tip, tip_people, walk_tip
 from tips.enums import TipState
@@ -126,3 +129,25 @@ def test_figures_for_computes_each_named_indicator_once(competition, org):
     figures = indicators.figures_for(org.unit_a1a, competition, [Indicator.ENTRIES, Indicator.ENTRIES, ""])
     assert list(figures) == [Indicator.ENTRIES]
     assert set(indicators.INDICATORS) == set(Indicator.values) - {""}
+
+
+def test_inspection_compliance_counts_the_rounds_of_the_plans_under_the_unit(competition, org):
+    ensure_inspection_seed()
+    places = workplaces(org)
+    # 甲班 inspects daily: a plan started ten days ago without a round has missed ten periods
+    InspectionPlan.objects.create(node=places["team_a"], unit=org.unit_a1a, level="team", starts_on=days(-10))
+    InspectionPlan.objects.create(node=places["team_d"], unit=org.unit_a1b, level="team", starts_on=days(-10))
+    HazardFactory(unit=org.unit_a1a, source=HazardSource.INSPECTION)
+    figure = indicators.inspection_compliance(org.unit_a1a, competition)
+    assert figure.value == Decimal("0.0")
+    assert "巡查计划1个" in figure.text and "漏查10次" in figure.text and "发现隐患1项" in figure.text
+
+
+def test_inspection_compliance_without_a_plan_has_no_value(competition, org):
+    figure = indicators.inspection_compliance(org.unit_a1a, competition)
+    assert figure.value is None and "未建立巡查计划" in figure.text
+
+
+def test_the_default_sheets_inspection_item_is_fed_by_compliance(competition):
+    assert ScoreItem.objects.get(template__version="默认", number=11, kind="scored").indicator == (
+        Indicator.INSPECTION_COMPLIANCE)

@@ -83,12 +83,22 @@ def test_forward_and_list_through_the_buttons(client, people, nomination):
     assert page.count("list-group-item") >= 4  # the timeline: proposed, forwarded twice, listed
 
 
-def test_propose_through_the_form(client, competition, org, people, nomination):
+def test_propose_an_enrolled_team_through_the_form(client, competition, org, people, nomination, places):
+    confirmed(competition, org.unit_a1a, people["unit"], people["county"], kind="team", team=places["team_c"])
     client.force_login(people["unit"])
+    page = client.get(reverse("ankang:nominations", args=[competition.pk]))
+    assert [e.team for e in page.context["teams"]] == [places["team_c"]]
     response = client.post(reverse("ankang:propose", args=[competition.pk]),
-                           {"unit": org.unit_a1a.pk, "kind": "team", "team": "装配一班"})
+                           {"unit": org.unit_a1a.pk, "kind": "team", "team": places["team_c"].pk})
     assert response.status_code == 302
-    assert competition.nominations.filter(team="装配一班").exists()
+    assert competition.nominations.get(kind="team").team == places["team_c"]
+
+
+def test_propose_a_team_not_enrolled_is_refused(client, competition, org, people, nomination, places):
+    client.force_login(people["unit"])
+    client.post(reverse("ankang:propose", args=[competition.pk]),
+                {"unit": org.unit_a1a.pk, "kind": "team", "team": places["team_a"].pk})
+    assert not competition.nominations.filter(kind="team").exists()
 
 
 def test_propose_for_a_unit_outside_is_refused(client, competition, org, people, nomination):

@@ -159,3 +159,26 @@ def test_fixed_list_refuses_changes(competition, org, people, quotas):
     _refused("fixed", nominations.forward_nomination, other, actor=people["county"])
     _refused("fixed", propose_person, competition, org.unit_a1a, people["unit"], "丙")
     _refused("permission_denied", nominations.publish_commendation, competition, actor=people["city"])
+
+
+def _at_province(competition, org, people):
+    confirmed(competition, org.unit_a0, people["unit_a0"], people["city"])
+    nomination = propose_person(competition, org.unit_a0, people["unit_a0"])
+    return nominations.forward_nomination(nomination, actor=people["city"])
+
+
+def test_list_with_a_grade_of_the_competitions_own_data(competition, org, people, quotas):
+    competition.grades.filter(code="first").update(name="特等")
+    competition.grades.create(code="merit", rank=9, name="优秀奖")
+    nomination = nominations.list_nomination(_at_province(competition, org, people), actor=people["committee"],
+                                             grade="merit")
+    assert nomination.grade.name == "优秀奖"
+    assert [g.name for g in competition.grades.all()] == ["特等", "二等", "三等", "优秀奖"]
+
+
+def test_list_with_a_grade_the_competition_does_not_have_is_refused(competition, org, people, quotas):
+    competition.grades.filter(code="third").delete()
+    nomination = _at_province(competition, org, people)
+    _refused("bad_grade", nominations.list_nomination, nomination, actor=people["committee"], grade="third")
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.PENDING and nomination.grade is None

@@ -5,10 +5,12 @@ the nomination list xlsx read back."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from docx import Document
 from openpyxl import load_workbook
 
 from ankang import nominations, report
+from ankang.models import parse_reminder_days, validate_reminder_days
 from ankang.nomination_enums import ReportState
 from ankang.nomination_models import Nomination
 from portal.refusals import Refused
@@ -90,6 +92,36 @@ def test_no_reminder_long_before_the_due_date(competition, people, records):
     competition.report_due_on = days(60)
     competition.save()
     assert report.remind_reports() == 0
+
+
+def _reminders(user):
+    return Notification.objects.filter(user=user, kind=NotificationKind.ANKANG, message__contains="报送").count()
+
+
+def test_reminders_once_per_configured_day_not_every_day(competition, org, people, records):
+    competition.report_due_on, competition.reminder_days = days(7), "7,3,1"
+    competition.save()
+    sent_per_day = [report.remind_reports(today=days(offset)) for offset in range(8)]
+    # due in 7 days: reminded on days 0 (7 before), 4 (3 before) and 6 (1 before) only, by the daily runs
+    assert [n > 0 for n in sent_per_day] == [True, False, False, False, True, False, True, False]
+    assert _reminders(people["unit"]) == 3
+    assert report.remind_reports(today=days(6)) == 0  # the task run twice on a day reminds no one again
+    assert _reminders(people["unit"]) == 3
+
+
+def test_a_missed_reminder_day_is_caught_up_once(competition, org, people, records):
+    competition.report_due_on, competition.reminder_days = days(7), "7,3"
+    competition.save()
+    assert report.remind_reports(today=days(5)) > 0  # the task did not run on days 0 and 4
+    assert report.remind_reports(today=days(6)) == 0
+    assert _reminders(people["unit"]) == 1
+    assert report.remind_reports(today=days(8)) == 0  # after the due date
+
+
+def test_reminder_days_must_be_numbers():
+    with pytest.raises(ValidationError):
+        validate_reminder_days("7,三")
+    assert parse_reminder_days("1，7,3,7") == [7, 3, 1]
 
 
 def test_nomination_list_xlsx_reads_back(competition, org, people):

@@ -32,11 +32,29 @@ def test_enrol_then_confirm_by_county(competition, org, people):
     assert AuditRecord.objects.filter(action="ankang.decide_enrolment").count() == 1
 
 
-def test_enrol_team_needs_a_name(competition, org, people):
-    with pytest.raises(Refused, match="班组名称"):
+def test_enrol_team_needs_a_team_node(competition, org, people, places):
+    with pytest.raises(Refused, match="选择本单位的班组"):
         services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM)
-    team = services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM, team="电工班")
-    assert team.label.endswith("电工班")
+    team = services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM,
+                          team=places["team_a"])
+    assert (team.team, team.workshop) == (places["team_a"], places["machining"])
+    assert team.label == f"{org.unit_a1a.name} 机加工车间 甲班"
+
+
+def test_enrol_team_of_another_unit_is_refused(competition, org, people, places):
+    with pytest.raises(Refused, match="不属于本单位"):
+        services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM,
+                       team=places["team_d"])
+    assert not Enrolment.objects.exists()
+
+
+def test_enrol_the_same_team_twice_is_refused_but_two_teams_are_fine(competition, org, people, places):
+    services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM, team=places["team_a"])
+    services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM, team=places["team_b"])
+    with pytest.raises(Refused, match="已经报名"):
+        services.enrol(competition, org.unit_a1a, actor=people["unit"], kind=EnrolmentKind.TEAM,
+                       team=places["team_a"])
+    assert Enrolment.objects.count() == 2
 
 
 def test_enrol_after_the_deadline_is_refused(org, people):
@@ -94,11 +112,29 @@ def test_record_activity_with_photos(competition, org, people):
     assert row.level == RecordLevel.UNIT
 
 
-def test_record_for_a_team_enrolment_is_the_teams(competition, org, people):
+def test_record_for_a_team_enrolment_is_the_teams(competition, org, people, places):
     team = confirmed(competition, org.unit_a1a, people["unit"], people["county"], kind=EnrolmentKind.TEAM,
-                     team="电工班")
-    row = record(competition, team, people["unit"], code="drill")
-    assert (row.level, row.team) == (RecordLevel.TEAM, "电工班")
+                     team=places["team_a"])
+    row = record(competition, team, people["unit"], code="drill", level=RecordLevel.UNIT)
+    assert (row.level, row.workshop, row.team) == (RecordLevel.TEAM, places["machining"], places["team_a"])
+
+
+def test_record_of_the_unit_by_a_workshop_or_a_team_node(competition, org, people, places):
+    enrolment = confirmed(competition, org.unit_a1a, people["unit"], people["county"])
+    by_workshop = record(competition, enrolment, people["unit"], level=RecordLevel.WORKSHOP,
+                         workshop=places["assembly"])
+    by_team = record(competition, enrolment, people["unit"], level=RecordLevel.TEAM, team=places["team_c"])
+    assert (by_workshop.workshop, by_workshop.team) == (places["assembly"], None)
+    assert (by_team.workshop, by_team.team) == (places["assembly"], places["team_c"])
+
+
+def test_record_by_a_node_of_another_unit_or_without_one_is_refused(competition, org, people, places):
+    enrolment = confirmed(competition, org.unit_a1a, people["unit"], people["county"])
+    with pytest.raises(Refused, match="不属于本单位"):
+        record(competition, enrolment, people["unit"], level=RecordLevel.WORKSHOP, workshop=places["storage"])
+    with pytest.raises(Refused, match="请选择班组"):
+        record(competition, enrolment, people["unit"], level=RecordLevel.TEAM)
+    assert not ActivityRecord.objects.exists()
 
 
 def test_record_unit_not_enrolled_is_refused(competition, org, people):
@@ -136,7 +172,7 @@ def test_record_with_a_hostile_file_stores_nothing(competition, org, people, set
                                 participants=10, description="培训")
     with pytest.raises(Refused):
         services.record_activity(competition, enrolment, data, actor=people["unit"],
-                                 photos=[photo_upload(), upload(other_format("PNG"), name="x.jpg")])
+                                 photos=[photo_upload(), upload(other_format("GIF"), name="x.jpg")])
     assert not ActivityRecord.objects.exists() and not ActivityEvidence.objects.exists()
     assert stored_files(settings) == []
 

@@ -225,8 +225,8 @@ def test_lists_constant_queries(client, competition, org, people, django_assert_
     assert len(response.context["page"].object_list) == 3
 
 
-def test_new_record_form_lists_only_confirmed_enrolments(client, competition, org, people, enrolment):
-    services.enrol(competition, org.unit_a1a, actor=people["unit"], kind="team", team="电工班")  # not confirmed
+def test_new_record_form_lists_only_confirmed_enrolments(client, competition, org, people, enrolment, places):
+    services.enrol(competition, org.unit_a1a, actor=people["unit"], kind="team", team=places["team_a"])  # not confirmed
     client.force_login(people["unit"])
     response = client.get(reverse("ankang:new_record", args=[competition.pk]))
     assert response.status_code == 200
@@ -247,3 +247,20 @@ def test_competition_page_for_the_unit_offers_enrolment(client, competition, peo
     response = client.get(reverse("ankang:competition", args=[competition.pk]))
     assert response.context["enrol_form"] is not None
     assert "送清凉" in response.content.decode() and "7–8月" in response.content.decode()
+
+
+def test_enrol_a_team_node_from_the_competition_page(client, competition, org, people, places):
+    client.force_login(people["unit"])
+    page = client.get(reverse("ankang:competition", args=[competition.pk]))
+    assert set(page.context["enrol_form"].fields["team"].queryset) == {
+        places["team_a"], places["team_b"], places["team_c"]}
+    response = client.post(reverse("ankang:enrol", args=[competition.pk]),
+                           {"kind": "team", "team": places["team_c"].pk, "members": 12})
+    assert response.status_code == 302
+    assert competition.enrolments.get().team == places["team_c"]
+
+
+def test_enrol_a_team_of_another_unit_is_refused_by_the_form(client, competition, org, people, places):
+    client.force_login(people["unit"])
+    client.post(reverse("ankang:enrol", args=[competition.pk]), {"kind": "team", "team": places["team_d"].pk})
+    assert not competition.enrolments.exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ankang import services
 from ankang.enums import EnrolmentKind
 from ankang.models import ActivityType, CalendarTemplate, Competition, ScoreTemplate
-from ankang.seed_data import seed
+from ankang.seed_data import seed, seed_grades
 from portal.accounts.enums import RoleKind
 from tests.factories.accounts import make_user
 from tests.factories.hazards import ensure_ledger_seed, photo_upload
@@ -46,14 +46,16 @@ def make_competition(place, **dates) -> Competition:
     values = {"starts_on": days(-150), "ends_on": days(30), "enrol_closes_on": days(10),
               "records_close_on": days(20), "self_score_closes_on": days(20), "review_closes_on": days(30),
               "report_due_on": days(14), **dates}
-    return Competition.objects.create(
+    competition = Competition.objects.create(
         name="测试“安康杯”竞赛", cycle="2025–2026年度", year=values["ends_on"].year, place=place,
         organisers="省总工会\n省应急管理厅\n省卫生健康委", theme="落实安全生产责任，推动安全发展",
         calendar=CalendarTemplate.objects.get(version="2021"), score_template=ScoreTemplate.objects.get(version="默认"),
         **values)
+    seed_grades(apps, competition)
+    return competition
 
 
-def confirmed(competition, unit, unit_user, county_user, *, kind=EnrolmentKind.UNIT, team: str = ""):
+def confirmed(competition, unit, unit_user, county_user, *, kind=EnrolmentKind.UNIT, team=None):
     enrolment = services.enrol(competition, unit, actor=unit_user, kind=kind, team=team)
     return services.decide_enrolment(enrolment, actor=county_user, confirm=True)
 
