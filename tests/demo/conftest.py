@@ -1,19 +1,24 @@
-import io
-
-import pytest
-from django.core.management import call_command
 from django.test import Client
+
+from portal.accounts.enums import RoleKind
 
 DEMO_PASSWORD = "Demo@2025"
 
-
-@pytest.fixture
-def seed_output(settings) -> str:
-    """The demo seeded once (seed_demo wants DEBUG); what it printed."""
-    settings.DEBUG = True
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+# The README's demo accounts: account → (role kind, node name or None when checked separately)
+ACCOUNTS = {
+    "worker1": (RoleKind.WORKER, None),
+    "unit1": (RoleKind.UNIT, None),
+    "county1": (RoleKind.COUNTY, "太原市小店区总工会"),
+    "city1": (RoleKind.CITY, "太原市总工会"),
+    "industry1": (RoleKind.CITY, None),
+    "group1": (RoleKind.COUNTY, None),
+    "expert1": (RoleKind.EXPERT, None),
+    "expert2": (RoleKind.EXPERT, None),
+    "expert3": (RoleKind.EXPERT, None),
+    "expert4": (RoleKind.EXPERT, None),
+    "expert5": (RoleKind.EXPERT, None),
+    "committee": (RoleKind.COMMITTEE, "山西省总工会"),
+}
 
 
 def logged_in(username: str) -> Client:
