@@ -14,7 +14,7 @@ from hazards.models import (
     StoppageProposal,
 )
 from portal.accounts.models import Role
-from tests.demo.conftest import DEMO_PASSWORD, logged_in
+from tests.demo.accounts import DEMO_PASSWORD, logged_in
 
 pytestmark = pytest.mark.django_db
 

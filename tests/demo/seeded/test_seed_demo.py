@@ -16,7 +16,7 @@ from portal.campaigns.models import AwardLevel, Campaign, HazardCategory, Indust
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from returns.models import Return, StatTemplate
-from tests.demo.conftest import ACCOUNTS, DEMO_PASSWORD
+from tests.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from tips.models import RewardRule, TipProgramme
 
 pytestmark = pytest.mark.django_db

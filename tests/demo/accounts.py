@@ -1,3 +1,5 @@
+"""The README's demo accounts and their password, for the demo tests (tests/demo and tests/demo/seeded)."""
+
 from django.test import Client
 
 from portal.accounts.enums import RoleKind
