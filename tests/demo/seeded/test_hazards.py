@@ -6,21 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from demo.hazards import ACCOUNTS, UNIT
-from hazards.enums import HazardLevel, HazardSource, HazardState, InspectionLevel
+from hazards.enums import HazardLevel, HazardSource, HazardState
 from hazards.models import (
     Hazard,
     HazardEvent,
     HazardPhoto,
-    HazardProgramme,
-    InspectionRound,
-    InspectionRule,
-    MajorHazardCriterion,
     StoppageProposal,
 )
 from portal.accounts.models import Role
-from returns.models import Return, StatTemplate
-from tests.demo.conftest import DEMO_PASSWORD, logged_in
-from tips.models import RewardRule, TipProgramme
+from tests.demo.accounts import DEMO_PASSWORD, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -120,13 +114,3 @@ def test_seed_demo_twice_adds_no_hazard(seed_output):
 def test_demo_sources_include_inspection_and_union_check(seed_output):
     sources = set(Hazard.objects.values_list("source", flat=True))
     assert {HazardSource.WORKER_REPORT, HazardSource.INSPECTION, HazardSource.UNION_CHECK, HazardSource.TIP} <= sources
-
-
-def test_seed_demo_reset_brings_back_the_programmes_the_data_migrations_wrote(seed_output):
-    # --reset flushes every table, the rows of the data migrations too: the demo writes them again.
-    call_command("seed_demo", "--reset", "--yes", stdout=io.StringIO())
-    assert HazardProgramme.objects.filter(is_default=True).exists() and MajorHazardCriterion.objects.exists()
-    assert TipProgramme.objects.filter(is_default=True).exists() and RewardRule.objects.exists()
-    assert set(Hazard.objects.values_list("state", flat=True)) == set(HazardState.values)
-    assert set(InspectionRule.objects.values_list("level", flat=True)) == set(InspectionLevel.values)
-    assert InspectionRound.objects.exists() and StatTemplate.objects.exists() and Return.objects.exists()

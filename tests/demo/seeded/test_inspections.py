@@ -1,9 +1,6 @@
 """demo.inspections.seed_inspections: the demo's 车间/班组, plans and rounds, a few missed and one finding."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from demo import data as demo_data
 from demo.inspections import WORKPLACES, seed_inspections
@@ -16,12 +13,7 @@ from portal.directory.models import OrgNode
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_directory():
-    call_command("seed_demo", "--force", stdout=StringIO())
-
-
-def test_seed_demo_adds_workplaces_plans_rounds_missed_and_one_finding(demo_directory):
+def test_seed_demo_adds_workplaces_plans_rounds_missed_and_one_finding(demo_db):
     # seed_demo runs seed_inspections: every unit has its kind's 车间 and 班组 (the ledger demo's hazards may
     # name a few more at the demo unit), and 小店区's units have their plans and past rounds.
     for unit in OrgNode.objects.units():
@@ -46,7 +38,7 @@ def test_seed_demo_adds_workplaces_plans_rounds_missed_and_one_finding(demo_dire
     assert all(row.done for row in rows)
 
 
-def test_seed_inspections_again_adds_nothing(demo_directory):
+def test_seed_inspections_again_adds_nothing(demo_db):
     seed_inspections()
     counts = (OrgNode.objects.count(), InspectionPlan.objects.count(), InspectionRound.objects.count(),
               Hazard.objects.count())

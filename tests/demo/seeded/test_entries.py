@@ -28,12 +28,13 @@ DEMO_PASSWORD = "Demo@2025"
 
 
 def seed(*args) -> str:
+    """seed_demo again on the shared demo (which has no entries): what --entries adds and assigns."""
     out = StringIO()
     call_command("seed_demo", "--force", *args, stdout=out)  # tests run with DEBUG off
     return out.getvalue()
 
 
-def test_seed_demo_entries_spread_over_units_states_and_tiers():
+def test_seed_demo_entries_spread_over_units_states_and_tiers(demo_db):
     output = seed("--entries", "120", "--no-photos")
     assert "新增演示作品 120 件" in output
     entries = Entry.objects.filter(author__username__startswith=AUTHOR_PREFIX)
@@ -60,7 +61,7 @@ def test_seed_demo_entries_spread_over_units_states_and_tiers():
                                             state=EntryState.PROVINCE_RECOMMENDED).count() <= quota.cap
 
 
-def test_seed_demo_entries_is_idempotent():
+def test_seed_demo_entries_is_idempotent(demo_db):
     seed("--entries", "10", "--no-photos")
     users = User.objects.count()
     assert "新增演示作品 0 件" in seed("--entries", "10", "--no-photos")
@@ -70,7 +71,7 @@ def test_seed_demo_entries_is_idempotent():
     assert Entry.objects.count() == 15
 
 
-def test_demo_entries_with_photos_are_valid_distinct_jpegs():
+def test_demo_entries_with_photos_are_valid_distinct_jpegs(demo_db):
     from submissions.photos import photo_rules_for, validate_photo
 
     seed()
@@ -89,7 +90,7 @@ def test_demo_entries_with_photos_are_valid_distinct_jpegs():
     assert not Entry.objects.filter(has_duplicate_photo=True).exists()
 
 
-def test_demo_flow_worker_unit_county_city_province_with_demo_accounts():
+def test_demo_flow_worker_unit_county_city_province_with_demo_accounts(demo_db):
     seed()
     campaign = Campaign.objects.current()
     worker = User.objects.get(username="worker1")
@@ -133,7 +134,7 @@ def listed(page) -> list[int]:
     return [int(pk) for pk in re.findall(r'data-entry="(\d+)"', page.content.decode())]
 
 
-def test_seed_demo_entries_start_every_reviewer_account_with_work_it_can_do():
+def test_seed_demo_entries_start_every_reviewer_account_with_work_it_can_do(demo_db):
     seed("--entries", str(len(GUIDED)), "--no-photos")
     for username, action in REVIEWERS.items():
         client, user = logged_in(username), User.objects.get(username=username)
@@ -150,7 +151,7 @@ def test_seed_demo_entries_start_every_reviewer_account_with_work_it_can_do():
         assert ready[0] not in listed(client.get(reverse("review:queue"))), username
 
 
-def test_seed_demo_entries_give_unit1_an_entry_to_score_first():
+def test_seed_demo_entries_give_unit1_an_entry_to_score_first(demo_db):
     seed("--entries", str(len(GUIDED)), "--no-photos")
     client, unit1 = logged_in("unit1"), User.objects.get(username="unit1")
     unscored = Entry.objects.filter(pk__in=listed(client.get(reverse("review:queue"))), unit_score=None)
@@ -162,7 +163,7 @@ def test_seed_demo_entries_give_unit1_an_entry_to_score_first():
     assert entry.unit_score is not None
 
 
-def test_seed_demo_entries_give_every_expert_entries_to_score():
+def test_seed_demo_entries_give_every_expert_entries_to_score(demo_db):
     seed("--entries", str(len(GUIDED)), "--no-photos")
     experts = User.objects.filter(roles__kind=RoleKind.EXPERT).order_by("username")
     assert experts.count() >= 5
@@ -187,7 +188,7 @@ def full_panels(campaign) -> None:
         assert not any(entry.selection_union_id in ties.get(pk, ()) for pk in experts), entry
 
 
-def test_seed_demo_entries_give_every_province_entry_a_full_panel():
+def test_seed_demo_entries_give_every_province_entry_a_full_panel(demo_db):
     seed("--entries", "60", "--no-photos")
     campaign = Campaign.objects.current()
     assert entries_in_review(campaign).values("selection_union").distinct().count() > 3
@@ -197,7 +198,7 @@ def test_seed_demo_entries_give_every_province_entry_a_full_panel():
     assert unions.count() == User.objects.filter(roles__kind=RoleKind.EXPERT).count() >= 5
 
 
-def test_seed_demo_adds_experts_when_the_campaign_wants_bigger_panels():
+def test_seed_demo_adds_experts_when_the_campaign_wants_bigger_panels(demo_db):
     seed()
     campaign = Campaign.objects.current()
     campaign.experts_per_entry = 6
@@ -207,7 +208,7 @@ def test_seed_demo_adds_experts_when_the_campaign_wants_bigger_panels():
     full_panels(campaign)
 
 
-def test_seed_demo_entries_again_assigns_nothing_and_adds_nothing():
+def test_seed_demo_entries_again_assigns_nothing_and_adds_nothing(demo_db):
     seed("--entries", str(len(GUIDED)), "--no-photos")
     from review.experts.services import remove_assignment
 

@@ -10,7 +10,7 @@ from demo.tips import ACCOUNTS, DEMO_RECEIPT
 from hazards.enums import HazardSource
 from hazards.models import Hazard
 from portal.accounts.models import Role
-from tests.demo.conftest import DEMO_PASSWORD, logged_in
+from tests.demo.accounts import DEMO_PASSWORD, logged_in
 from tips import services
 from tips.enums import RewardState, TipState
 from tips.models import Reward, Tip, VaultOpening
