@@ -1,0 +1,41 @@
+"""Trigram (pg_trgm) GIN indexes for the ledger's search (hazards.search), on PostgreSQL only.
+
+Each index is on the expression Django's icontains compares, UPPER(col::text), so that
+`description__icontains="配电箱"` is answered from the index instead of scanning every hazard in scope
+(docs/perf/hazards.md). SQLite migrates through this as a no-op and keeps its plain LIKE; the indexes are
+not part of the model state (they are an implementation detail of one database).
+"""
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
+COLUMNS = ("code", "description", "location")
+
+
+def create_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in COLUMNS:
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS "hazard_search_{column}_trgm" ON "hazards_hazard" '
+            f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)')
+
+
+def drop_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in COLUMNS:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "hazard_search_{column}_trgm"')
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("hazards", "0008_ledger_order_index"),
+    ]
+
+    operations = [
+        # CreateExtension does nothing on a database other than PostgreSQL.
+        TrigramExtension(),
+        migrations.RunPython(create_indexes, drop_indexes),
+    ]

@@ -1,0 +1,36 @@
+"""The ledger's "搜索": one condition used by the ledger page and the 台账 export alike.
+
+A hazard matches when its code, description or place contains the words, or its 车间/班组 is named so.
+On PostgreSQL the three text columns are served by pg_trgm GIN indexes on the very expressions Django's
+icontains writes (UPPER(col::text) LIKE UPPER('%…%'), migration 0009), so a city's ledger of 100,000 is
+searched through the indexes instead of being scanned (docs/perf/hazards.md). The 车间/班组 are looked up
+first by name in the directory (one small query) and matched by id: a join on their name inside the OR
+would keep PostgreSQL from combining the indexes and send it back to scanning every hazard in scope.
+SQLite has no such index and runs the same icontains.
+"""
+
+from django.db.models import Q
+
+from portal.directory.enums import WORKPLACE_KINDS
+from portal.directory.models import OrgNode
+
+# Text columns searched directly (each with a trigram index on PostgreSQL).
+SEARCHED_TEXT = ("code", "description", "location")
+# Directory nodes searched by their name.
+SEARCHED_NODES = ("workshop", "team")
+
+
+def search_condition(q: str) -> Q:
+    """The hazards whose text or 车间/班组 name contains `q` (stripped; "" matches all)."""
+    q = q.strip()
+    if not q:
+        return Q()
+    condition = Q()
+    for name in SEARCHED_TEXT:
+        condition |= Q(**{f"{name}__icontains": q})
+    nodes = list(OrgNode.objects.filter(kind__in=WORKPLACE_KINDS, name__icontains=q).values_list("pk", flat=True))
+    if nodes:
+        for name in SEARCHED_NODES:
+            condition |= Q(**{f"{name}_id__in": nodes})
+    return condition
+
