@@ -35,6 +35,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_
 os.environ.setdefault("PORTAL_DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+LOAD_AT_START = os.getloadavg()
 CITY = "基准市{size}总工会"
 COUNTIES, UNITS_PER_COUNTY = 10, 100
 PREFIX = "bench-hz-"
@@ -224,6 +225,7 @@ def report(results: list[dict], runs: int) -> str:
         "",
         f"- nproc: {os.cpu_count()}, python {platform.python_version()}, {platform.platform()}",
         f"- database: {connection.vendor} {version}",
+        f"- load average at the start (1/5/15 min): {' / '.join(f'{v:.2f}' for v in LOAD_AT_START)}",
         f"- load average at the end (1/5/15 min): {' / '.join(f'{v:.2f}' for v in os.getloadavg())}",
         "",
         "## List pages (ms)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,12 +155,13 @@ class LedgerExporter(Exporter):
                   for name in ("state", "category", "level", "source")}
         finders: dict[tuple, str] = {}  # the finder as this user sees them depends on these alone
         overdue, listed = _("已逾期"), _("挂牌督办")
+        today = timezone.localdate()  # once, not per row
         for number, h in enumerate(self.hazards.select_related(*_related()).iterator(chunk_size=2000), start=1):
             key = (h.source, h.finder_id, h.finder_named, h.unit_id)
             if key not in finders:
                 finders[key] = finder_display(h, user)
             state = labels["state"].get(h.state, "")
-            notes = [text for condition, text in ((h.is_overdue(), overdue), (h.regulator_listed, listed))
+            notes = [text for condition, text in ((h.is_overdue(today), overdue), (h.regulator_listed, listed))
                      if condition]
             if h.reopened_count:
                 notes.append(_("重新打开%(count)d次") % {"count": h.reopened_count})

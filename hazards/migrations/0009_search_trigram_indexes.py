@@ -6,7 +6,6 @@ Each index is on the expression Django's icontains compares, UPPER(col::text), s
 not part of the model state (they are an implementation detail of one database).
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 COLUMNS = ("code", "description", "location")
@@ -15,6 +14,8 @@ COLUMNS = ("code", "description", "location")
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in COLUMNS:
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "hazard_search_{column}_trgm" ON "hazards_hazard" '
@@ -34,8 +35,8 @@ class Migration(migrations.Migration):
         ("hazards", "0008_ledger_order_index"),
     ]
 
+    # Not TrigramExtension(): unapplying it asks pg_extension even on SQLite, and would drop an extension
+    # other things may use; going back drops the indexes only.
     operations = [
-        # CreateExtension does nothing on a database other than PostgreSQL.
-        TrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes),
     ]
