@@ -1,9 +1,9 @@
 """Trigram (pg_trgm) GIN indexes for the ledger's search (hazards.search), on PostgreSQL only.
 
-Each index is on the expression Django's icontains compares, UPPER(col::text), so that
-`description__icontains="配电箱"` is answered from the index instead of scanning every hazard in scope
-(docs/perf/hazards.md). SQLite migrates through this as a no-op and keeps its plain LIKE; the indexes are
-not part of the model state (they are an implementation detail of one database).
+Each index is on the column upper-cased with every character tripled, the expression hazards.search.Tripled
+writes, so that a search of one, two or more characters ("门", "消防", "配电箱") is answered from the indexes
+instead of scanning every hazard in scope (docs/perf/hazards.md). SQLite migrates through this as a no-op
+and keeps its plain LIKE; the indexes are not part of the model state (one database's detail).
 """
 
 from django.db import migrations
@@ -19,7 +19,7 @@ def create_indexes(apps, schema_editor):
     for column in COLUMNS:
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "hazard_search_{column}_trgm" ON "hazards_hazard" '
-            f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)')
+            f"""USING gin ((regexp_replace(UPPER(("{column}")::text), '(.)', '\\1\\1\\1', 'g')) gin_trgm_ops)""")
 
 
 def drop_indexes(apps, schema_editor):

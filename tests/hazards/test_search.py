@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from hazards.models import Hazard
 from hazards.search import search_condition
@@ -45,11 +46,26 @@ def test_blank_search_matches_everything(org):
     assert _found("  ") == hazards
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram indexes exist on PostgreSQL only")
-def test_search_columns_have_trigram_indexes_on_postgresql():
+ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes exist on PostgreSQL only")
+
+
+@ON_POSTGRESQL
+def test_search_columns_have_tripled_trigram_indexes_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'hazards_hazard' "
                        "AND indexname LIKE 'hazard_search_%%'")
         indexes = dict(cursor.fetchall())
     assert set(indexes) == {f"hazard_search_{column}_trgm" for column in ("code", "description", "location")}
-    assert all("gin_trgm_ops" in definition and "upper(" in definition for definition in indexes.values())
+    assert all("gin_trgm_ops" in definition and "regexp_replace(upper(" in definition
+               for definition in indexes.values())
+
+
+@ON_POSTGRESQL
+@pytest.mark.parametrize("q", ["门", "消防", "配电箱", "ab", "AB", "a%b", "a_b", "50%", "_", "\\", "箱门", "门门"])
+def test_tripled_search_finds_exactly_what_icontains_finds(org, q):
+    texts = ["配电箱门未上锁", "消防通道堵塞", "xAbY", "a%b 超标 50%", "a_b", "axb", "路径\\盘", "门门口", "门口"]
+    for text in texts:
+        HazardFactory(unit=org.unit_a1a, description=text, location=text[::-1])
+    expected = set(Hazard.objects.filter(Q(description__icontains=q) | Q(location__icontains=q)
+                                         | Q(code__icontains=q)).values_list("pk", flat=True))
+    assert _found(q) == expected
