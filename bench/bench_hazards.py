@@ -223,7 +223,7 @@ def report(results: list[dict], runs: int) -> str:
         "holds size/1000 and a county size/10). List figures are the server time of GET /hazards/ through",
         f"Django's test client, the median of {runs} requests after 3 warm-up ones, and the queries of one request",
         "with their time as the client saw it (the database's share of the page; the rest is Python and waiting",
-        "for a core under load);"
+        "for a core under load);",
         "the export is LedgerExport.generate (what the export task runs) of the county's whole ledger, median of 3.",
         "",
         "## Machine",
