@@ -4,14 +4,20 @@ Each index is on the column upper-cased with every character tripled, the expres
 writes, so that a search of one, two or more characters ("门", "消防", "配电箱") is answered from the indexes
 instead of scanning every hazard in scope (docs/perf/hazards.md). SQLite migrates through this as a no-op
 and keeps its plain LIKE; the indexes are not part of the model state (one database's detail).
+
+It also keeps finer statistics of hazards.unit_id: with the default 100 most common values PostgreSQL
+guessed a small county's ledger from the average unit (4,593 hazards for 100) and walked the whole order
+index for its 20 rows; with 2,000 the estimate is exact and the county's rows are fetched by unit.
 """
 
 from django.db import migrations
 
 COLUMNS = ("code", "description", "location")
+# Most common units PostgreSQL keeps statistics of (its default is 100).
+UNIT_STATISTICS = 2000
 
 
-def create_indexes(apps, schema_editor):
+def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
@@ -20,13 +26,15 @@ def create_indexes(apps, schema_editor):
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "hazard_search_{column}_trgm" ON "hazards_hazard" '
             f"""USING gin ((regexp_replace(UPPER(("{column}")::text), '(.)', '\\1\\1\\1', 'g')) gin_trgm_ops)""")
+    schema_editor.execute(f'ALTER TABLE "hazards_hazard" ALTER COLUMN "unit_id" SET STATISTICS {UNIT_STATISTICS}')
 
 
-def drop_indexes(apps, schema_editor):
+def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for column in COLUMNS:
         schema_editor.execute(f'DROP INDEX IF EXISTS "hazard_search_{column}_trgm"')
+    schema_editor.execute('ALTER TABLE "hazards_hazard" ALTER COLUMN "unit_id" SET STATISTICS -1')
 
 
 class Migration(migrations.Migration):
@@ -38,5 +46,5 @@ class Migration(migrations.Migration):
     # Not TrigramExtension(): unapplying it asks pg_extension even on SQLite, and would drop an extension
     # other things may use; going back drops the indexes only.
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes),
+        migrations.RunPython(forwards, backwards),
     ]
