@@ -35,6 +35,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_
 os.environ.setdefault("PORTAL_DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+LOAD_AT_START = os.getloadavg()
 CITY = "基准市{size}总工会"
 COUNTIES, UNITS_PER_COUNTY = 10, 100
 PREFIX = "bench-hz-"
@@ -46,9 +47,10 @@ SCENARIOS = {
     "unit": [("默认", {}), ("状态：整改中", {"state": "rectifying"}), ("只看已逾期", {"overdue": "on"}),
              ("搜索“配电箱”", {"q": "配电箱"})],
     "county": [("默认", {}), ("状态：整改中", {"state": "rectifying"}), ("只看已逾期", {"overdue": "on"}),
-               ("搜索“配电箱”", {"q": "配电箱"}), ("第 20 页", {"page": "20"})],
+               ("搜索“配电箱”", {"q": "配电箱"}), ("搜索“消防”", {"q": "消防"}), ("第 20 页", {"page": "20"})],
     "city": [("默认", {}), ("级别：重大", {"level": "major"}), ("只看已逾期", {"overdue": "on"}),
-             ("搜索“配电箱”", {"q": "配电箱"}), ("类别＋来源", {"category": "management", "source": "worker_report"}),
+             ("搜索“配电箱”", {"q": "配电箱"}), ("搜索“消防”", {"q": "消防"}), ("搜索“门”", {"q": "门"}),
+             ("类别＋来源", {"category": "management", "source": "worker_report"}),
              ("第 200 页", {"page": "200"})],
 }
 
@@ -171,7 +173,8 @@ def timed_get(client, url, params, runs):
         response = client.get(url, params)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    return statistics.median(times), max(times), len(queries.captured_queries)
+    sql = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    return statistics.median(times), max(times), len(queries.captured_queries), sql
 
 
 def measure_lists(people, runs: int) -> list[dict]:
@@ -182,8 +185,9 @@ def measure_lists(people, runs: int) -> list[dict]:
         client = Client(HTTP_HOST="localhost")
         client.force_login(people[role])
         for label, params in scenarios:
-            median, worst, queries = timed_get(client, "/hazards/", params, runs)
-            rows.append({"role": role, "scenario": label, "median": median, "max": worst, "queries": queries})
+            median, worst, queries, sql = timed_get(client, "/hazards/", params, runs)
+            rows.append({"role": role, "scenario": label, "median": median, "max": worst, "queries": queries,
+                         "sql": sql})
     return rows
 
 
@@ -217,24 +221,27 @@ def report(results: list[dict], runs: int) -> str:
         "Measured by `python bench/bench_hazards.py` (DATABASE_URL → PostgreSQL `bench_hazards`): a city of 10",
         "counties × 100 units whose ledger grows to each size, hazards spread evenly over the units (so a unit",
         "holds size/1000 and a county size/10). List figures are the server time of GET /hazards/ through",
-        f"Django's test client, the median of {runs} requests after 3 warm-up ones, and the queries of one request;",
+        f"Django's test client, the median of {runs} requests after 3 warm-up ones, and the queries of one request",
+        "with their time as the client saw it (the database's share of the page; the rest is Python and waiting",
+        "for a core under load);",
         "the export is LedgerExport.generate (what the export task runs) of the county's whole ledger, median of 3.",
         "",
         "## Machine",
         "",
         f"- nproc: {os.cpu_count()}, python {platform.python_version()}, {platform.platform()}",
         f"- database: {connection.vendor} {version}",
+        f"- load average at the start (1/5/15 min): {' / '.join(f'{v:.2f}' for v in LOAD_AT_START)}",
         f"- load average at the end (1/5/15 min): {' / '.join(f'{v:.2f}' for v in os.getloadavg())}",
         "",
         "## List pages (ms)",
         "",
-        "| hazards | role | scenario | median | max | queries |",
-        "| ---: | --- | --- | ---: | ---: | ---: |",
+        "| hazards | role | scenario | median | max | queries | SQL of one request |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         for row in result["lists"]:
             lines.append(f"| {result['size']:,} | {row['role']} | {row['scenario']} | {row['median']:.1f} | "
-                         f"{row['max']:.1f} | {row['queries']} |")
+                         f"{row['max']:.1f} | {row['queries']} | {row['sql']:.1f} |")
     lines += ["", "## 台账 export of the county (s)", "",
               "| hazards | rows exported | median | max | CPU (median) | file |", "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for result in results:

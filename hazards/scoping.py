@@ -21,9 +21,23 @@ from hazards.roles import (
 from portal.accounts.enums import RoleKind
 from portal.directory.models import OrgNode
 
+# An area of at most this many nodes (a county) is matched by a list of its ids, a bigger one (a city, a
+# province) by a subquery: PostgreSQL estimates a list id by id against its statistics of the column, which
+# costs more planning time than it saves once the list runs to a thousand ids (a city of 1,011 nodes: +30 ms
+# a query), and a big area's ledger is paged through the order index and counted by reading the table anyway.
+AREA_ID_LIST_MAX = 500
+
 
 def _units_below(node):
-    return OrgNode.objects.filter(path__startswith=node.path).values("pk")
+    """The ids of the nodes of `node`'s subtree, as a list when there are at most AREA_ID_LIST_MAX of them.
+
+    A list (one small query here) lets PostgreSQL count the area's hazards through the unit index and
+    estimate how many there are: a subquery inside the scope's OR can only be a filter, so every COUNT of
+    a county's ledger read the whole table (docs/perf/hazards.md). A bigger area keeps the subquery, which
+    PostgreSQL still estimates from the directory rather than guessing from a join on the unit's path."""
+    below = OrgNode.objects.filter(path__startswith=node.path).values("pk")
+    ids = [row["pk"] for row in below[:AREA_ID_LIST_MAX + 1]]
+    return ids if len(ids) <= AREA_ID_LIST_MAX else below
 
 
 def hazards_for_user(user):
@@ -39,10 +53,9 @@ def hazards_for_user(user):
     for role in user.role_list:
         if role.node_id is None:
             continue
-        # The area's units as a subquery, not a join on the unit's path: PostgreSQL then knows how many
-        # units the area has and picks its plan accordingly (a county of a big province: the unit index;
-        # a city: the ledger's order index), where the join's estimate walked the whole table for a small
-        # county (docs/perf/hazards.md).
+        # The area's units by id, not a join on the unit's path: PostgreSQL then knows how many units the
+        # area has and picks its plan accordingly (a county: the unit index; a city: the ledger's order
+        # index), where the join's estimate walked the whole table for a small county (docs/perf/hazards.md).
         if role.kind in AREA_UNION:
             scope |= Q(unit__in=_units_below(role.node))
         elif role.kind == RoleKind.REGULATOR:

@@ -8,7 +8,7 @@ hazards/rules.py and go through hazards/services.py.
 import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from hazards.models import Hazard, HazardPhoto, StoppageProposal
 from hazards.presenters import finder_display
 from hazards.roles import report_units
 from hazards.scoping import hazards_for_user
+from hazards.search import search_condition
 from portal.directory.models import OrgNode
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
@@ -86,9 +87,7 @@ def ledger(request):
         if data["overdue"]:
             queryset = queryset.overdue()
         if data["q"]:
-            q = data["q"].strip()
-            queryset = queryset.filter(Q(code__icontains=q) | Q(description__icontains=q) | Q(location__icontains=q)
-                                       | Q(workshop__name__icontains=q) | Q(team__name__icontains=q))
+            queryset = queryset.filter(search_condition(data["q"]))
     page = Paginator(_list_queryset(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +19,7 @@ from hazards.models import Hazard
 from hazards.presenters import finder_display
 from hazards.roles import AREA_UNION, LEDGER_ROLES
 from hazards.scoping import hazards_for_user
+from hazards.search import search_condition
 from portal.accounts.enums import RoleKind
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
@@ -28,8 +29,6 @@ from portal.refusals import Refused
 
 # Roles whose ledger reaches below their node (a county's staff may export one of its units' ledgers).
 AREA_ROLES = (*AREA_UNION, RoleKind.REGULATOR)
-# Text fields searched by the ledger's "搜索"; 车间/班组 by their name when they are directory nodes.
-SEARCHED = ("code", "description", "location", "workshop", "team")
 SLUG = "hazard_ledger"
 
 
@@ -54,14 +53,6 @@ def may_export_node(user, node) -> bool:
         for role in user.role_list if role.kind in LEDGER_ROLES)
 
 
-def _search(q: str) -> Q:
-    condition = Q()
-    for name in SEARCHED:
-        lookup = f"{name}__name__icontains" if Hazard._meta.get_field(name).is_relation else f"{name}__icontains"
-        condition |= Q(**{lookup: q})
-    return condition
-
-
 def apply_ledger_filters(queryset, cleaned: Mapping[str, Any]):
     """The ledger page's filters (LedgerFilterForm's cleaned data) on `queryset`: "q" searches, "overdue"
     keeps the overdue, any other field filled in filters its field by equality (a new filter of the form
@@ -70,7 +61,7 @@ def apply_ledger_filters(queryset, cleaned: Mapping[str, Any]):
         if value in (None, "", False):
             continue
         if name == "q":
-            queryset = queryset.filter(_search(value.strip()))
+            queryset = queryset.filter(search_condition(value))
         elif name == "overdue":
             queryset = queryset.overdue()
         elif name != "page":
@@ -113,7 +104,7 @@ def ledger_queryset(user, node, filters: Mapping[str, str]):
 
 
 def _related() -> list[str]:
-    names = ["unit", "programme", "finder", "responsible", "verifier"]
+    names = ["unit", "finder", "responsible", "verifier"]  # what a row shows: no programme
     return names + [name for name in ("workshop", "team") if Hazard._meta.get_field(name).is_relation]
 
 
@@ -164,12 +155,13 @@ class LedgerExporter(Exporter):
                   for name in ("state", "category", "level", "source")}
         finders: dict[tuple, str] = {}  # the finder as this user sees them depends on these alone
         overdue, listed = _("已逾期"), _("挂牌督办")
+        today = timezone.localdate()  # once, not per row
         for number, h in enumerate(self.hazards.select_related(*_related()).iterator(chunk_size=2000), start=1):
             key = (h.source, h.finder_id, h.finder_named, h.unit_id)
             if key not in finders:
                 finders[key] = finder_display(h, user)
             state = labels["state"].get(h.state, "")
-            notes = [text for condition, text in ((h.is_overdue(), overdue), (h.regulator_listed, listed))
+            notes = [text for condition, text in ((h.is_overdue(today), overdue), (h.regulator_listed, listed))
                      if condition]
             if h.reopened_count:
                 notes.append(_("重新打开%(count)d次") % {"count": h.reopened_count})

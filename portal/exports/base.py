@@ -8,7 +8,6 @@ xlsx) cannot hold are dropped instead of failing the export.
 
 from __future__ import annotations
 
-import copy
 import csv
 import dataclasses
 import io
@@ -183,8 +182,11 @@ class Exporter(ABC):
         self._append_header(sheet, header_row, widths)
         total, done = self.total(), 0
         font_size = self.font.size
+        # Every cell appended below is already a styled WriteOnlyCell: placed as it is (see _place_cells).
+        sheet._values_to_row = _place_cells
         # Assigning a font, border and alignment to a cell hashes each style object (about 1 ms a cell):
-        # every cell instead copies the style array of a prototype cell styled once per combination.
+        # every cell instead shares the style array of a prototype cell styled once per combination (a
+        # write-only cell is written once and dropped; nothing changes its style afterwards).
         prototypes: dict[tuple[bool, str | None], Any] = {}
 
         def styled(value, number_format: str | None, text: bool | None = None) -> WriteOnlyCell:
@@ -197,7 +199,7 @@ class Exporter(ABC):
                     prototype.number_format = number_format
                 prototypes[key] = prototype._style
             cell = WriteOnlyCell(sheet, value=value)
-            cell._style = copy.copy(prototypes[key])
+            cell._style = prototypes[key]
             return cell
 
         for row in self.safe_rows():
@@ -243,6 +245,20 @@ class Exporter(ABC):
         for row in self.safe_rows():
             writer.writerow(["" if value is None else value for value in row])
         stream.write(text.getvalue().encode("utf-8"))
+
+
+def _place_cells(cells: list[WriteOnlyCell | None], row_index: int) -> Iterator[WriteOnlyCell]:
+    """The cells of a row of the table, numbered in place.
+
+    openpyxl's own version (WriteOnlyWorksheet._values_to_row) first tries each appended cell as a plain
+    value (a failed conversion: an exception per cell) and then makes a new blank cell for the next one:
+    two extra cell constructions per cell, a fifth of a 10,000-row export's time. The table's rows hold
+    nothing but cells made by `styled` (or None), so that detour is left out."""
+    for column, cell in enumerate(cells, 1):
+        if cell is None:
+            continue
+        cell.column, cell.row = column, row_index
+        yield cell
 
 
 def _shown(value: Any, number_format: str | None) -> str:
@@ -523,6 +539,8 @@ def unique_sheet_title(title: str, taken: set[str]) -> str:
 
 def display_width(text: str) -> int:
     """Width in Excel column units: a CJK or full-width character counts 2, anything else 1."""
+    if text.isascii():  # codes, dates, numbers: no character to look up
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
@@ -531,7 +549,11 @@ def lines_needed(text: str, width_units: float, font_size: float = 11) -> int:
     font of `font_size` points. An estimate: Excel and LibreOffice do not grow a row that holds merged
     cells by themselves, so form-like sheets set their row heights from it."""
     usable = max((width_units - 1) * 11 / font_size, 1)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
+    # No character is wider than 2 units, so a line of at most usable / 2 characters takes one line
+    # without measuring it: most cells of a big table (dates, numbers, names) end here, which halves the
+    # time a 10,000-row export spends on row heights.
+    return sum(1 if 2 * len(line) <= usable else max(1, math.ceil(display_width(line) / usable))
+               for line in str(text).split("\n"))
 
 
 def needs_landscape(column_widths: Iterable[float]) -> bool:

@@ -88,3 +88,18 @@ def test_finder_display_named_finder_shown_to_management(people, hazards):
 def test_finder_display_union_staff_of_another_area_not_given_name(people, hazards):
     assert finder_display(hazards["a1a"], people["county_other"]) == "职工上报"
     assert finder_display(hazards["a1a"], people["inspector_other"]) == "职工上报"
+
+
+@pytest.mark.parametrize("who", ["county", "city", "committee", "regulator", "county_other"])
+def test_hazards_for_user_big_area_by_subquery_sees_the_same(people, hazards, who, monkeypatch):
+    # Above AREA_ID_LIST_MAX nodes the area's units are a subquery instead of a list of ids: same scope.
+    import hazards.scoping as scoping
+
+    monkeypatch.setattr(scoping, "AREA_ID_LIST_MAX", 1)
+    query = str(hazards_for_user(people[who]).query)
+    assert "directory_orgnode" in query
+    assert set(hazards_for_user(people[who])) == {hazards[name] for name in EXPECTED[who]}
+
+
+def test_hazards_for_user_area_by_ids_reads_no_directory_in_the_hazard_query(people, hazards):
+    assert "directory_orgnode" not in str(hazards_for_user(people["county"]).query)

@@ -242,3 +242,39 @@ def test_export_dates_are_in_asia_shanghai_whatever_zone_is_active(settings):
     with timezone.override("UTC"):
         assert local_date(filed).isoformat() == "2026-12-01"
         assert local_datetime(filed).strftime("%H:%M") == "03:51"
+
+
+def _measured_lines(text, width_units, font_size=11):
+    usable = max((width_units - 1) * 11 / font_size, 1)
+    return sum(max(1, -(-display_width(line) // usable)) for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("text", ["", "2026-03-05", "HZ-2026-000123", "字" * 5, "字" * 6, "字" * 16, "字" * 17,
+                                  "a字" * 9, "配电箱门\n未上锁" * 3])
+@pytest.mark.parametrize("width", [6, 11, 12, 16, 32])
+def test_lines_needed_skips_measuring_only_lines_that_surely_fit(text, width):
+    # The short-line shortcut must give what measuring every character gives, at and around the limit.
+    assert lines_needed(text, width) == _measured_lines(text, width)
+    assert lines_needed(text, width, 10) == _measured_lines(text, width, 10)
+
+
+def test_tabular_cells_keep_their_columns_types_and_styles_around_empty_values():
+    import datetime
+    from decimal import Decimal
+
+    class Mixed(Exporter):
+        headers = ["日期", "空", "金额", "文字"]
+        number_formats = {0: "yyyy-mm-dd", 2: "0.00"}
+
+        def rows(self):
+            yield [datetime.date(2026, 3, 5), None, Decimal("120.50"), "护栏"]
+            yield [None, "乙", None]
+
+    buffer = io.BytesIO()
+    Mixed().write_xlsx(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert [cell.value for cell in sheet[2]] == [datetime.datetime(2026, 3, 5), None, 120.5, "护栏"]
+    assert [cell.value for cell in sheet[3]] == [None, "乙", None, None]
+    assert sheet["A2"].number_format == "yyyy-mm-dd" and sheet["C2"].number_format == "0.00"
+    assert sheet["D2"].alignment.horizontal == "left" and sheet["C2"].alignment.horizontal == "center"
+    assert all(cell.border.left.style == "thin" for row in sheet.iter_rows(min_row=2, max_row=3) for cell in row)
