@@ -1,13 +1,17 @@
-"""The album PDF prints the texts in full (flowing onto the next page) and wraps the cover title sensibly."""
+"""The album PDF prints the texts in full (flowing onto the next page) and wraps the cover title sensibly;
+the Word album's contents carry page numbers (PAGEREF fields Word updates on open)."""
 
 import io
 import re
 
 import pytest
+from docx import Document
+from docx.enum.text import WD_TAB_LEADER
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from portal.campaigns.models import Campaign
-from review.exhibition import album_pdf
+from review.exhibition import album_docx, album_pdf
 from review.exhibition.album_pdf import write_album_pdf
 from submissions.models import Entry
 
@@ -75,3 +79,29 @@ def test_the_cover_title_wraps_between_words_in_even_lines(campaign, shown, titl
     assert "2025年" not in title or any("2025年" in line for line in title_lines)
     lengths = [len(line) for line in title_lines]
     assert max(lengths) - min(lengths) <= 4  # balanced, not one full line and a stub
+
+
+def test_the_word_contents_refer_to_each_entrys_page_and_word_updates_them_on_open(campaign, shown):
+    out = io.BytesIO()
+    album_docx.write_album_docx(campaign, out, names=True)
+    document = Document(io.BytesIO(out.getvalue()))
+    body = document.element.body
+    bookmarks = {start.get(qn("w:name")): start.getparent() for start in body.iter(qn("w:bookmarkStart"))}
+    ids = [start.get(qn("w:id")) for start in body.iter(qn("w:bookmarkStart"))]
+    assert len(ids) == len(set(ids)) == len(list(body.iter(qn("w:bookmarkEnd"))))
+    references = {}
+    for paragraph in document.paragraphs:
+        instructions = "".join(text.text for text in paragraph._p.iter(qn("w:instrText")))
+        if "PAGEREF" in instructions:
+            references[paragraph.text.rstrip("\t")] = instructions.split()[1]
+            assert paragraph.paragraph_format.tab_stops[0].leader == WD_TAB_LEADER.DOTS
+    assert len(references) == 4  # three entries and the 组织奖
+    for number, entry, award in ((1, shown["star"], "一等奖"), (2, shown["second"], "二等奖"),
+                                 (3, shown["third"], "三等奖")):
+        bookmark = references[f"{number}. {entry.title}（{entry.unit.name}）"]
+        assert "".join(text.text for text in bookmarks[bookmark].iter(qn("w:t"))) == f"{award} · {number}"
+    assert "".join(text.text for text in bookmarks[references["组织奖"]].iter(qn("w:t"))) == "组织奖"
+    settings = [child.tag for child in document.settings.element]
+    update = document.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    assert settings.index(qn("w:updateFields")) < settings.index(qn("w:compat"))
