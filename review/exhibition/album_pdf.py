@@ -4,7 +4,9 @@ Why reportlab: it installs from PyPI as a wheel on a bare Python 3.11 (no pango/
 and it embeds a subset of a TrueType CJK font from Debian (fonts-wqy-microhei), so the file prints the
 same everywhere. Without such a font the export is refused with a Chinese message instead of printing
 boxes. Photos go in as the re-encoded JPEGs themselves (no decoding by reportlab): a page holds the text
-and up to four photos (整改前 left, 整改后 right); an entry with more photos takes a second page.
+and up to four photos (整改前 left, 整改后 right); an entry with more photos takes a second page. The hazard and the rectification are printed in full (the
+campaign lets each be up to 2,000 characters): a long text flows onto the entry's next page, and the photos
+follow it (entry_layout, which the contents' page numbers come from too).
 
 Bounded memory (issue 20): each photo is re-encoded from its original at 300 dpi for its frame, one at a
 time, into a scratch file that the PDF reads and deletes while it is written (review.exhibition.pdf_stream),
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from typing import BinaryIO
@@ -55,7 +58,9 @@ UNIT_COLUMN = WIDTH * 0.6  # where the contents' unit column starts (the title's
 AWARDS_LINES = 34          # lines of the 组织奖 list per page
 GAP = 0.4 * cm             # between the 整改前 and 整改后 columns
 CELL_WIDTH = (WIDTH - 2 * MARGIN - GAP) / 2
-TEXT_CHARS = 260           # what one page holds of the hazard and of the rectification
+BOTTOM = 2.2 * cm          # the lowest point of a page's content (the page number sits below it)
+FULL_CELL_HEIGHT = CELL_WIDTH * 0.75
+MIN_CELL_HEIGHT = FULL_CELL_HEIGHT * 2 / 3  # smaller than this, a photo row waits for the next page
 
 # Binary streams (a PDF is a binary file): ASCII85 would make every embedded JPEG 25 % larger in memory
 # and on disk, and cost time. reportlab reads this when an image is added.
@@ -75,8 +80,7 @@ def _style(size: float, *, leading: float | None = None, centred: bool = False) 
 
 def _paragraph(canvas: Canvas, text: str, style, x: float, top: float, width: float) -> float:
     """Draw `text` wrapped at `width` with its top at `top`; returns the new top."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-    paragraph = Paragraph(escaped, style)
+    paragraph = Paragraph(_escaped(text), style)
     _w, height = paragraph.wrapOn(canvas, width, HEIGHT)
     paragraph.drawOn(canvas, x, top - height)
     return top - height
@@ -92,14 +96,113 @@ def _fit(text: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def _cut(text: str, limit: int) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def _escaped(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+# What a cover line never breaks: a quoted phrase (“随手拍”, 《…》, 「…」) and a run of digits or Latin letters
+# with the character after it (2025年, 第4届); anything else is one Chinese character.
+UNBREAKABLE = re.compile(r"“[^”]{1,12}”|\"[^\"]{1,12}\"|《[^》]{1,20}》|「[^」]{1,12}」|[0-9A-Za-z]+.?|.", re.S)
+
+
+def balanced_lines(text: str, size: float, width: float) -> list[str]:
+    """`text` in as few lines of `width` points at `size` as the greedy wrap needs, broken between the
+    UNBREAKABLE pieces, with the lines as even as they can be (a centred cover title looks balanced).
+    Punctuation never starts a line."""
+    pieces: list[str] = []
+    for piece in UNBREAKABLE.findall(" ".join((text or "").split())):
+        if pieces and piece[0] in "，、。；：！？）》”」":
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+
+    def wrap(limit: float) -> list[str]:
+        lines = [""]
+        for piece in pieces:
+            if lines[-1] and pdfmetrics.stringWidth(lines[-1] + piece, FONT, size) > limit:
+                lines.append("")
+            lines[-1] += piece
+        return [line.strip() for line in lines]
+
+    lines = wrap(width)
+    low, high = 0.0, width  # the narrowest limit that keeps this number of lines
+    while high - low > 1:
+        middle = (low + high) / 2
+        if len(wrap(middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrap(high)
+
+
+def _cell_height(top: float, rows: int) -> float:
+    """The height of a photo cell when `rows` rows are drawn from `top` down to the page's bottom."""
+    return min(FULL_CELL_HEIGHT, (top - BOTTOM - 16 * rows) / rows)
+
+
+def entry_layout(entry: AlbumEntry) -> list[list[tuple]]:
+    """The entry's pages, each a list of ("text", Paragraph, top) and ("photos", rows, top, cell height).
+
+    The same layout serves the first pass (the contents count its pages) and the drawing, so the page
+    numbers of the contents are those of the file. Texts are never cut: a paragraph that does not fit is
+    split at a line and continues at the top of the next page, under a "（续）" line.
+    """
+    width = WIDTH - 2 * MARGIN
+    pages: list[list[tuple]] = [[]]
+    top = HEIGHT - MARGIN
+
+    def new_page() -> None:
+        nonlocal top
+        pages.append([])
+        top = HEIGHT - MARGIN
+        place(_("%(award)s · %(number)s（续）") % {"award": entry.award_name, "number": entry.number},
+              _style(11), 4)
+
+    def place(text: str, style, gap: float) -> None:
+        nonlocal top
+        paragraph = Paragraph(_escaped(text), style)
+        while True:
+            _w, height = paragraph.wrap(width, HEIGHT)
+            if top - height >= BOTTOM:
+                pages[-1].append(("text", paragraph, top))
+                top -= height + gap
+                return
+            parts = paragraph.split(width, top - BOTTOM)
+            if len(parts) != 2 and len(pages[-1]) <= 1:  # not one line fits an empty page: never loop
+                pages[-1].append(("text", paragraph, top))
+                top -= height + gap
+                return
+            if len(parts) == 2:  # the lines that fit here, the rest on the next page
+                parts[0].wrap(width, HEIGHT)
+                pages[-1].append(("text", parts[0], top))
+                paragraph = parts[1]
+            new_page()
+
+    place(f"{entry.award_name} · {entry.number}", _style(11), 7)
+    place(entry.title, _style(18), 4)
+    credit = [_("作者单位：%(unit)s") % {"unit": entry.unit_name}]
+    if entry.author_name:
+        credit.append(_("作者：%(name)s") % {"name": entry.author_name})
+    credit.append(_("推荐单位：%(union)s") % {"union": entry.union_name})
+    place("　".join(credit), _style(10.5), 6)
+    place(_("存在隐患：%(text)s") % {"text": (entry.hazard or "").strip()}, _style(10.5), 2)
+    place(_("整改情况：%(text)s") % {"text": (entry.rectification or "").strip()}, _style(10.5), 2)
+    place(_("单位评价得分 D：%(d)s") % {"d": d_text(entry.d)}, _style(10.5), 8)
+    pairs = list(_pairs(entry))
+    while pairs:
+        rows = min(len(pairs), ROWS_PER_PAGE)
+        while rows and _cell_height(top, rows) < MIN_CELL_HEIGHT:
+            rows -= 1
+        if rows:
+            pages[-1].append(("photos", pairs[:rows], top, _cell_height(top, rows)))
+            pairs = pairs[rows:]
+        if pairs:
+            new_page()
+    return pages
 
 
 def entry_pages(entry: AlbumEntry) -> int:
-    rows = max(len(entry.hazard_photos), len(entry.rectified_photos), 1)
-    return 1 if rows <= ROWS_PER_PAGE else 2
+    return len(entry_layout(entry))
 
 
 class AlbumPdf:
@@ -150,7 +253,8 @@ class AlbumPdf:
 
     def _cover(self, canvas: Canvas) -> None:
         top = HEIGHT * 0.62
-        top = _paragraph(canvas, self.campaign.title, _style(26, centred=True), MARGIN, top, WIDTH - 2 * MARGIN)
+        title = "\n".join(balanced_lines(self.campaign.title, 26, WIDTH - 2 * MARGIN))
+        top = _paragraph(canvas, title, _style(26, centred=True), MARGIN, top, WIDTH - 2 * MARGIN)
         top = _paragraph(canvas, _("获奖作品集"), _style(30, centred=True), MARGIN, top - 30, WIDTH - 2 * MARGIN)
         _paragraph(canvas, _("%(year)s年") % {"year": self.campaign.year}, _style(18, centred=True), MARGIN,
                    HEIGHT * 0.2, WIDTH - 2 * MARGIN)
@@ -178,34 +282,17 @@ class AlbumPdf:
             self._new_page(canvas)
 
     def _entry(self, canvas: Canvas, entry: AlbumEntry) -> None:
-        width = WIDTH - 2 * MARGIN
-        top = HEIGHT - MARGIN
-        canvas.setFont(FONT, 11)
-        canvas.drawString(MARGIN, top - 11, f"{entry.award_name} · {entry.number}")
-        top = _paragraph(canvas, entry.title, _style(18), MARGIN, top - 18, width) - 4
-        credit = [_("作者单位：%(unit)s") % {"unit": entry.unit_name}]
-        if entry.author_name:
-            credit.append(_("作者：%(name)s") % {"name": entry.author_name})
-        credit.append(_("推荐单位：%(union)s") % {"union": entry.union_name})
-        top = _paragraph(canvas, "　".join(credit), _style(10.5), MARGIN, top, width) - 6
-        top = _paragraph(canvas, _("存在隐患：%(text)s") % {"text": _cut(entry.hazard, TEXT_CHARS)}, _style(10.5),
-                         MARGIN, top, width) - 2
-        top = _paragraph(canvas, _("整改情况：%(text)s") % {"text": _cut(entry.rectification, TEXT_CHARS)},
-                         _style(10.5), MARGIN, top, width) - 2
-        top = _paragraph(canvas, _("单位评价得分 D：%(d)s") % {"d": d_text(entry.d)}, _style(10.5), MARGIN, top,
-                         width) - 8
-        pairs = list(_pairs(entry))
-        self._photos(canvas, pairs[:ROWS_PER_PAGE], top)
-        self._new_page(canvas)
-        if len(pairs) > ROWS_PER_PAGE:
-            self._photos(canvas, pairs[ROWS_PER_PAGE:ROWS_PER_PAGE * 3], HEIGHT - MARGIN)
+        for page in entry_layout(entry):
+            for kind, *what in page:
+                if kind == "text":
+                    paragraph, top = what
+                    paragraph.drawOn(canvas, MARGIN, top - paragraph.height)
+                else:
+                    self._photos(canvas, *what)
             self._new_page(canvas)
 
-    def _photos(self, canvas: Canvas, pairs, top: float) -> None:
-        if not pairs:
-            return
+    def _photos(self, canvas: Canvas, pairs, top: float, cell_height: float) -> None:
         cell_width = CELL_WIDTH
-        cell_height = min(cell_width * 0.75, (top - 2.2 * cm - 16 * len(pairs)) / len(pairs))
         for row in pairs:
             top -= 14
             for column, (label, photo) in enumerate(row):
