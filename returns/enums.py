@@ -53,6 +53,10 @@ COMPUTED_SOURCES = tuple(value for value in CellSource.values if value not in (C
 HAZARD_SOURCES = (CellSource.PARTICIPANTS, CellSource.HAZARDS_FOUND, CellSource.HAZARDS_RECTIFIED)
 # Computed sources whose records are 安康杯 training records (returns.hints_registry.training_records).
 ACTIVITY_SOURCES = (CellSource.ACTIVITY_TRAININGS, CellSource.ACTIVITY_TRAINEES)
+# Computed sources whose records are rewards paid for tips (returns.selectors.reward_records).
+REWARD_SOURCES = (CellSource.REWARDED_WORKERS, CellSource.REWARDS_PAID)
+# Computed sources counted from the directory (returns.selectors.counted_nodes).
+DIRECTORY_SOURCES = (CellSource.SELF_UNIT, CellSource.SELF_CHEMICAL_UNIT, CellSource.COUNTY_UNIONS)
 
 
 class CriterionHint(models.TextChoices):

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from returns import services
-from returns.enums import ACTIVITY_SOURCES, COMPUTED_SOURCES, HAZARD_SOURCES, CellSource, CellUnit
+from returns.enums import (
+    ACTIVITY_SOURCES,
+    COMPUTED_SOURCES,
+    DIRECTORY_SOURCES,
+    HAZARD_SOURCES,
+    REWARD_SOURCES,
+    CellSource,
+    CellUnit,
+)
 from returns.models import Return, ReturnCell
 
 
@@ -38,7 +46,20 @@ class CellView:
 
     @property
     def drillable(self) -> bool:
-        return self.source in HAZARD_SOURCES or self.opens_activities
+        return bool(self.drill_kind)
+
+    @property
+    def drill_kind(self) -> str:
+        """What the cell opens down to (returns.views.cell): hazards, activities, rewards, nodes, or ""."""
+        if self.source in HAZARD_SOURCES:
+            return "hazards"
+        if self.opens_activities:
+            return "activities"
+        if self.source in REWARD_SOURCES:
+            return "rewards"
+        if self.source in DIRECTORY_SOURCES:
+            return "nodes"
+        return ""
 
     @property
     def opens_activities(self) -> bool:

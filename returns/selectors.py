@@ -22,10 +22,10 @@ from hazards.models import Hazard
 from portal.directory.enums import NodeKind
 from portal.directory.models import OrgNode
 from returns import hints_registry
-from returns.enums import CellSource, FilerLevel, ReturnState
+from returns.enums import REWARD_SOURCES, CellSource, FilerLevel, ReturnState
 from returns.models import Filer, Return, ReturnPeriod
 from tips.scoping import tips_under
-from tips.statistics import Period, tip_figures
+from tips.statistics import Period, paid_reward_records, tip_figures
 
 WAN = Decimal(10000)
 
@@ -85,20 +85,48 @@ def participant_hazards(node: OrgNode, window: Window) -> QuerySet[Hazard]:
     return hazards_found(node, window).filter(Q(finder__isnull=False) | Q(source=HazardSource.TIP))
 
 
+def county_union_nodes(node: OrgNode) -> QuerySet[OrgNode]:
+    return OrgNode.objects.subtree(node).filter(kind=NodeKind.COUNTY, is_active=True)
+
+
 def county_unions(node: OrgNode) -> int:
     """所辖县（市、区）级总工会数量, from the directory."""
-    return OrgNode.objects.subtree(node).filter(kind=NodeKind.COUNTY, is_active=True).count()
+    return county_union_nodes(node).count()
 
 
 def paid_rewards(node: OrgNode, window: Window, *, unit_ids: list[int] | None = None) -> tuple[int, Decimal]:
     """(rewarded reporters, amount in 万元) of the rewards paid in the period for tips about places in
     `node`'s subtree (only tips about those units when `unit_ids` is given): tips.statistics' 奖励发放件数 /
     金额, so the returns and the tips' statistics page count the same rewards."""
-    scope = tips_under(node)
-    if unit_ids is not None:
-        scope = scope.filter(unit_id__in=unit_ids)
-    total = tip_figures(scope, Period(window.first, window.last)).total
+    total = tip_figures(_reward_scope(node, unit_ids), Period(window.first, window.last)).total
     return total.rewards_paid, total.rewards_amount / WAN
+
+
+def _reward_scope(node: OrgNode, unit_ids: list[int] | None):
+    scope = tips_under(node)
+    return scope if unit_ids is None else scope.filter(unit_id__in=unit_ids)
+
+
+def reward_records(source: str, filer: Filer, window: Window, *, chemical: bool = False):
+    """The paid rewards behind a reward cell (its drill-down: code, date paid, amount, place; never the
+    reporter), or None for a cell not made of rewards. `chemical`: only tips about chemical filers' units."""
+    if source not in REWARD_SOURCES:
+        return None
+    ids = chemical_unit_ids(filer.programme) if chemical else None
+    return paid_reward_records(_reward_scope(filer.node, ids), Period(window.first, window.last))
+
+
+def counted_nodes(source: str, filer: Filer, *, chemical: bool = False) -> QuerySet[OrgNode] | None:
+    """The directory nodes behind a directory count (所辖县级总工会数量; the unit itself for 企事业单位数),
+    or None for a cell not counted from the directory."""
+    if source == CellSource.COUNTY_UNIONS:
+        return county_union_nodes(filer.node)
+    if source in (CellSource.SELF_UNIT, CellSource.SELF_CHEMICAL_UNIT):
+        # Counted 1, or 0 for a chemical count of a unit outside the chemical industry (as computed_value).
+        if (chemical or source == CellSource.SELF_CHEMICAL_UNIT) and not filer.is_chemical:
+            return OrgNode.objects.none()
+        return OrgNode.objects.filter(pk=filer.node_id)
+    return None
 
 
 def chemical_unit_ids(programme) -> list[int]:
@@ -128,7 +156,7 @@ def _plain_value(source, filer, node, window, chemical):
         return hazards_rectified(node, window).count()
     if source == CellSource.COUNTY_UNIONS:
         return county_unions(node)
-    if source in (CellSource.REWARDED_WORKERS, CellSource.REWARDS_PAID):
+    if source in REWARD_SOURCES:
         ids = chemical_unit_ids(filer.programme) if chemical else None
         count, amount = paid_rewards(node, window, unit_ids=ids)
         return count if source == CellSource.REWARDED_WORKERS else amount

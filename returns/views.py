@@ -191,24 +191,34 @@ def review(request, report, pk, step):
 
 @permission_required("returns.view_return", load=_load)
 def cell(request, report, pk, code):
-    """A computed cell opened down to the hazards behind it (those the user may see in the ledger)."""
+    """A computed cell opened down to the records behind it: the hazards (those the user may see in the
+    ledger), the 安康杯 training records, the paid rewards (never the reporter) or the directory's nodes."""
     row = report.cells.select_related("cell").filter(cell__code=code).first()
     if row is None:
         raise Http404
     source = row.cell.source_for(report.filer.level)
     window = selectors.Window.of(report.period, report.year)
+    context = {"report": report, "row": row}
     if source in ACTIVITY_SOURCES and row.computed is not None:
         # The records behind a proposed training figure: dates, types and numbers only (no names).
         records = hints_registry.training_records(report.filer.node, window.first, window.last)
         page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "returns/cell_activities.html", {"report": report, "row": row, "page": page})
+        return render(request, "returns/cell_activities.html", {**context, "page": page})
+    rewards = selectors.reward_records(source, report.filer, window, chemical=row.cell.chemical)
+    if rewards is not None:
+        page = Paginator(rewards, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "returns/cell_rewards.html", {**context, "page": page})
+    nodes = selectors.counted_nodes(source, report.filer, chemical=row.cell.chemical)
+    if nodes is not None:
+        page = Paginator(nodes.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "returns/cell_nodes.html", {**context, "page": page})
     hazards = selectors.cell_hazards(source, report.filer, window)
     if hazards is None:
         raise Http404
     visible = (hazards.filter(pk__in=hazards_for_user(request.user).values("pk"))
                .select_related("unit").order_by("-found_at", "-id"))
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "returns/cell.html", {"report": report, "row": row, "page": page})
+    return render(request, "returns/cell.html", {**context, "page": page})
 
 
 def _checklist_context(request, report, *, form=None):

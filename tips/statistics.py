@@ -100,9 +100,7 @@ def tip_figures(scope, period: Period) -> TipFigures:
     """The figures of the tips of `scope` (a Tip queryset, or an OrgNode for its subtree) in `period`."""
     tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
     start, end = period.bounds()
-    rows = (tips.filter(Q(submitted_at__gte=start, submitted_at__lt=end)
-                        | Q(reward__state=RewardState.PAID, reward__paid_at__gte=period.start,
-                            reward__paid_at__lte=period.end))
+    rows = (tips.filter(Q(submitted_at__gte=start, submitted_at__lt=end) | _paid_in(period))
             .order_by().values_list(*FIELDS))
     by_area: dict[int | None, AreaFigures] = {}
     for row in rows:
@@ -121,6 +119,22 @@ def tip_figures(scope, period: Period) -> TipFigures:
         figures.name = nodes.get(figures.area_id, (_("未定地区"), ""))[0]
         total.add(figures)
     return TipFigures(period=period, areas=areas, total=total)
+
+
+def _paid_in(period: Period) -> Q:
+    """Tips whose reward was paid in `period` (by payment date): the rule of 奖励发放件数 / 金额."""
+    return Q(reward__state=RewardState.PAID, reward__paid_at__gte=period.start, reward__paid_at__lte=period.end)
+
+
+# What a list of paid rewards shows: never the reporter (sealed in the vault), nor the tip's text.
+PAID_REWARD_FIELDS = ("pk", "code", "reward__paid_at", "reward__amount", "unit__name", "area__name")
+
+
+def paid_reward_records(scope, period: Period):
+    """The paid rewards counted in `tip_figures(scope, period)`'s 奖励发放件数 / 金额, newest payment first, as
+    dicts of PAID_REWARD_FIELDS (the tip's code, payment date, amount in 元, place), for a drill-down."""
+    tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
+    return tips.filter(_paid_in(period)).order_by("-reward__paid_at", "-pk").values(*PAID_REWARD_FIELDS)
 
 
 def _area_of(path: str) -> int | None:
