@@ -170,15 +170,21 @@ def _plain_value(source, filer, node, window, chemical):
     return None
 
 
-def cell_hazards(source: str, filer: Filer, window: Window) -> QuerySet[Hazard] | None:
-    """The hazards behind a computed cell (its drill-down), or None for a cell not made of hazards."""
+def cell_hazards(source: str, filer: Filer, window: Window, *, chemical: bool = False) -> QuerySet[Hazard] | None:
+    """The hazards behind a computed cell (its drill-down), or None for a cell not made of hazards.
+    `chemical`: the 其中化工行业 cell, which for an enterprise outside the chemical industry counts 0 (as in
+    computed_value), so it opens down to no hazard."""
     if source == CellSource.HAZARDS_FOUND:
-        return hazards_found(filer.node, window)
-    if source == CellSource.HAZARDS_RECTIFIED:
-        return hazards_rectified(filer.node, window)
-    if source == CellSource.PARTICIPANTS:
-        return participant_hazards(filer.node, window)
-    return None
+        hazards = hazards_found(filer.node, window)
+    elif source == CellSource.HAZARDS_RECTIFIED:
+        hazards = hazards_rectified(filer.node, window)
+    elif source == CellSource.PARTICIPANTS:
+        hazards = participant_hazards(filer.node, window)
+    else:
+        return None
+    if chemical and filer.level == FilerLevel.ENTERPRISE and not filer.is_chemical:
+        return hazards.none()
+    return hazards
 
 
 # --- the returns around a return ------------------------------------------------------------------------

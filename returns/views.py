@@ -212,7 +212,7 @@ def cell(request, report, pk, code):
     if nodes is not None:
         page = Paginator(nodes.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "returns/cell_nodes.html", {**context, "page": page})
-    hazards = selectors.cell_hazards(source, report.filer, window)
+    hazards = selectors.cell_hazards(source, report.filer, window, chemical=row.cell.chemical)
     if hazards is None:
         raise Http404
     visible = (hazards.filter(pk__in=hazards_for_user(request.user).values("pk"))

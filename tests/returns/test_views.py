@@ -55,6 +55,17 @@ def test_cell_drilldown_matrix(client, staff, filed, who):
         assert response.context["page"].paginator.count == 1
 
 
+@pytest.mark.parametrize("is_chemical", [True, False])
+def test_cell_drilldown_chemical_cell_follows_the_filers_industry(client, staff, filed, is_chemical):
+    # An enterprise's 其中化工 cell counts all of its hazards or none (computed_value): its list does the same.
+    filed.filer.is_chemical = is_chemical
+    filed.filer.save(update_fields=["is_chemical"])
+    client.force_login(staff["unit"])
+    response = client.get(reverse("returns:cell", args=[filed.pk, "hazards_found_chem"]))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == (1 if is_chemical else 0)
+
+
 def test_cell_drilldown_typed_cell_is_404(client, staff, filed):
     client.force_login(staff["unit"])
     assert client.get(reverse("returns:cell", args=[filed.pk, "trainings"])).status_code == 404
