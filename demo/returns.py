@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from demo import data as demo_data
-from demo.data import DEMO_PASSWORD
 from demo.inspections import workplace_node
+from demo.passwords import demo_password_hash
 from hazards import services as hazard_services
 from hazards.enums import HazardCategory
 from portal.accounts.enums import RoleKind
@@ -49,7 +48,7 @@ def _staff(username: str, kind: str, node: OrgNode) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User.objects.create(username=username, full_name=f"{node.short_name or node.name}填报员",
-                                   email=f"{username}@example.com", password=make_password(DEMO_PASSWORD))
+                                   email=f"{username}@example.com", password=demo_password_hash())
     Role.objects.get_or_create(user=user, kind=kind, node=node)
     return user
 

@@ -57,8 +57,9 @@ class RuleBook:
             "level": InspectionLevel(level).label}, code="no_inspection_rule")
 
 
-def rule_for(plan: InspectionPlan) -> InspectionRule:
-    return RuleBook().rule(plan.unit, plan.level)
+def rule_for(plan: InspectionPlan, book: RuleBook | None = None) -> InspectionRule:
+    """`plan`'s rule, from `book` when the caller loaded one for many plans (a batch), else from a fresh one."""
+    return (book or RuleBook()).rule(plan.unit, plan.level)
 
 
 # --- plans -------------------------------------------------------------------------------------------------
@@ -66,9 +67,9 @@ def rule_for(plan: InspectionPlan) -> InspectionRule:
 
 @transaction.atomic
 def create_inspection_plan(node: OrgNode, *, actor, starts_on: datetime.date | None = None,
-                           request=None) -> InspectionPlan:
+                           request=None, book: RuleBook | None = None) -> InspectionPlan:
     """A plan for a 班组 (daily), 车间 (weekly) or unit (half-monthly): set up by the unit's 企业安全管理员 or
-    主要负责人; one plan per node."""
+    主要负责人; one plan per node. `book`: the rules already loaded by a caller creating many plans."""
     unit = node.unit_node if node.kind in PLAN_KINDS else None
     if unit is None or not node.is_active:
         raise Refused(_("只能为单位、车间或班组建立排查计划。"), code="bad_node")
@@ -76,7 +77,7 @@ def create_inspection_plan(node: OrgNode, *, actor, starts_on: datetime.date | N
         raise Refused.permission_denied(_("只有本单位的安全管理员或主要负责人可以建立排查计划。"))
     if InspectionPlan.objects.filter(node=node).exists():
         raise Refused(_("%(node)s已有排查计划。") % {"node": node}, code="plan_exists")
-    RuleBook().rule(unit, node.kind)  # refuse a level the programme does not configure
+    (book or RuleBook()).rule(unit, node.kind)  # refuse a level the programme does not configure
     plan = InspectionPlan.objects.create(node=node, unit=unit, level=node.kind, created_by=actor,
                                          starts_on=starts_on or timezone.localdate())
     record_audit(actor, "inspection.plan", plan, request=request,
@@ -91,8 +92,10 @@ def create_unit_plans(unit: OrgNode, *, actor, starts_on: datetime.date | None =
         raise Refused.permission_denied(_("只有本单位的安全管理员或主要负责人可以建立排查计划。"))
     nodes = (OrgNode.objects.filter(pk=unit.pk) | OrgNode.objects.workplaces(unit)).filter(
         inspection_plan__isnull=True).order_by("path")
+    book = RuleBook()
     with transaction.atomic():
-        created = [create_inspection_plan(node, actor=actor, starts_on=starts_on, request=request) for node in nodes]
+        created = [create_inspection_plan(node, actor=actor, starts_on=starts_on, request=request, book=book)
+                   for node in nodes]
     return len(created)
 
 
@@ -124,11 +127,13 @@ def _checked_answers(items: list[str], answers: dict) -> list[dict]:
 
 
 def record_round(plan: InspectionPlan, *, actor, answers: dict, no_hazard: bool = False, findings=(), note: str = "",
-                 performed_at: datetime.datetime | None = None, request=None) -> InspectionRound:
+                 performed_at: datetime.datetime | None = None, request=None,
+                 book: RuleBook | None = None) -> InspectionRound:
     """Record a round of `plan`: the checklist answers (item index → 符合/不符合/不适用, optionally with a
     note) and either its findings — each registered as a Hazard of the plan's unit, 车间 and 班组 with source
     巡查发现 through hazards.services.report_hazard — or 未发现隐患 (which no 不符合 answer may contradict).
-    All or nothing: a refused finding leaves no round, no hazard and no photo file."""
+    All or nothing: a refused finding leaves no round, no hazard and no photo file. `book`: the rules
+    already loaded by a caller recording many rounds (the demo), instead of two queries per round."""
     plan = InspectionPlan.objects.select_related("node", "unit").get(pk=plan.pk)
     if not rules.has_perm("hazards.record_round", actor, plan):
         raise Refused.permission_denied(_("您不能记录这项排查。"))
@@ -138,7 +143,7 @@ def record_round(plan: InspectionPlan, *, actor, answers: dict, no_hazard: bool 
         raise Refused(_("排查时间不能晚于现在。"), code="future_round")
     if performed_on < plan.starts_on:
         raise Refused(_("排查时间早于计划开始日期。"), code="before_plan")
-    checked = _checked_answers(rule_for(plan).items, answers)
+    checked = _checked_answers(rule_for(plan, book).items, answers)
     findings = list(findings)
     if no_hazard and findings:
         raise Refused(_("已登记发现的隐患，不能同时选择“未发现隐患”。"), code="no_hazard_conflict")

@@ -6,6 +6,8 @@ import pathlib
 
 import pytest
 import rules
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hazards import inspections
@@ -101,6 +103,18 @@ def test_record_round_no_hazard_keeps_checklist_copy_and_audit(people, plans, cr
     done.refresh_from_db()
     assert len(done.answers) > 1  # the record keeps the checklist it answered
     assert AuditRecord.objects.filter(action="inspection.round", target_id=str(done.pk)).exists()
+
+
+def test_record_round_with_a_loaded_rulebook_uses_it_without_rule_queries(plans, crew):
+    plan = plans["team_a"]
+    book = inspections.RuleBook()
+    checklist = inspections.rule_for(plan, book).items
+    InspectionRule.objects.filter(level="team").update(checklist="改后的检查项")  # after the book was loaded
+    answers = dict.fromkeys(range(len(checklist)), ChecklistAnswer.OK)
+    with CaptureQueriesContext(connection) as queries:
+        done = inspections.record_round(plan, actor=crew["leader_a"], answers=answers, no_hazard=True, book=book)
+    assert [a["item"] for a in done.answers] == checklist and len(checklist) > 1
+    assert not [q for q in queries.captured_queries if "inspectionrule" in q["sql"] or "hazardprogramme" in q["sql"]]
 
 
 def test_record_round_finding_enters_ledger_as_inspection(people, org, places, plans, crew):
