@@ -103,3 +103,8 @@ def test_upload_resumes_after_a_reload(phone, ready):
     phone.step("finished-after-reload")
     upload = _assert_not_started_over(photo.stat().st_size)
     assert re.search(r"\d", str(upload.patch_count))
+    # The PATCH cut by the reload may still land on the server after the new page has asked for the offset:
+    # the server then answers the new page's PATCH 409 (tus: offset mismatch) and the client asks again and
+    # goes on, as the protocol means it to. Only that answer is allowed here, and only on the tus endpoint.
+    phone.errors[:] = [error for error in phone.errors
+                       if not (error.startswith("HTTP 409: ") and "/submissions/tus/" in error)]
