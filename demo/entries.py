@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from demo import data as demo_data
-from demo.data import DEMO_PASSWORD
+from demo.passwords import demo_password_hash
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.campaigns.enums import AwardKind
@@ -174,7 +173,7 @@ class _Builder:
         self.rng = rng
         self.photos = photos
         self.stdout = stdout
-        self.password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
+        self.password = demo_password_hash()  # hashed once per process: hashing is slow by design
         self.units = list(OrgNode.objects.units().select_related("parent").order_by("path"))
         self.units_by_name = {unit.name: unit for unit in self.units}
         self.categories = {category.name: category for category in campaign.hazard_categories.all()}

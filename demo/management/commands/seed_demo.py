@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -22,6 +21,7 @@ from demo import returns as demo_returns
 from demo import tips as demo_tips
 from demo.data import DEMO_PASSWORD
 from demo.entries import add_demo_entries
+from demo.passwords import demo_password_hash
 from portal.accounts.enums import RoleKind
 from portal.accounts.models import Role, User
 from portal.backups.orphans import referenced_names
@@ -184,7 +184,6 @@ class Command(BaseCommand):
 
     def build_accounts(self, nodes, campaign: Campaign) -> list[Role]:
         roles = []
-        hashed = None
         for username, full_name, kind, node in self.accounts(nodes, campaign):
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -192,10 +191,9 @@ class Command(BaseCommand):
                             phone="13800000000")
                 if username == "committee":
                     user.is_staff = user.is_superuser = True
-                # One hash of the public demo password for every new account: each hash takes a second or
-                # two on purpose, and two dozen of them made the first start slow for nothing.
-                hashed = hashed or make_password(DEMO_PASSWORD)
-                user.password = hashed
+                # One hash of the public demo password for every new account (demo.passwords): each hash
+                # takes a second or two on purpose, and two dozen of them made the first start slow for nothing.
+                user.password = demo_password_hash()
                 user.save()
             roles.append(Role.objects.get_or_create(user=user, kind=kind, node=node)[0])
         return roles
