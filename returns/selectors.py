@@ -4,7 +4,7 @@ of the lower apps, and the returns around a return (the filer above, the returns
 Hazards come from the ledger (hazards.models.Hazard: every source, 随手拍 entries, workers' reports,
 inspections, union checks and tips), read by the filer's subtree of the directory (the same
 materialised-path rule hazards.scoping uses for an area union); rewards from the rewarded-reports module's
-public statistics (tips.statistics.tip_figures, the query behind the tips' own statistics page);
+public statistics (tips.statistics.paid_reward_totals: the tips statistics page's "paid in the period" rule);
 trainings from the 安康杯 activity records through returns.hints_registry (ankang fills it).
 """
 
@@ -25,7 +25,7 @@ from returns import hints_registry
 from returns.enums import REWARD_SOURCES, CellSource, FilerLevel, ReturnState
 from returns.models import Filer, Return, ReturnPeriod
 from tips.scoping import tips_under
-from tips.statistics import Period, paid_reward_records, tip_figures
+from tips.statistics import Period, paid_reward_records, paid_reward_totals
 
 WAN = Decimal(10000)
 
@@ -98,8 +98,8 @@ def paid_rewards(node: OrgNode, window: Window, *, unit_ids: list[int] | None = 
     """(rewarded reporters, amount in 万元) of the rewards paid in the period for tips about places in
     `node`'s subtree (only tips about those units when `unit_ids` is given): tips.statistics' 奖励发放件数 /
     金额, so the returns and the tips' statistics page count the same rewards."""
-    total = tip_figures(_reward_scope(node, unit_ids), Period(window.first, window.last)).total
-    return total.rewards_paid, total.rewards_amount / WAN
+    count, amount = paid_reward_totals(_reward_scope(node, unit_ids), Period(window.first, window.last))
+    return count, amount / WAN
 
 
 def _reward_scope(node: OrgNode, unit_ids: list[int] | None):

@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,6 +135,14 @@ def paid_reward_records(scope, period: Period):
     dicts of PAID_REWARD_FIELDS (the tip's code, payment date, amount in 元, place), for a drill-down."""
     tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
     return tips.filter(_paid_in(period)).order_by("-reward__paid_at", "-pk").values(*PAID_REWARD_FIELDS)
+
+
+def paid_reward_totals(scope, period: Period) -> tuple[int, Decimal]:
+    """(奖励发放件数, 金额 in 元) of `tip_figures(scope, period)` alone, counted in the database: for a caller that
+    needs the two figures and not the tips filed in the period."""
+    tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
+    totals = tips.filter(_paid_in(period)).order_by().aggregate(count=Count("pk"), amount=Sum("reward__amount"))
+    return totals["count"], totals["amount"] or Decimal("0.00")
 
 
 def _area_of(path: str) -> int | None:

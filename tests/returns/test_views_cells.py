@@ -110,3 +110,16 @@ def test_detail_links_the_reward_and_directory_cells(client, staff, rewards, cit
     for code in ("city_rewarded", "city_reward_paid", "county_unions"):
         assert reverse("returns:cell", args=[city.pk, code]) in content
     assert reverse("returns:cell", args=[city.pk, "city_fund"]) not in content
+
+
+@pytest.mark.parametrize("months", [(1, 6), (7, 12), (1, 12)])
+def test_paid_reward_totals_equal_the_tip_statistics_figures(org, rewards, months):
+    # The returns' reward cells count in the database what the tips' statistics page counts row by row.
+    from tips.statistics import Period, paid_reward_totals, tip_figures
+
+    first, last = months
+    window = Period(datetime.date(YEAR, first, 1), datetime.date(YEAR, last, 30))
+    for node in (org.city_a, org.unit_a1a, org.city_b):
+        total = tip_figures(node, window).total
+        assert paid_reward_totals(node, window) == (total.rewards_paid, total.rewards_amount)
+    assert paid_reward_totals(org.city_a, Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 6, 30)))[0] == 2
