@@ -1,0 +1,39 @@
+"""The committee opens the year's 安康杯 competition on a phone: from the 安康杯 page to the form filled from
+seed 003, a theme and the organisers, then the quotas of the county level; the competition is then listed."""
+
+import pytest
+from playwright.sync_api import expect
+
+from ankang.models import Competition
+from tests.browser.conftest import log_in
+from tests.factories import OrgTree
+from tests.factories.accounts import PASSWORD
+from tests.factories.ankang import ankang_people
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_committee_opens_a_competition_and_sets_its_quotas(phone):
+    org = OrgTree.build()
+    people = ankang_people(org)
+    page = phone.page
+    log_in(phone, people["committee"].username, PASSWORD)
+    phone.goto("/ankang/")
+    page.locator("#new-competition").click()
+    page.fill("#id_theme", "落实安全生产责任 共建安康家园")
+    page.fill("#id_organisers", "省总工会\n省应急管理厅")
+    phone.step("new-competition")
+    page.get_by_role("button", name="开设竞赛").click()
+    expect(page.locator("#quota-form")).to_be_visible()
+    competition = Competition.objects.get()
+    assert competition.place == org.province and competition.organiser_list == ["省总工会", "省应急管理厅"]
+
+    page.fill("#id_quota_county_unit", "2")
+    page.fill("#id_quota_county_team", "3")
+    page.get_by_role("button", name="保存名额").click()
+    expect(page.locator("#id_quota_county_unit")).to_have_value("2")
+    phone.step("quotas")
+    assert sorted(competition.quotas.values_list("level", "kind", "cap")) == [
+        ("county", "team", 3), ("county", "unit", 2)]
+    phone.goto("/ankang/")
+    expect(page.get_by_text("落实安全生产责任 共建安康家园").first).to_be_visible()
