@@ -8,7 +8,7 @@ from ankang.models import Competition
 from tests.browser.conftest import log_in
 from tests.factories import OrgTree
 from tests.factories.accounts import PASSWORD
-from tests.factories.ankang import ankang_people
+from tests.factories.ankang import ankang_people, ensure_ankang_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_committee_opens_a_competition_and_sets_its_quotas(phone):
     org = OrgTree.build()
     people = ankang_people(org)
+    ensure_ankang_seed()  # seed 003's calendar and score sheet: an earlier transactional test may have flushed them
     page = phone.page
     log_in(phone, people["committee"].username, PASSWORD)
     phone.goto("/ankang/")
