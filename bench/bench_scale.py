@@ -217,8 +217,21 @@ def _floors(ids: dict) -> dict[str, tuple[str, list]]:
         return (f"SELECT e.id FROM submissions_entry e WHERE e.campaign_id = {c} {where} "  # noqa: S608
                 "ORDER BY e.unit_score DESC NULLS LAST, e.id LIMIT 25")
 
+    # A search shows its hits with their rank in the whole ranking: the straightforward SQL numbers the
+    # committee's whole ranking (as above, from the scores) and keeps the hits of the page.
+    def search(where: str, offset: int) -> str:
+        numbered = ranking.replace("SELECT e.id, e.title, coalesce(x.d, u.d) d FROM",
+                                   "SELECT e.id, e.title, coalesce(x.d, u.d) d, ROW_NUMBER() OVER (ORDER BY "
+                                   "coalesce(x.d, u.d) DESC NULLS LAST, coalesce(x.c, u.c) DESC, coalesce(x.l, u.l) "
+                                   "DESC, e.submitted_at, e.id) AS rank FROM").replace(" LIMIT 50", "")
+        return f"SELECT r.id, r.title, r.d, r.rank FROM ({numbered}) r WHERE {where} ORDER BY r.rank LIMIT 50 OFFSET {offset}"  # noqa: S608
+
+    word, last_offset = ids["word"], ids["word_last_offset"]
     return {
         "committee ranking": (ranking, []),
+        f"committee ranking search “{word}”": (search("r.title LIKE %s", 0), [f"%{word}%"]),
+        f"committee ranking search “{word}”, last page": (search("r.title LIKE %s", last_offset), [f"%{word}%"]),
+        "committee ranking search by code": (search(f"r.id = {ids['deep_entry']}", 0), []),
         "city ranking": (city_ranking, []),
         "expert dashboard": (dashboard, []),
         "expert assignments": (assignments, []),
@@ -247,16 +260,28 @@ def measure(runs: int) -> tuple[list[dict], dict]:
     from portal.accounts.models import Role, User
     from portal.campaigns.models import Campaign
     from review.exhibition import cache as exhibition_cache
+    from scoring.models import RankingKey
+    from scoring.views import RANKING_PAGE_SIZE
     from submissions.enums import EntryState, Tier
     from submissions.models import Entry
 
     campaign = Campaign.objects.current()
     city1, county1, unit1 = (Role.objects.filter(user__username=name).first() for name in ("city1", "county1", "unit1"))
     entry = Entry.objects.filter(campaign=campaign, selection_union_id=city1.node_id, tier=Tier.SELECTION).first()
+    # The ranking's search: the commonest title word of the bench's vocabulary (~5 % of the entries), on its
+    # first and its last page (past the ranked hits), and an entry's code near the bottom of the ranking.
+    word = "配电箱"
+    hits = Entry.objects.filter(campaign=campaign, title__contains=word).exclude(state__in=("draft", "withdrawn"))
+    last_page = max(1, math.ceil(hits.count() / RANKING_PAGE_SIZE))
+    deep_entry = RankingKey.objects.filter(campaign=campaign).order_by("key_d", "key_c", "key_l").first().entry_id
     ids = {"campaign": campaign.pk, "city": city1.node_id, "county": county1.node_id, "unit": unit1.node_id,
-           "entry": entry.pk}
+           "entry": entry.pk, "word": word, "word_last_offset": (last_page - 1) * RANKING_PAGE_SIZE,
+           "deep_entry": deep_entry}
     pages = [
         ("committee ranking", "committee", "/scoring/ranking/"),
+        (f"committee ranking search “{word}”", "committee", f"/scoring/ranking/?q={word}"),
+        (f"committee ranking search “{word}”, last page", "committee", f"/scoring/ranking/?q={word}&page={last_page}"),
+        ("committee ranking search by code", "committee", f"/scoring/ranking/?q={deep_entry}"),
         ("city ranking", "city1", "/scoring/ranking/"),
         ("expert dashboard", "committee", "/experts/dashboard/"),
         ("expert assignments", "committee", "/experts/assignments/"),
@@ -380,8 +405,13 @@ NOTES = [
     "  function (scoring.keys.refresh_ranking_keys) as `manage.py rebuild_ranking_keys` and the backfill",
     "  migration; a randomized test (tests/scoring/test_keys.py) compares them with a rebuild. The state",
     "  and tier are not stored: the scope decides who is listed. The exact Decimal means shown are still",
-    "  computed from the scores of the page's 50 entries; a search numbers the ranking in index order",
-    "  (ROW_NUMBER without a sort) and keeps its rows; the committee sees where the work awards' quotas end.",
+    "  computed from the scores of the page's 50 entries; the committee sees where the work awards' quotas end.",
+    "- The ranking's search keeps each hit's rank in the whole ranking without numbering it: the hits are found",
+    "  through a trigram index on the title (submissions 0006, portal.text_search), ordered by their keys and",
+    "  cut to the page; then one pass down the keys' index to the page's last hit counts the scope's ranked",
+    "  rows in the stretch above each hit (a CASE over the page's hits, JIT off for it), and a hit's rank is",
+    "  the sum of the stretches down to it (scoring.selectors.Ranking._positions_within). Its floor is the",
+    "  straightforward SQL: the whole ranking numbered from the scores, then filtered to the hits.",
     "- Expert dashboard and assignments (review.experts.selectors.dashboard_overview): the counters, filters",
     "  and the pre-lock checklist read the ranking's positions (the partial index of the ranking keys) and",
     "  one query joining the scope's entries to their ranking keys (count, integer sum, lowest and highest D",

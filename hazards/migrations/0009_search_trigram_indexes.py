@@ -1,6 +1,6 @@
 """Trigram (pg_trgm) GIN indexes for the ledger's search (hazards.search), on PostgreSQL only.
 
-Each index is on the column upper-cased with every character tripled, the expression hazards.search.Tripled
+Each index is on the column upper-cased with every character tripled, the expression portal.text_search.Tripled
 writes, so that a search of one, two or more characters ("门", "消防", "配电箱") is answered from the indexes
 instead of scanning every hazard in scope (docs/perf/hazards.md). SQLite migrates through this as a no-op
 and keeps its plain LIKE; the indexes are not part of the model state (one database's detail).
