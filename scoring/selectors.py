@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.campaigns.models import Campaign
+from portal.db_tuning import tuned_cursor
 from portal.text_search import text_contains
 from scoring.aggregation import Summary, summarise
 from scoring.formula import format_score
@@ -332,11 +333,9 @@ class Ranking(Sequence[RankingRow]):
                f"FROM ({rows}) s LEFT JOIN {table} k ON k.entry_id = s.pk AND {ranks}) r GROUP BY r.ranked, r.n")
         # The CASEs of up to 50 stretches are long expressions: PostgreSQL's JIT compiled them for 200-400 ms
         # to save a few (docs/perf/scale.md). The working memory keeps the join's hash in memory; at the
-        # random page cost of an SSD (README) the scope is read from the entries' covering index, in
-        # parallel (160 → 80 ms at 100,000 entries).
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL work_mem = '32MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1")
+        # random page cost of an SSD the scope is read from the entries' covering index, in parallel
+        # (160 → 80 ms at 100,000 entries).
+        with tuned_cursor(jit=False) as cursor:
             cursor.execute(sql, (*in_unranked_params, *in_ranked_params, *rows_params, *ranks_params))  # text order
             counts = {(bool(is_ranked), n): count for is_ranked, n, count in cursor.fetchall()}
         whole = self._whole()

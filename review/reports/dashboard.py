@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Floor, TruncDate
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.campaigns.enums import PhaseKind
 from portal.campaigns.models import HazardCategory, Industry
+from portal.db_tuning import tuned_cursor
 from portal.directory.models import OrgNode
 from review.reports.hazard_counts import rectified_condition, rectified_label
 from submissions.enums import NOT_TAKING_PART, EntryState, Tier
@@ -187,12 +188,9 @@ def _grouped_postgresql(visible: QuerySet[Entry]) -> tuple[dict, dict]:
     totals = {"entries": 0, "units": 0, "authors": 0, "rectified": 0, "scored": 0, "recommended": 0}
     # The planner expects a group per entry (one per submission time, and per author) and, within the
     # default work_mem, plans sorts that spill to disk; the hash tables hold a few hundred groups and one
-    # per author (~10 MB at 100,000 authors). At the default random_page_cost (4, spinning disks) it
-    # prefers reading the whole table to the covering index of the campaign's entries (a quarter of its
-    # pages, all visible): 1.1 is the cost of a page read on SSD or from the cache.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '32MB'")
-        cursor.execute("SET LOCAL random_page_cost = 1.1")
+    # per author (~10 MB at 100,000 authors). At the default random_page_cost it prefers reading the whole
+    # table to the covering index of the campaign's entries (portal.db_tuning).
+    with tuned_cursor() as cursor:
         cursor.execute(sql, (timezone.get_current_timezone_name(), *params))
         fetched = cursor.fetchall()
     for (g_union, g_industry, g_category, g_bucket, g_tier_state, g_day, union_id, industry_id, category_id,
