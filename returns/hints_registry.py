@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from portal.hook_slot import HookSlot
+
 
 @dataclass(frozen=True)
 class ActivityFigures:
@@ -48,20 +50,9 @@ class ActivityHooks:
     trainings: Callable[[object, datetime.date, datetime.date], list[ActivityRow]] = _no_rows
 
 
-_registered: list[ActivityHooks] = []
-
-
-def register(hooks: ActivityHooks) -> None:
-    """Count from `hooks` from now on (the last registration wins)."""
-    _registered[:] = [hooks]
-
-
-def unregister() -> None:
-    _registered.clear()
-
-
-def registered() -> ActivityHooks | None:
-    return _registered[0] if _registered else None
+_slot: HookSlot[ActivityHooks] = HookSlot("returns.activity_hooks")
+# Count from the registered hooks from now on (the last registration wins); None when nothing is registered.
+register, unregister, registered = _slot.register, _slot.unregister, _slot.get
 
 
 def activity_figures(node, first: datetime.date, last: datetime.date) -> ActivityFigures | None:

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
+from portal.hook_slot import HookSlot
+
 
 @dataclass(frozen=True)
 class HazardCounting:
@@ -38,21 +40,10 @@ ENTRIES_ONLY = HazardCounting(
     rectified_label=gettext_lazy("有整改后照片"),
 )
 
-_registered: list[HazardCounting] = []
-
-
-def register(counting: HazardCounting) -> None:
-    """Count from `counting` from now on (the last registration wins)."""
-    _registered[:] = [counting]
-
-
-def unregister() -> None:
-    _registered.clear()
-
-
-def hazard_counting() -> HazardCounting:
-    """The registered counting, or ENTRIES_ONLY."""
-    return _registered[0] if _registered else ENTRIES_ONLY
+_slot: HookSlot[HazardCounting] = HookSlot("review.reports.hazard_counting", default=ENTRIES_ONLY)
+# Count from the registered counting from now on (the last registration wins); hazard_counting() gives it,
+# or ENTRIES_ONLY when nothing is registered.
+register, unregister, hazard_counting = _slot.register, _slot.unregister, _slot.get
 
 
 def found_condition():
