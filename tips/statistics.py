@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,18 +93,20 @@ class TipFigures:
 
 
 FIELDS = ("unit__path", "area__path", "submitted_at", "state", "result", "review_result", "accepted_at",
-          "concluded_at", "verify_due", "reward__state", "reward__amount", "reward__paid_at")
+          "concluded_at", "verify_due", "reward__amount")
 
 
 def tip_figures(scope, period: Period) -> TipFigures:
     """The figures of the tips of `scope` (a Tip queryset, or an OrgNode for its subtree) in `period`."""
     tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
     start, end = period.bounds()
+    # Whether the reward counts in the period is the same condition as the filter's (one rule: _paid_in).
     rows = (tips.filter(Q(submitted_at__gte=start, submitted_at__lt=end) | _paid_in(period))
-            .order_by().values_list(*FIELDS))
+            .annotate(paid_in_period=ExpressionWrapper(_paid_in(period), output_field=BooleanField()))
+            .order_by().values_list(*FIELDS, "paid_in_period"))
     by_area: dict[int | None, AreaFigures] = {}
     for row in rows:
-        record = dict(zip(FIELDS, row, strict=True))
+        record = dict(zip((*FIELDS, "paid_in_period"), row, strict=True))
         area_id = _area_of(record["unit__path"] or record["area__path"] or "")
         figures = by_area.setdefault(area_id, AreaFigures(area_id))
         _count(figures, record, start, end, period)
@@ -169,7 +171,6 @@ def _count(figures: AreaFigures, record: dict, start, end, period: Period) -> No
                             else min(period.end, timezone.localdate()))
                 if finished > record["verify_due"]:
                     figures.late += 1
-    paid_on = record["reward__paid_at"]
-    if record["reward__state"] == RewardState.PAID and paid_on and period.start <= paid_on <= period.end:
+    if record["paid_in_period"]:
         figures.rewards_paid += 1
         figures.rewards_amount += record["reward__amount"] or Decimal("0")
