@@ -43,7 +43,7 @@ class NominationQuota(models.Model):
 
 class AwardGrade(models.Model):
     """等次 the province may give a listed nomination (e.g. 一等, 二等, 三等): data of each competition, started
-    from ankang.seed_data.GRADES and editable in the admin."""
+    from ankang.seed_data.GRADES and set at the competition's settings page (ankang.setup.set_grades)."""
 
     competition = models.ForeignKey("ankang.Competition", on_delete=models.CASCADE, related_name="grades")
     code = models.SlugField(_("代码"), max_length=20)

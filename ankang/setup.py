@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ankang.models import CalendarTemplate, Competition, ScoreTemplate
 from ankang.nomination_enums import AwardKind, NominationLevel
-from ankang.nomination_models import AwardGrade, NominationQuota
+from ankang.nomination_models import AwardGrade, Nomination, NominationQuota
 from ankang.seed_data import CALENDAR, REPORT_DUE, SCORE_TEMPLATE, seed_grades
 from portal.accounts.enums import RoleKind
 from portal.audit.services import record_audit
@@ -163,3 +163,50 @@ def set_quotas(competition, caps: dict[tuple[str, str], int | None], *, actor, r
     record_audit(actor, "ankang.set_quotas", competition, summary=_("设置推荐名额"),
                  changes={f"{level}:{kind}": cap for (level, kind), cap in caps.items()}, request=request)
     return rows
+
+
+# At most this many 等次 a competition may have (a form's length, not a rule of seed 003).
+MAX_GRADES = 10
+
+
+@transaction.atomic
+def set_grades(competition, names: list[str], *, actor, request=None) -> list[AwardGrade]:
+    """表彰等次: the competition's grades become `names`, in that order. A grade kept by name keeps its row (the
+    nominations already listed with it keep it); a new name gets a new row; a grade no longer named is deleted,
+    unless a nomination was listed with it (refused: nothing changes)."""
+    require_configurer(actor)
+    names = [name.strip() for name in names if name.strip()]
+    if not names:
+        raise Refused(_("请至少填写一个表彰等次。"), code="bad_grades")
+    if len(names) > MAX_GRADES:
+        raise Refused(_("表彰等次最多%(max)d个。") % {"max": MAX_GRADES}, code="bad_grades")
+    if len(set(names)) != len(names):
+        raise Refused(_("表彰等次不能重复。"), code="bad_grades")
+    too_long = AwardGrade._meta.get_field("name").max_length
+    if any(len(name) > too_long for name in names):
+        raise Refused(_("每个表彰等次不超过%(max)d个字。") % {"max": too_long}, code="bad_grades")
+    existing = {grade.name: grade for grade in AwardGrade.objects.select_for_update().filter(competition=competition)}
+    before = [grade.name for grade in sorted(existing.values(), key=lambda grade: (grade.rank, grade.pk))]
+    dropped = [grade for name, grade in existing.items() if name not in names]
+    in_use = set(Nomination.objects.filter(grade__in=dropped).values_list("grade_id", flat=True))
+    used = [grade.name for grade in dropped if grade.pk in in_use]
+    if used:
+        raise Refused(_("等次“%(names)s”已用于列入表彰名单的推荐，不能删除。") % {"names": "、".join(used)},
+                      code="grade_in_use")
+    AwardGrade.objects.filter(pk__in=[grade.pk for grade in dropped]).delete()
+    codes = {grade.code for grade in existing.values() if grade not in dropped}
+    grades = []
+    for rank, name in enumerate(names, 1):
+        grade = existing.get(name)
+        if grade is None:
+            number = rank
+            while f"g{number}" in codes:
+                number += 1
+            grade = AwardGrade(competition=competition, code=f"g{number}", name=name)
+            codes.add(grade.code)
+        grade.rank = rank
+        grade.save()
+        grades.append(grade)
+    record_audit(actor, "ankang.set_grades", competition, summary=_("设置表彰等次"),
+                 changes={"before": before, "after": names}, request=request)
+    return grades

@@ -2,6 +2,7 @@
 ankang.setup checks the rules) and its nomination quotas, one number per level and award kind."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ankang.models import Competition
 from ankang.nomination_enums import AwardKind, NominationLevel
@@ -48,3 +49,13 @@ class QuotaForm(forms.Form):
         """The fields grouped by level, for a table of levels × award kinds."""
         return [(label, [self[quota_field_name(level, kind)] for kind in AwardKind.values])
                 for level, label in NominationLevel.choices]
+
+
+class GradesForm(forms.Form):
+    """表彰等次, one per line from the highest; ankang.setup.set_grades checks them."""
+
+    names = forms.CharField(label=_("表彰等次"), widget=forms.Textarea(attrs={"rows": 4}), max_length=500,
+                            help_text=_("每行一个，从高到低；已用于表彰名单的等次不能删除。"))
+
+    def grade_names(self) -> list[str]:
+        return self.cleaned_data["names"].splitlines()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ankang import setup
 from ankang.nomination_enums import AwardKind
 from ankang.scoping import competitions_for_user
-from ankang.setup_forms import CompetitionForm, QuotaForm
+from ankang.setup_forms import CompetitionForm, GradesForm, QuotaForm
 from portal.permissions import permission_required
 from portal.refusals import Refused, refusal_message
 
@@ -60,10 +60,17 @@ def _saved(request, call, message: str) -> bool:
 def competition_settings(request, competition, pk):
     form = CompetitionForm(instance=competition)
     quota_form = QuotaForm(caps=_caps(competition))
+    grades_form = GradesForm(initial={"names": "\n".join(competition.grades.values_list("name", flat=True))})
     status = 200
     if request.method == "POST":
         status = 400
-        if "quotas" in request.POST:
+        if "grades" in request.POST:
+            grades_form = GradesForm(request.POST)
+            if grades_form.is_valid() and _saved(request, lambda: setup.set_grades(
+                    competition, grades_form.grade_names(), actor=request.user, request=request),
+                    _("表彰等次已保存。")):
+                return redirect("ankang:competition_settings", pk=competition.pk)
+        elif "quotas" in request.POST:
             quota_form = QuotaForm(request.POST, caps=_caps(competition))
             if quota_form.is_valid() and _saved(request, lambda: setup.set_quotas(
                     competition, quota_form.caps(), actor=request.user, request=request), _("推荐名额已保存。")):
@@ -77,5 +84,5 @@ def competition_settings(request, competition, pk):
         messages.error(request, _("请检查填写的内容。"))
     competition.refresh_from_db()
     return render(request, "ankang/competition_form.html", {
-        "form": form, "quota_form": quota_form, "competition": competition, "kinds": AwardKind.labels,
-        "grades": competition.grades.all()}, status=status)
+        "form": form, "quota_form": quota_form, "grades_form": grades_form, "competition": competition,
+        "kinds": AwardKind.labels}, status=status)

@@ -85,3 +85,52 @@ def test_set_quotas_adds_changes_and_removes_rows(competition, people):
     with pytest.raises(Refused):
         setup.set_quotas(competition, {("county", "unit"): 1}, actor=people["county"])
     assert NominationQuota.objects.get().cap == 3
+
+
+def _names(competition):
+    return list(competition.grades.values_list("name", flat=True))
+
+
+def test_set_grades_reorders_renames_and_adds_keeping_the_rows_kept_by_name(competition, people):
+    first = competition.grades.get(name="一等")
+    grades = setup.set_grades(competition, [" 特等 ", "一等", "", "优秀"], actor=people["committee"])
+    assert _names(competition) == ["特等", "一等", "优秀"]
+    assert grades[1].pk == first.pk and grades[1].code == first.code
+    assert len({grade.code for grade in grades}) == 3
+    record = AuditRecord.objects.get(action="ankang.set_grades")
+    assert record.changes == {"before": ["一等", "二等", "三等"], "after": ["特等", "一等", "优秀"]}
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    ([], "至少填写一个"), (["一等", "一等"], "不能重复"), (["甲" * 21], "不超过20个字"),
+    ([f"{n}等" for n in range(11)], "最多10个")])
+def test_set_grades_refuses_bad_lists_and_changes_nothing(competition, people, names, message):
+    with pytest.raises(Refused, match=message):
+        setup.set_grades(competition, names, actor=people["committee"])
+    assert _names(competition) == ["一等", "二等", "三等"]
+    assert not AuditRecord.objects.filter(action="ankang.set_grades").exists()
+
+
+def test_set_grades_refuses_to_drop_a_grade_a_nomination_was_listed_with(competition, org, people):
+    from ankang import nominations
+    from tests.factories.ankang_nominations import reviewed_unit
+    from tests.factories.ankang_nominations import set_quotas as give_quotas
+
+    give_quotas(competition)
+    reviewed_unit(competition, org.unit_a1a, people["unit"], people["county"])
+    nomination = nominations.propose_nomination(competition, org.unit_a1a, nominations.NominationInput(
+        kind="unit"), actor=people["unit"])
+    nomination = nominations.forward_nomination(nomination, actor=people["county"])
+    nomination = nominations.forward_nomination(nomination, actor=people["city"])
+    nominations.list_nomination(nomination, actor=people["committee"], grade="second")
+    with pytest.raises(Refused, match="等次“二等”已用于"):
+        setup.set_grades(competition, ["一等", "三等"], actor=people["committee"])
+    assert _names(competition) == ["一等", "二等", "三等"]
+    setup.set_grades(competition, ["一等", "二等"], actor=people["committee"])  # 三等 unused: dropped
+    assert _names(competition) == ["一等", "二等"]
+
+
+def test_set_grades_refused_below_the_province(competition, people):
+    with pytest.raises(Refused):
+        setup.set_grades(competition, ["甲"], actor=people["city"])
+    assert _names(competition) == ["一等", "二等", "三等"]

@@ -64,3 +64,29 @@ def test_other_roles_cannot_open_or_configure(client, competition, people, who):
     assert client.get(reverse("ankang:new_competition")).status_code == 404
     assert client.get(reverse("ankang:competition_settings", args=[competition.pk])).status_code == 404
     assert "new-competition" not in client.get(reverse("ankang:index")).content.decode()
+
+
+def test_settings_page_saves_the_grades(client, competition, people):
+    client.force_login(people["committee"])
+    url = reverse("ankang:competition_settings", args=[competition.pk])
+    assert client.get(url).context["grades_form"].initial["names"] == "一等\n二等\n三等"
+    response = client.post(url, {"grades": "1", "names": "特等\n一等\n二等"})
+    assert response.status_code == 302
+    assert list(competition.grades.values_list("name", flat=True)) == ["特等", "一等", "二等"]
+
+
+def test_settings_page_refuses_duplicate_grades_with_a_message(client, competition, people):
+    client.force_login(people["committee"])
+    url = reverse("ankang:competition_settings", args=[competition.pk])
+    response = client.post(url, {"grades": "1", "names": "一等\n一等"}, follow=True)
+    assert "表彰等次不能重复" in response.content.decode()
+    assert list(competition.grades.values_list("name", flat=True)) == ["一等", "二等", "三等"]
+
+
+@pytest.mark.parametrize("who", ["unit", "county", "city"])
+def test_other_roles_cannot_set_the_grades(client, competition, people, who):
+    client.force_login(people[who])
+    response = client.post(reverse("ankang:competition_settings", args=[competition.pk]),
+                           {"grades": "1", "names": "甲"})
+    assert response.status_code == 404
+    assert list(competition.grades.values_list("name", flat=True)) == ["一等", "二等", "三等"]
