@@ -36,5 +36,13 @@ def test_committee_opens_a_competition_and_sets_its_quotas(phone):
     phone.step("quotas")
     assert sorted(competition.quotas.values_list("level", "kind", "cap")) == [
         ("county", "team", 3), ("county", "unit", 2)]
+
+    # The 表彰等次, one per line from the highest: a 特等 above the three the competition started with.
+    expect(page.locator("#id_names")).to_have_value("一等\n二等\n三等")
+    page.fill("#id_names", "特等\n一等\n二等\n三等")
+    page.get_by_role("button", name="保存等次").click()
+    expect(page.get_by_text("表彰等次已保存。")).to_be_visible()
+    phone.step("grades")
+    assert list(competition.grades.values_list("name", flat=True)) == ["特等", "一等", "二等", "三等"]
     phone.goto("/ankang/")
     expect(page.get_by_text("落实安全生产责任 共建安康家园").first).to_be_visible()
