@@ -154,8 +154,9 @@ def _time(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+def _sql(queryset: QuerySet, *fields: str) -> tuple[str, tuple]:
+    """The SQL and parameters of `queryset` selecting `fields` (the pk alone by default), unordered."""
+    sql, params = queryset.order_by().values(*(fields or ("pk",))).query.sql_with_params()
     return sql, tuple(params)
 
 
@@ -197,8 +198,8 @@ class Ranking(Sequence[RankingRow]):
         _columns, condition = self._keys(alias)
         if self.campaign is not None:
             return f"{alias}.campaign_id = %s{condition}", (self.campaign.pk,)
-        sql, params = self.entries.order_by().values("campaign_id").query.sql_with_params()
-        return f"{alias}.campaign_id IN ({sql}){condition}", tuple(params)
+        sql, params = _sql(self.entries, "campaign_id")
+        return f"{alias}.campaign_id IN ({sql}){condition}", params
 
     def _ranked_from(self) -> tuple[str, tuple]:
         """FROM and WHERE of the key rows (alias k) of the scope's entries that rank them."""
@@ -210,7 +211,7 @@ class Ranking(Sequence[RankingRow]):
     def _unranked(self) -> tuple[str, tuple]:
         """The scope's entries without a key row that ranks them: (id, t = submitted_at)."""
         ranks, ranks_params = self._ranks()
-        rows, row_params = self.entries.order_by().values("pk", "submitted_at").query.sql_with_params()
+        rows, row_params = _sql(self.entries, "pk", "submitted_at")
         return (f"SELECT e.pk AS id, e.submitted_at AS t FROM ({rows}) e WHERE NOT EXISTS "  # noqa: S608
                 f"(SELECT 1 FROM {RankingKey._meta.db_table} k WHERE k.entry_id = e.pk AND {ranks})",
                 (*row_params, *ranks_params))
@@ -309,7 +310,7 @@ class Ranking(Sequence[RankingRow]):
         The same pass counts the whole ranking, which the page shows too (its counts are then loaded)."""
         table = RankingKey._meta.db_table
         hit_ranks, hit_ranks_params = self._ranks("h")
-        within, within_params = self._within.order_by().values("pk", "submitted_at").query.sql_with_params()
+        within, within_params = _sql(self._within, "pk", "submitted_at")
         hit_order = (f"CASE WHEN h.entry_id IS NULL THEN 1 ELSE 0 END, {self._order('h.')}, "
                      "w.t ASC NULLS LAST, w.id ASC")
         a, b, c = self._keys()[0]
@@ -325,7 +326,7 @@ class Ranking(Sequence[RankingRow]):
         ranked = [(pk, (ka, kb, kc, _time(t), pk)) for pk, key_id, ka, kb, kc, t, _t in page if key_id is not None]
         unranked = [(pk, (_time(t), pk)) for pk, key_id, _a, _b, _c, _kt, t in page if key_id is None]
         ranks, ranks_params = self._ranks()
-        rows, rows_params = self.entries.order_by().values("pk", "submitted_at").query.sql_with_params()
+        rows, rows_params = _sql(self.entries, "pk", "submitted_at")
         in_ranked, in_ranked_params = self._stretches([self._at_or_before(key) for _pk, key in ranked])
         in_unranked, in_unranked_params = self._stretches([self._unranked_at_or_before(key) for _pk, key in unranked])
         sql = (f"SELECT r.ranked, r.n, COUNT(*) FROM (SELECT CASE WHEN k.entry_id IS NULL THEN 0 ELSE 1 END AS ranked, "  # noqa: S608
