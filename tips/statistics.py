@@ -96,13 +96,19 @@ FIELDS = ("unit__path", "area__path", "submitted_at", "state", "result", "review
           "concluded_at", "verify_due", "reward__amount")
 
 
+def _tips(scope):
+    """`scope` as a Tip queryset: itself, or the tips of an OrgNode's subtree."""
+    return tips_under(scope) if isinstance(scope, OrgNode) else scope
+
+
 def tip_figures(scope, period: Period) -> TipFigures:
     """The figures of the tips of `scope` (a Tip queryset, or an OrgNode for its subtree) in `period`."""
-    tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
+    tips = _tips(scope)
     start, end = period.bounds()
     # Whether the reward counts in the period is the same condition as the filter's (one rule: _paid_in).
-    rows = (tips.filter(Q(submitted_at__gte=start, submitted_at__lt=end) | _paid_in(period))
-            .annotate(paid_in_period=ExpressionWrapper(_paid_in(period), output_field=BooleanField()))
+    paid = _paid_in(period)
+    rows = (tips.filter(Q(submitted_at__gte=start, submitted_at__lt=end) | paid)
+            .annotate(paid_in_period=ExpressionWrapper(paid, output_field=BooleanField()))
             .order_by().values_list(*FIELDS, "paid_in_period"))
     by_area: dict[int | None, AreaFigures] = {}
     for row in rows:
@@ -135,14 +141,14 @@ PAID_REWARD_FIELDS = ("pk", "code", "reward__paid_at", "reward__amount", "unit__
 def paid_reward_records(scope, period: Period):
     """The paid rewards counted in `tip_figures(scope, period)`'s 奖励发放件数 / 金额, newest payment first, as
     dicts of PAID_REWARD_FIELDS (the tip's code, payment date, amount in 元, place), for a drill-down."""
-    tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
+    tips = _tips(scope)
     return tips.filter(_paid_in(period)).order_by("-reward__paid_at", "-pk").values(*PAID_REWARD_FIELDS)
 
 
 def paid_reward_totals(scope, period: Period) -> tuple[int, Decimal]:
     """(奖励发放件数, 金额 in 元) of `tip_figures(scope, period)` alone, counted in the database: for a caller that
     needs the two figures and not the tips filed in the period."""
-    tips = tips_under(scope) if isinstance(scope, OrgNode) else scope
+    tips = _tips(scope)
     totals = tips.filter(_paid_in(period)).order_by().aggregate(count=Count("pk"), amount=Sum("reward__amount"))
     return totals["count"], totals["amount"] or Decimal("0.00")
 
