@@ -262,7 +262,7 @@ def measure(runs: int) -> tuple[list[dict], dict]:
     from review.exhibition import cache as exhibition_cache
     from scoring.models import RankingKey
     from scoring.views import RANKING_PAGE_SIZE
-    from submissions.enums import EntryState, Tier
+    from submissions.enums import NOT_TAKING_PART, EntryState, Tier
     from submissions.models import Entry
 
     campaign = Campaign.objects.current()
@@ -271,7 +271,7 @@ def measure(runs: int) -> tuple[list[dict], dict]:
     # The ranking's search: the commonest title word of the bench's vocabulary (~5 % of the entries), on its
     # first and its last page (past the ranked hits), and an entry's code near the bottom of the ranking.
     word = "配电箱"
-    hits = Entry.objects.filter(campaign=campaign, title__contains=word).exclude(state__in=("draft", "withdrawn"))
+    hits = Entry.objects.filter(campaign=campaign, title__contains=word).exclude(state__in=NOT_TAKING_PART)
     last_page = max(1, math.ceil(hits.count() / RANKING_PAGE_SIZE))
     deep_entry = RankingKey.objects.filter(campaign=campaign).order_by("key_d", "key_c", "key_l").first().entry_id
     ids = {"campaign": campaign.pk, "city": city1.node_id, "county": county1.node_id, "unit": unit1.node_id,
@@ -408,10 +408,11 @@ NOTES = [
     "  computed from the scores of the page's 50 entries; the committee sees where the work awards' quotas end.",
     "- The ranking's search keeps each hit's rank in the whole ranking without numbering it: the hits are found",
     "  through a trigram index on the title (submissions 0006, portal.text_search), ordered by their keys and",
-    "  cut to the page; then one pass down the keys' index to the page's last hit counts the scope's ranked",
-    "  rows in the stretch above each hit (a CASE over the page's hits, JIT off for it), and a hit's rank is",
-    "  the sum of the stretches down to it (scoring.selectors.Ranking._positions_within). Its floor is the",
-    "  straightforward SQL: the whole ranking numbered from the scores, then filtered to the hits.",
+    "  cut to the page; then one pass over the scope with its key rows puts each row in the stretch of the",
+    "  first page hit it comes at or before (a CASE over the page's hits, JIT off for it), and a hit's rank is",
+    "  the sum of the stretches down to it; the same pass gives the whole ranking's counts",
+    "  (scoring.selectors.Ranking._positions_within). Its floor is the straightforward SQL: the whole ranking",
+    "  numbered from the scores, then filtered to the hits.",
     "- Expert dashboard and assignments (review.experts.selectors.dashboard_overview): the counters, filters",
     "  and the pre-lock checklist read the ranking's positions (the partial index of the ranking keys) and",
     "  one query joining the scope's entries to their ranking keys (count, integer sum, lowest and highest D",
