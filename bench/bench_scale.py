@@ -345,9 +345,7 @@ def _ratio(row: dict) -> str:
     return f"{row['median'] / row['floor']:.1f}" if row["floor"] > 0 else "—"
 
 
-def report(by_size: dict[int, tuple[list[dict], dict, dict]], runs: int) -> str:
-    from django.db import connection
-
+def report(by_size: dict[int, tuple[list[dict], dict, dict]], runs: int, server: str) -> str:
     sizes = sorted(by_size)
     pages = [row["page"] for row in by_size[sizes[0]][0]]
     lines = [
@@ -362,7 +360,7 @@ def report(by_size: dict[int, tuple[list[dict], dict, dict]], runs: int) -> str:
         "## Machine and data",
         "",
         f"- nproc: {os.cpu_count()}, python {platform.python_version()}, {platform.platform()}",
-        f"- database: {connection.vendor} {_server_version(connection)}",
+        f"- database: {server}",
         f"- load average at the end (1/5/15 min): {' / '.join(f'{v:.2f}' for v in os.getloadavg())}",
     ]
     for size in sizes:
@@ -493,11 +491,13 @@ def main() -> int:
         print(f"measuring {size:,} …", flush=True)
         results, facts = measure(args.runs)
         by_size[size] = (results, facts, built)
+        # Read now: without --keep the database is dropped before the report is written.
+        server = f"{connections['default'].vendor} {_server_version(connections['default'])}"
         connections.close_all()
         if not args.keep:
             drop_database(url)
     if by_size:
-        text = report(by_size, args.runs)
+        text = report(by_size, args.runs, server)
         print(text)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
