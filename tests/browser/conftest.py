@@ -29,6 +29,24 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 DEMO_PASSWORD = "Demo@2025"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the browser tests' database is a file instead of pytest-django's in-memory one.
+
+    An in-memory test database is one connection that the live server's request threads share with the
+    test (pytest-django's live_server passes it to them). Two requests at once, such as a photo chunk
+    still arriving while the reloaded page asks where the upload stands, then meet on that one
+    connection and SQLite answers "database table is locked" with a 500 (CI, stop 25). With a file,
+    every thread has its own connection, and a writer waits for another under the settings' timeout and
+    IMMEDIATE transactions, as under gunicorn. The browser tests run on their own (`make test-browser`),
+    so this session-wide setting reaches them first.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("browser-db")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture
 def demo(settings):
     """The demo directory, campaign (every phase open now) and accounts; seed_demo wants DEBUG."""

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from portal.accounts.enums import RoleKind
@@ -11,6 +12,14 @@ from portal.directory.models import OrgNode
 from tests.browser.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_live_server_threads_have_their_own_database_connection(live_server):
+    # One connection shared by the test and every request thread made concurrent requests fail with
+    # "database table is locked" (tests/browser/conftest.py, django_db_modify_db_settings).
+    assert live_server.thread.connections_override == {}
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db()
 
 def test_worker_logs_in_and_out_on_a_phone(phone, demo):
     page = phone.page
