@@ -1,6 +1,9 @@
 """Every transition of a tip, in and out of order, by the right and the wrong role."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from hazards.enums import HazardSource, HazardState
 from hazards.models import Hazard
@@ -76,8 +79,16 @@ def test_free_text_tip_is_handled_by_its_area(org, people):
 def test_accept_tip_starts_the_verification_clock(org, people):
     tip, _ = file_tip(org)
     tip = services.accept_tip(tip, actor=people["handler"])
-    assert (tip.verify_due - tip.accepted_at.date()).days == 60
+    assert (tip.verify_due - timezone.localdate(tip.accepted_at)).days == 60
     assert tip.handler == people["handler"]
+
+
+def test_accept_tip_clock_counts_from_the_local_date_after_midnight(org, people, monkeypatch):
+    # 00:38 on 2 December in Shanghai is still 1 December in UTC: the 60 days run from the local date.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 1, 16, 38, tzinfo=datetime.UTC))
+    tip, _ = file_tip(org)
+    tip = services.accept_tip(tip, actor=people["handler"])
+    assert tip.verify_due == datetime.date(2027, 1, 31)
 
 
 @pytest.mark.parametrize("who", ["handler_other", "custodian", "rewards1", "safety", "worker", "county"])
