@@ -18,11 +18,12 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "independent"))
-from bench_scale_http import MAIN, VENV, Client, collect_static, server_env, stop_server
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE / "independent")]
+from bench_scale import database_exists  # noqa: E402 - bench/ is not a package
+from bench_scale_http import MAIN, Client, start_server, stop_server  # noqa: E402
 
 PAGES = [("expert dashboard", "/experts/dashboard/"), ("expert assignments", "/experts/assignments/"),
          ("committee ranking", "/scoring/ranking/"), ("/stats/ committee", "/stats/")]
@@ -30,32 +31,14 @@ SERVERS = {"gc.freeze (portal.wsgi)": "portal.wsgi",
            "without": "django.core.wsgi:get_wsgi_application()"}
 
 
-def start(app: str, db: str, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [str(VENV / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "sync",
-         "--timeout", "120"], cwd=MAIN, env=server_env(db, False), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    client = Client(port)
-    for _ in range(300):
-        try:
-            client.request("GET", "/accounts/login/")
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit(f"gunicorn {app} did not start")
-
-
 def ensure_database(db: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone():
-            return
-    base, size = db.rsplit("_", 1)
+    url = f"postgres://postgres@127.0.0.1:5432/{db}"
+    if database_exists(url):
+        return
+    base, size = url.rsplit("_", 1)
     print(f"# building {db} with bench/bench_scale.py", flush=True)
     subprocess.run([sys.executable, str(MAIN / "bench" / "bench_scale.py"), "--sizes", size, "--keep", "--build-only"],
-                   cwd=MAIN, check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{base}"})
+                   cwd=MAIN, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "DATABASE_URL": base})
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -70,11 +53,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
     ensure_database(args.db)
-    collect_static(args.db)
     procs, clients = [], {}
     try:
         for port, (name, app) in enumerate(SERVERS.items(), start=8771):
-            procs.append(start(app, args.db, port))
+            procs.append(start_server(args.db, port, app=app))
             clients[name] = Client(port)
             clients[name].login("committee")
         print("| page | server | median | p90 | slowest | > 1.25 × median |\n|---|---|---|---|---|---|")

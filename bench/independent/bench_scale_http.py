@@ -150,11 +150,12 @@ def collect_static(db: str) -> None:
                        cwd=MAIN, env=server_env(db, False), check=True)
 
 
-def start_server(db: str, port: int, no_cache: bool = False) -> subprocess.Popen:
+def start_server(db: str, port: int, no_cache: bool = False, app: str = "portal.wsgi") -> subprocess.Popen:
+    """gunicorn serving `app` (bench/bench_gc_freeze.py passes the application without portal.wsgi's freeze)."""
     collect_static(db)
-    log = open(HERE / f"gunicorn_{db}{'_nocache' if no_cache else ''}.log", "w")  # noqa: SIM115 - the server's, closed with it
+    log = open(HERE / f"gunicorn_{db}{'_nocache' if no_cache else ''}_{port}.log", "w")  # noqa: SIM115 - the server's, closed with it
     proc = subprocess.Popen(
-        [str(VENV / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        [str(VENV / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", "1",
          "--worker-class", "sync", "--timeout", "120"],
         cwd=MAIN, env=server_env(db, no_cache), stdout=log, stderr=subprocess.STDOUT)
     for _ in range(200):
