@@ -21,6 +21,7 @@ def test_live_server_threads_have_their_own_database_connection(live_server):
     if connection.vendor == "sqlite":
         assert not connection.is_in_memory_db()
 
+
 def test_worker_logs_in_and_out_on_a_phone(phone, demo):
     page = phone.page
     phone.goto("/")
